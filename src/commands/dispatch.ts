@@ -1,0 +1,47 @@
+// One entry for both shells: run the chosen command and hand back what to report. The
+// shells only parse their inputs and print or set what comes back.
+
+import { buildRunSummary } from '../core/markdown.js';
+import { UsageError } from '../errors.js';
+import type { Settings } from '../settings.js';
+import { type LedgerCommandDeps, runLedgerCommand } from './ledger-command.js';
+
+export interface CommandReport {
+  outputs: Record<string, string>;
+  /** Markdown for the job summary. */
+  summary: string;
+  /** Plain lines for a terminal. */
+  lines: string[];
+}
+
+export async function runCommand(settings: Settings, deps: LedgerCommandDeps): Promise<CommandReport> {
+  switch (settings.command) {
+    case 'sync':
+    case 'backfill': {
+      const result = await runLedgerCommand(settings, deps);
+      const { run } = result;
+      const summary = buildRunSummary({
+        command: settings.command,
+        dryRun: settings.dryRun,
+        windows: run.windows,
+        findings: run.findings,
+        requests: run.requests,
+        commitSha: result.commitSha,
+        diffFiles: run.diffFiles.map((file) => file.slice(file.lastIndexOf('/diffs/') + 1)),
+      });
+      const lines = run.windows.map((window) => {
+        const tokens = window.tokens === null ? '-' : window.tokens.toLocaleString('en-US');
+        const delta = window.status === 'changed' ? ` (${window.tokenDelta >= 0 ? '+' : ''}${window.tokenDelta.toLocaleString('en-US')})` : '';
+        return `${window.provider} ${window.date}  ${window.state.padEnd(11)} ${window.status.padEnd(9)} ${tokens.padStart(12)} tokens${delta}`;
+      });
+      for (const finding of run.findings) lines.push(`${finding.severity.toUpperCase()} ${finding.code}: ${finding.message}`);
+      lines.push(
+        `${run.windows.length} window(s), ${run.written.length} file(s) written, ${run.requests.total} request(s)` +
+          (result.commitSha ? `, commit ${result.commitSha.slice(0, 12)}` : run.written.length === 0 ? ', nothing to commit' : ''),
+      );
+      return { outputs: result.outputs, summary, lines };
+    }
+    default:
+      throw new UsageError(`${settings.command} is run from the command line only`, 'command');
+  }
+}

@@ -1,0 +1,157 @@
+// sync and backfill as use cases: check the workspace, plan the days, fetch and write the
+// ledger, then publish the files this run wrote as one commit.
+
+import type { Dispatcher } from 'undici';
+import { type Finding, countByCode, maxDriftPercent } from '../core/findings.js';
+import { UsageError } from '../errors.js';
+import { createLedgerStore, type Manifest } from '../ledger/store.js';
+import { fixedClock, type Clock, type Logger } from '../ports.js';
+import { createHttpClient } from '../providers/http/index.js';
+import { createOpenAiSource } from '../providers/openai/source.js';
+import { commitPaths } from '../publish/commit.js';
+import { createGit, type Git } from '../publish/git.js';
+import { requireAdminKey, type Settings } from '../settings.js';
+import { resolveWorkspace } from '../workspace.js';
+import { type LedgerRunResult, toRepoPath, updateLedger } from './update-ledger.js';
+
+/** Commits are made by this identity, passed per command; the user's git config is never touched. */
+export const LEDGER_IDENTITY = { name: 'usage-ledger', email: 'usage-ledger@users.noreply.github.com' };
+
+export interface LedgerCommandDeps {
+  cwd: string;
+  clock: Clock;
+  logger: Logger;
+  /** Tests route provider traffic through their own dispatcher; by default the client owns one. */
+  dispatcher?: Dispatcher;
+}
+
+export interface LedgerCommandResult {
+  run: LedgerRunResult;
+  plannedDates: string[];
+  commitSha: string | null;
+  pushed: boolean;
+  outputs: Record<string, string>;
+}
+
+/** Backfill resumes: days the ledger already holds as settled are skipped unless --force. */
+export function datesToFetch(settings: Settings, manifest: Manifest): string[] {
+  if (settings.command !== 'backfill' || settings.force) return settings.dates;
+  return settings.dates.filter((date) => {
+    const entries = settings.providers.map((provider) => manifest.windows[provider]?.[date]);
+    return !entries.every((entry) => entry && (entry.state === 'settled' || entry.state === 'revised'));
+  });
+}
+
+async function repositoryRoot(git: Git): Promise<string | undefined> {
+  const result = await git.exec(['rev-parse', '--show-toplevel'], { allowFailure: true });
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+
+function commitMessage(command: string, dates: readonly string[], run: LedgerRunResult): string {
+  const first = dates[0];
+  const last = dates[dates.length - 1];
+  const count = (status: string): number => run.windows.filter((window) => window.status === status).length;
+  const providers = [...new Set(run.windows.map((window) => window.provider))].join(', ');
+  const range = first === last ? first : `${first}..${last}`;
+  const findings = run.findings.length > 0 ? `, ${run.findings.length} finding(s)` : '';
+  return (
+    `usage-ledger ${command}: ${providers} ${range}\n\n` +
+    `${run.windows.length} window(s): ${count('new')} new, ${count('changed')} changed, ` +
+    `${count('unchanged')} unchanged, ${count('failed')} failed${findings}; ` +
+    `${run.updatedRecords} record(s) updated; ${run.requests.total} request(s).\n`
+  );
+}
+
+export function ledgerOutputs(run: LedgerRunResult, findings: readonly Finding[], commitSha: string | null): Record<string, string> {
+  return {
+    'windows-processed': String(run.windows.length),
+    'updated-events': String(run.updatedRecords),
+    'issues-by-code': JSON.stringify(countByCode(findings)),
+    'max-drift-pct': String(maxDriftPercent(findings)),
+    changed: String(run.written.length > 0),
+    'commit-sha': commitSha ?? '',
+    'pull-request-number': '',
+    'pull-request-operation': 'none',
+    'alarm-issue-number': '',
+    'alarm-operation': 'none',
+    'runs-reconciled': '0',
+    'runs-pending': '0',
+    'runs-failed': '0',
+  };
+}
+
+export async function runLedgerCommand(settings: Settings, deps: LedgerCommandDeps): Promise<LedgerCommandResult> {
+  const adminKey = requireAdminKey(settings);
+  const clock = settings.nowFixed ? fixedClock(settings.now, deps.clock.sleep) : deps.clock;
+  const git = createGit(deps.cwd, { logger: deps.logger });
+  const workspace = await resolveWorkspace({
+    cwd: deps.cwd,
+    auditDir: settings.auditDir,
+    repoRoot: await repositoryRoot(git),
+    needsRepository: settings.publish === 'commit' && !settings.dryRun,
+  });
+  const store = createLedgerStore(workspace.auditDir);
+  const dates = datesToFetch(settings, await store.readManifest());
+  if (dates.length < settings.dates.length) {
+    deps.logger.info(`${settings.dates.length - dates.length} day(s) already settled in the ledger; fetching ${dates.length} (use --force to re-fetch)`);
+  }
+
+  const http = createHttpClient({
+    clock,
+    dispatcher: deps.dispatcher,
+    maxRetries: settings.maxRetries,
+    maxRequestsPerMinute: settings.maxRequestsPerMinute,
+    secrets: [adminKey],
+    logger: deps.logger,
+  });
+  let run: LedgerRunResult;
+  try {
+    const source = createOpenAiSource({
+      baseUrl: settings.openaiBaseUrl,
+      adminKey,
+      http,
+      endpoints: settings.endpoints,
+      groupBy: settings.groupBy,
+      logger: deps.logger,
+    });
+    run = await deps.logger.group(`Fetch ${dates.length} day(s) from ${settings.providers.join(', ')}`, () =>
+      updateLedger({
+        command: settings.command,
+        dates,
+        settleDays: settings.settleDays,
+        providers: [{ source, endpoints: settings.endpoints, groupBy: settings.groupBy, stats: () => http.stats }],
+        store,
+        clock,
+        logger: deps.logger,
+        dryRun: settings.dryRun,
+        allowMixedOrigin: settings.allowMixedOrigin,
+      }),
+    );
+  } finally {
+    await http.close();
+  }
+
+  let commitSha: string | null = null;
+  let pushed = false;
+  if (settings.publish === 'commit' && !settings.dryRun && run.written.length > 0 && workspace.repoRoot) {
+    const root = workspace.repoRoot;
+    const published = await deps.logger.group('Commit', () =>
+      commitPaths(git, {
+        paths: run.written.map((file) => toRepoPath(root, file)),
+        message: commitMessage(settings.command, dates, run),
+        identity: LEDGER_IDENTITY,
+        push: true,
+        logger: deps.logger,
+      }),
+    );
+    commitSha = published.sha;
+    pushed = published.pushed;
+    if (published.committed && !published.pushed) deps.logger.info('Committed locally; the branch has no upstream, so nothing was pushed');
+  }
+  if (dates.length === 0 && settings.command === 'backfill') deps.logger.info('Nothing to fetch: every day in the range is settled');
+  return { run, plannedDates: dates, commitSha, pushed, outputs: ledgerOutputs(run, run.findings, commitSha) };
+}
+
+export function assertLedgerCommand(settings: Settings): void {
+  if (settings.command !== 'sync' && settings.command !== 'backfill') throw new UsageError(`not a ledger command: ${settings.command}`, 'command');
+}

@@ -1,0 +1,123 @@
+// The ledger on disk: reads what is there (refusing to touch a file it cannot parse),
+// and writes each file atomically after validating it against its schema.
+
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { canonicalJson, type JsonValue } from '../core/json.js';
+import type { Snapshot } from '../core/snapshot.js';
+import type { DataOrigin, RawEndpointDay } from '../core/usage-source.js';
+import type { ManifestEntry } from '../core/window-state.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { ledgerPaths, resolveInside } from './paths.js';
+import { assertValid, type LedgerFileKind, SchemaViolationError } from './schema-validator.js';
+
+export interface Manifest {
+  schema_version: 1;
+  origin: DataOrigin | null;
+  windows: Record<string, Record<string, ManifestEntry>>;
+}
+
+/** A ledger file exists but cannot be read as what it should be; it is left untouched. */
+export class LedgerFileError extends Error {
+  readonly file: string;
+  constructor(file: string, reason: string, options?: { cause?: unknown }) {
+    super(`cannot use ${file}: ${reason}; the file was left as it is`, options);
+    this.name = 'LedgerFileError';
+    this.file = file;
+  }
+}
+
+export function sha256Hex(content: string): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+export function emptyManifest(): Manifest {
+  return { schema_version: 1, origin: null, windows: {} };
+}
+
+export interface LedgerStore {
+  readonly auditDir: string;
+  readManifest(): Promise<Manifest>;
+  readSnapshot(provider: string, date: string): Promise<Snapshot | undefined>;
+  /** Each write returns the absolute path written. */
+  writeSnapshot(snapshotBytes: string, snapshot: Snapshot): Promise<string>;
+  writeRaw(provider: string, date: string, origin: DataOrigin, raw: RawEndpointDay): Promise<string>;
+  writeDiff(runAt: Date, command: string, diff: object): Promise<string>;
+  writeManifest(manifest: Manifest): Promise<string>;
+}
+
+async function readIfPresent(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function parseLedgerFile(kind: LedgerFileKind, file: string, text: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new LedgerFileError(file, 'it is not valid JSON', { cause: error });
+  }
+  try {
+    assertValid(kind, value, file);
+  } catch (error) {
+    if (error instanceof SchemaViolationError) throw new LedgerFileError(file, error.message, { cause: error });
+    throw error;
+  }
+  return value;
+}
+
+export function createLedgerStore(auditDir: string): LedgerStore {
+  const at = (relative: string): string => resolveInside(auditDir, relative);
+
+  async function writeValidated(kind: LedgerFileKind, relative: string, value: unknown, bytes?: string): Promise<string> {
+    const file = at(relative);
+    assertValid(kind, value, relative);
+    await writeFileAtomic(file, bytes ?? canonicalJson(value));
+    return file;
+  }
+
+  return {
+    auditDir,
+    async readManifest() {
+      const file = at(ledgerPaths.manifest());
+      const text = await readIfPresent(file);
+      if (text === undefined) return emptyManifest();
+      return parseLedgerFile('manifest', file, text) as Manifest;
+    },
+    async readSnapshot(provider, date) {
+      const file = at(ledgerPaths.snapshot(provider, date));
+      const text = await readIfPresent(file);
+      if (text === undefined) return undefined;
+      return parseLedgerFile('snapshot', file, text) as Snapshot;
+    },
+    writeSnapshot(bytes, snapshot) {
+      return writeValidated('snapshot', ledgerPaths.snapshot(snapshot.provider, snapshot.date), snapshot, bytes);
+    },
+    writeRaw(provider, date, origin, raw) {
+      const value = {
+        schema_version: 1,
+        provider,
+        date,
+        endpoint: raw.endpoint,
+        origin,
+        request: raw.request,
+        pages: raw.pages,
+        buckets: raw.buckets as JsonValue[],
+      };
+      return writeValidated('raw', ledgerPaths.raw(provider, date, raw.endpoint), value);
+    },
+    writeDiff(runAt, command, diff) {
+      const bytes = canonicalJson(diff);
+      const relative = ledgerPaths.diff(runAt, command, sha256Hex(bytes).slice(0, 8));
+      return writeValidated('diff', relative, diff, bytes);
+    },
+    writeManifest(manifest) {
+      return writeValidated('manifest', ledgerPaths.manifest(), manifest);
+    },
+  };
+}

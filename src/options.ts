@@ -1,0 +1,69 @@
+// Every input and flag, defined once: its name, default, format and description. The CLI
+// parser, the action's input reader, `--help` and action.yml are all generated from this
+// table, so an action input `foo-bar` is always the flag `--foo-bar`.
+
+export const COMMANDS = ['sync', 'backfill', 'simulate', 'demo'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+/** The commands the action runs; simulate and demo belong to a terminal. */
+export const ACTION_COMMANDS = ['sync', 'backfill'] as const satisfies readonly CommandName[];
+
+export type OptionKind = 'string' | 'integer' | 'boolean' | 'list' | 'date' | 'choice' | 'percent' | 'instant' | 'url' | 'path' | 'secret';
+
+export interface OptionSpec {
+  name: string;
+  kind: OptionKind;
+  /** The default as a user would type it; undefined when there is none. */
+  default?: string;
+  choices?: readonly string[];
+  description: string;
+  /** Environment variables a secret is read from, in order (secrets are never flags). */
+  env?: readonly string[];
+  /** Only an action input (the command is a positional word on the command line). */
+  actionOnly?: boolean;
+  /** Flags with no action input (serving the simulator, say). */
+  cliOnly?: boolean;
+}
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { name: 'command', kind: 'choice', default: 'sync', choices: ACTION_COMMANDS, actionOnly: true, description: 'What to run: sync (the trailing --days) or backfill (a date range).' },
+  { name: 'audit-dir', kind: 'path', default: 'audit', description: 'The ledger directory, inside the repository.' },
+  { name: 'providers', kind: 'list', default: 'openai', choices: ['openai'], description: 'Comma-separated providers to fetch.' },
+  { name: 'endpoints', kind: 'list', description: 'Comma-separated endpoints to fetch (default: all the provider supports: completions, embeddings, moderations, images, audio_speeches, audio_transcriptions, costs).' },
+  { name: 'group-by', kind: 'list', description: 'Comma-separated dimensions to group by, applied to each endpoint that supports them (default: every dimension each endpoint supports).' },
+  { name: 'days', kind: 'integer', default: '7', description: 'Number of UTC days ending today to fetch (1 to 400).' },
+  { name: 'settle-days', kind: 'integer', default: '2', description: 'The newest days that are still provisional (0 to 31).' },
+  { name: 'start-date', kind: 'date', description: 'Backfill: first UTC day, YYYY-MM-DD, inclusive.' },
+  { name: 'end-date', kind: 'date', description: 'Backfill: last UTC day, YYYY-MM-DD, inclusive (default: today).' },
+  { name: 'force', kind: 'boolean', default: 'false', description: 'Backfill: re-fetch days the ledger already holds as settled.' },
+  { name: 'publish', kind: 'choice', default: 'commit', choices: ['commit', 'none'], description: 'commit: commit the files this run wrote (and push if the branch has an upstream); none: write files only.' },
+  { name: 'drift-threshold', kind: 'percent', default: '2', description: 'Percent of tokens a settled window may change before a finding is an alarm.' },
+  { name: 'max-requests-per-minute', kind: 'integer', description: 'Cap on provider requests per minute (default: no cap beyond honouring 429s).' },
+  { name: 'max-retries', kind: 'integer', default: '5', description: 'Retries of a provider request on 429, 5xx and network errors (0 to 10).' },
+  { name: 'dry-run', kind: 'boolean', default: 'false', description: 'Fetch and compute, print what would change, write nothing.' },
+  { name: 'now', kind: 'instant', description: 'Fix the clock to this ISO 8601 time (default: the real time).' },
+  { name: 'allow-mixed-origin', kind: 'boolean', default: 'false', description: 'Allow simulated and real provider data in one ledger.' },
+  { name: 'openai-base-url', kind: 'url', default: 'https://api.openai.com/v1', description: 'OpenAI API base URL; /organization/usage/... paths are relative to it (for proxies, gateways and the simulator).' },
+  { name: 'openai-admin-key', kind: 'secret', env: ['OPENAI_ADMIN_KEY', 'OPENAI_API_KEY_USAGE_TRACKING'], description: 'OpenAI admin key with the api.usage.read scope. On the command line it is read from OPENAI_ADMIN_KEY (or OPENAI_API_KEY_USAGE_TRACKING), never from a flag.' },
+  { name: 'scenario', kind: 'list', cliOnly: true, description: 'simulate: comma-separated simulator scenarios (late-data, restatement, rate-limit, rate-limit-no-retry-after, server-error, flaky, repeated-cursor, malformed-page, missing-day, paginated).' },
+  { name: 'port', kind: 'integer', default: '8787', cliOnly: true, description: 'simulate: loopback port to serve on.' },
+];
+
+export const OUTPUTS: ReadonlyArray<{ name: string; description: string }> = [
+  { name: 'windows-processed', description: 'Number of provider-day windows fetched or attempted.' },
+  { name: 'updated-events', description: 'Records added, removed or changed in the ledger (a newly fetched window counts all its records).' },
+  { name: 'issues-by-code', description: 'JSON object: finding code to count, e.g. {"TOKEN_DRIFT":1}.' },
+  { name: 'max-drift-pct', description: 'Largest token drift of a settled window in this run, in percent (0 when none).' },
+  { name: 'changed', description: 'true when the run wrote ledger files.' },
+  { name: 'commit-sha', description: 'The commit made by this run, or empty.' },
+  { name: 'pull-request-number', description: 'The pull request created or updated, or empty.' },
+  { name: 'pull-request-operation', description: 'created, updated, unchanged or none.' },
+  { name: 'alarm-issue-number', description: 'The parity alarm issue opened, updated or closed, or empty.' },
+  { name: 'alarm-operation', description: 'opened, updated, closed, skipped or none.' },
+  { name: 'runs-reconciled', description: 'Run records reconciled by this run.' },
+  { name: 'runs-pending', description: 'Run records still waiting for provider data.' },
+  { name: 'runs-failed', description: 'Run records that could not be reconciled.' },
+];
+
+export function optionSpec(name: string): OptionSpec | undefined {
+  return OPTIONS.find((option) => option.name === name);
+}

@@ -1,0 +1,158 @@
+// What a usage or costs page must look like before anything is read from it. Required
+// fields are enforced, so a changed API becomes a SCHEMA_MISMATCH instead of zeros; extra
+// fields are allowed, so an API that adds a field keeps working. Bodies come from
+// parseJsonExact: money may be an ExactNumber, integers that fit stay numbers.
+
+import { z } from 'zod';
+import { ExactNumber } from '../../core/json.js';
+import type { OpenAiEndpoint } from './endpoints.js';
+
+const count = z.number().int().nonnegative();
+const optionalCount = count.optional();
+const dimension = z.string().nullable().optional();
+/** Money and quantities: an exact literal, or a number when it was a safe integer. */
+const exactNumber = z.union([z.number(), z.instanceof(ExactNumber)]);
+
+const modelDimensions = {
+  project_id: dimension,
+  user_id: dimension,
+  api_key_id: dimension,
+  model: dimension,
+};
+
+const completionsResult = z.object({
+  object: z.literal('organization.usage.completions.result'),
+  ...modelDimensions,
+  batch: z.boolean().nullable().optional(),
+  service_tier: dimension,
+  input_tokens: count,
+  output_tokens: count,
+  num_model_requests: count,
+  input_cached_tokens: optionalCount,
+  input_cache_write_tokens: optionalCount,
+  input_uncached_tokens: optionalCount,
+  input_text_tokens: optionalCount,
+  output_text_tokens: optionalCount,
+  input_cached_text_tokens: optionalCount,
+  input_audio_tokens: optionalCount,
+  input_cached_audio_tokens: optionalCount,
+  output_audio_tokens: optionalCount,
+  input_image_tokens: optionalCount,
+  input_cached_image_tokens: optionalCount,
+  output_image_tokens: optionalCount,
+});
+
+const embeddingsResult = z.object({
+  object: z.literal('organization.usage.embeddings.result'),
+  ...modelDimensions,
+  input_tokens: count,
+  num_model_requests: count,
+});
+
+const moderationsResult = z.object({
+  object: z.literal('organization.usage.moderations.result'),
+  ...modelDimensions,
+  input_tokens: count,
+  num_model_requests: count,
+});
+
+const imagesResult = z.object({
+  object: z.literal('organization.usage.images.result'),
+  ...modelDimensions,
+  source: dimension,
+  size: dimension,
+  images: count,
+  num_model_requests: count,
+});
+
+const audioSpeechesResult = z.object({
+  object: z.literal('organization.usage.audio_speeches.result'),
+  ...modelDimensions,
+  characters: count,
+  num_model_requests: count,
+});
+
+const audioTranscriptionsResult = z.object({
+  object: z.literal('organization.usage.audio_transcriptions.result'),
+  ...modelDimensions,
+  seconds: count,
+  num_model_requests: count,
+});
+
+// The published schema marks `amount` optional; a cost result without one cannot be
+// recorded without inventing a zero, so it is treated as a shape we do not know.
+const costsResult = z.object({
+  object: z.literal('organization.costs.result'),
+  amount: z.object({ value: exactNumber, currency: z.string().min(1) }),
+  project_id: dimension,
+  api_key_id: dimension,
+  line_item: dimension,
+  quantity: exactNumber.nullable().optional(),
+  quantity_unit: z.string().nullable().optional(),
+});
+
+export const OPENAI_RESULT_SCHEMAS = {
+  completions: completionsResult,
+  embeddings: embeddingsResult,
+  moderations: moderationsResult,
+  images: imagesResult,
+  audio_speeches: audioSpeechesResult,
+  audio_transcriptions: audioTranscriptionsResult,
+  costs: costsResult,
+} as const satisfies Record<OpenAiEndpoint, z.ZodType>;
+
+export type CostsResult = z.infer<typeof costsResult>;
+export type UsageResult = z.infer<(typeof OPENAI_RESULT_SCHEMAS)[Exclude<OpenAiEndpoint, 'costs'>]>;
+export type OpenAiResult = UsageResult | CostsResult;
+
+function bucketSchema<R extends z.ZodType>(result: R) {
+  return z.object({
+    object: z.literal('bucket'),
+    start_time: z.number().int(),
+    end_time: z.number().int(),
+    results: z.array(result),
+  });
+}
+
+function pageSchema<R extends z.ZodType>(result: R) {
+  return z.object({
+    object: z.literal('page'),
+    data: z.array(bucketSchema(result)),
+    has_more: z.boolean(),
+    next_page: z.string().nullable(),
+  });
+}
+
+export interface OpenAiBucket {
+  start_time: number;
+  end_time: number;
+  results: OpenAiResult[];
+}
+
+export interface OpenAiPage {
+  data: OpenAiBucket[];
+  has_more: boolean;
+  next_page: string | null;
+}
+
+const PAGE_SCHEMAS: Record<OpenAiEndpoint, z.ZodType<OpenAiPage>> = {
+  completions: pageSchema(completionsResult),
+  embeddings: pageSchema(embeddingsResult),
+  moderations: pageSchema(moderationsResult),
+  images: pageSchema(imagesResult),
+  audio_speeches: pageSchema(audioSpeechesResult),
+  audio_transcriptions: pageSchema(audioTranscriptionsResult),
+  costs: pageSchema(costsResult),
+};
+
+export type PageParse = { ok: true; page: OpenAiPage } | { ok: false; issue: string };
+
+/** Validates one page of `endpoint`; on failure names the first offending path. */
+export function parseOpenAiPage(endpoint: OpenAiEndpoint, body: unknown): PageParse {
+  const parsed = PAGE_SCHEMAS[endpoint].safeParse(body);
+  if (parsed.success) return { ok: true, page: parsed.data };
+  const first = parsed.error.issues[0];
+  const path = first === undefined || first.path.length === 0 ? '(root)' : first.path.map(String).join('.');
+  const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
+  return { ok: false, issue: `${path}: ${first?.message ?? 'invalid'}${more}` };
+}

@@ -1,0 +1,72 @@
+// The command-line shell: the same commands and options as the action, with flags for
+// inputs, secrets from the environment, a plain report on stdout and logs on stderr.
+
+import { runCommand } from '../commands/dispatch.js';
+import { runDemo } from '../commands/demo.js';
+import { serveSimulator } from '../commands/simulate.js';
+import { MixedOriginError } from '../commands/update-ledger.js';
+import { EXIT_COMPLETED, EXIT_FAILED, EXIT_USAGE, UsageError, getErrorMessage } from '../errors.js';
+import { COMMANDS, OPTIONS } from '../options.js';
+import { systemClock } from '../ports.js';
+import { ProviderRequestError, ScopeMissingError } from '../providers/openai/source.js';
+import { parseSettings } from '../settings.js';
+import { parseCliArgs } from './cli-args.js';
+import { consoleLogger } from './loggers.js';
+
+const VERSION = '0.1.0';
+
+export function helpText(): string {
+  const flags = OPTIONS.filter((option) => !option.actionOnly && option.kind !== 'secret').map((option) => {
+    const value = option.kind === 'boolean' ? '' : ` <${option.kind}>`;
+    const fallback = option.default !== undefined ? ` (default: ${option.default})` : '';
+    return `  --${option.name}${value}\n      ${option.description}${fallback}`;
+  });
+  return [
+    'usage-ledger: an auditable, git-backed ledger of LLM API usage and cost',
+    '',
+    `Usage: usage-ledger <${COMMANDS.join('|')}> [flags]`,
+    '',
+    '  sync       re-fetch the last --days UTC days for each provider, update the ledger, commit',
+    '  backfill   the same over --start-date/--end-date or --days; resumable',
+    '  simulate   serve the embedded provider simulator on loopback',
+    '  demo       run the main job against the simulator in a throwaway repository',
+    '',
+    'Flags:',
+    ...flags,
+    '',
+    'Secrets come from the environment: OPENAI_ADMIN_KEY (or OPENAI_API_KEY_USAGE_TRACKING).',
+    'Exit codes: 0 completed (findings are reported, not errors), 1 could not complete, 2 bad usage or configuration.',
+    '',
+  ].join('\n');
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof UsageError || error instanceof ScopeMissingError || error instanceof MixedOriginError || error instanceof ProviderRequestError) {
+    return EXIT_USAGE;
+  }
+  return EXIT_FAILED;
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const logger = consoleLogger({ verbose: env.USAGE_LEDGER_DEBUG === '1' });
+  try {
+    const args = parseCliArgs(argv);
+    if (args.version) {
+      process.stdout.write(`${VERSION}\n`);
+      return EXIT_COMPLETED;
+    }
+    if (args.help || args.command === undefined || args.command === 'help') {
+      process.stdout.write(helpText());
+      return args.command === undefined && !args.help ? EXIT_USAGE : EXIT_COMPLETED;
+    }
+    const settings = parseSettings(args.command, args.positionals, args.options, env, systemClock.now());
+    if (settings.command === 'simulate') return await serveSimulator(settings, logger);
+    if (settings.command === 'demo') return await runDemo({ logger, out: (line) => process.stdout.write(`${line}\n`) });
+    const report = await runCommand(settings, { cwd: process.cwd(), clock: systemClock, logger });
+    for (const line of report.lines) process.stdout.write(`${line}\n`);
+    return EXIT_COMPLETED;
+  } catch (error) {
+    process.stderr.write(`usage-ledger: ${getErrorMessage(error)}\n`);
+    return exitCodeFor(error);
+  }
+}

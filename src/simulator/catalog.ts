@@ -1,0 +1,171 @@
+// The simulated organization: its projects, API keys, users and the fixed set of
+// "workloads" (one combination of dimensions each) that generate its daily traffic.
+// Workloads persist across days the way real integrations do, so a grouped record on
+// one day usually has a counterpart on the next.
+
+import { IMAGE_SIZES } from './endpoints.js';
+import { hashInts, Random } from './random.js';
+import { USAGE_ENDPOINTS, type OrgSize, type UsageEndpoint } from './types.js';
+
+export interface ModelProfile {
+  model: string;
+  endpoint: UsageEndpoint;
+  /** Service tiers the model is sold in (completions only). */
+  tiers: readonly string[];
+  batchable: boolean;
+  /** Emits audio input/output tokens (completions only). */
+  audio: boolean;
+  /** Image sources and sizes the model supports (images only). */
+  sources: readonly string[];
+  sizes: readonly (typeof IMAGE_SIZES)[number][];
+}
+
+function profile(model: string, endpoint: UsageEndpoint, extra: Partial<ModelProfile> = {}): ModelProfile {
+  return { model, endpoint, tiers: ['default'], batchable: false, audio: false, sources: [], sizes: [], ...extra };
+}
+
+export const MODEL_PROFILES: readonly ModelProfile[] = [
+  profile('gpt-4o-2024-08-06', 'completions', { tiers: ['default', 'priority'], batchable: true }),
+  profile('gpt-4o-mini-2024-07-18', 'completions', { tiers: ['default', 'priority'], batchable: true }),
+  profile('o3-mini', 'completions', { tiers: ['default', 'flex'], batchable: true }),
+  profile('gpt-4.1-2025-04-14', 'completions', { tiers: ['default', 'flex', 'priority'], batchable: true }),
+  profile('gpt-4o-audio-preview-2024-12-17', 'completions', { audio: true }),
+  profile('text-embedding-3-small', 'embeddings'),
+  profile('text-embedding-3-large', 'embeddings'),
+  profile('omni-moderation-latest', 'moderations'),
+  profile('dall-e-3', 'images', { sources: ['image.generation'], sizes: ['1024x1024', '1024x1792', '1792x1792'] }),
+  profile('dall-e-2', 'images', {
+    sources: ['image.generation', 'image.edit', 'image.variation'],
+    sizes: ['256x256', '512x512', '1024x1024'],
+  }),
+  profile('tts-1', 'audio_speeches'),
+  profile('tts-1-hd', 'audio_speeches'),
+  profile('whisper-1', 'audio_transcriptions'),
+];
+
+/** One steady source of traffic: fixed dimensions plus how heavy its requests are. */
+export interface Workload {
+  endpoint: UsageEndpoint;
+  project_id: string;
+  api_key_id: string;
+  user_id: string;
+  profile: ModelProfile;
+  batch: boolean;
+  service_tier: string;
+  source: string | null;
+  size: string | null;
+  /** Scales request counts, 0.2..5, so some workloads dwarf others as in real organizations. */
+  intensity: number;
+}
+
+export interface Catalog {
+  projectIds: readonly string[];
+  apiKeys: readonly { id: string; projectId: string }[];
+  userIds: readonly string[];
+  workloads: Readonly<Record<UsageEndpoint, readonly Workload[]>>;
+  /** Events per active workload per day. */
+  eventsPerDay: { min: number; max: number };
+}
+
+interface OrgShape {
+  projects: number;
+  keysPerProject: number;
+  users: number;
+  workloads: Readonly<Record<UsageEndpoint, number>>;
+  eventsPerDay: { min: number; max: number };
+}
+
+// Sizes chosen so that, with the daily activity rates in synthetic.ts, a small org shows
+// 40-80 grouped completions records a day and a large one about 3000 records over all
+// endpoints.
+const ORG_SHAPES: Readonly<Record<OrgSize, OrgShape>> = {
+  small: {
+    projects: 3,
+    keysPerProject: 2,
+    users: 6,
+    workloads: { completions: 85, embeddings: 6, moderations: 3, images: 4, audio_speeches: 3, audio_transcriptions: 3 },
+    eventsPerDay: { min: 1, max: 4 },
+  },
+  large: {
+    projects: 12,
+    keysPerProject: 8,
+    users: 80,
+    workloads: {
+      completions: 2500,
+      embeddings: 500,
+      moderations: 300,
+      images: 300,
+      audio_speeches: 150,
+      audio_transcriptions: 150,
+    },
+    eventsPerDay: { min: 1, max: 2 },
+  },
+  empty: {
+    projects: 0,
+    keysPerProject: 0,
+    users: 0,
+    workloads: { completions: 0, embeddings: 0, moderations: 0, images: 0, audio_speeches: 0, audio_transcriptions: 0 },
+    eventsPerDay: { min: 0, max: 0 },
+  },
+};
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function randomId(random: Random, prefix: string, length: number): string {
+  let id = prefix;
+  for (let index = 0; index < length; index += 1) id += ID_ALPHABET.charAt(random.int(0, ID_ALPHABET.length - 1));
+  return id;
+}
+
+function drawWorkload(random: Random, endpoint: UsageEndpoint, catalog: Omit<Catalog, 'workloads' | 'eventsPerDay'>): Workload {
+  const key = random.pick(catalog.apiKeys);
+  const profile = random.pick(MODEL_PROFILES.filter((candidate) => candidate.endpoint === endpoint));
+  const batch = profile.batchable && random.chance(0.25);
+  return {
+    endpoint,
+    project_id: key.projectId,
+    api_key_id: key.id,
+    user_id: random.pick(catalog.userIds),
+    profile,
+    batch,
+    // Batch jobs run in the default tier only.
+    service_tier: batch ? 'default' : random.pick(profile.tiers),
+    source: profile.sources.length > 0 ? random.pick(profile.sources) : null,
+    size: profile.sizes.length > 0 ? random.pick(profile.sizes) : null,
+    intensity: 0.2 * 25 ** random.next(),
+  };
+}
+
+function workloadKey(workload: Workload): string {
+  const { endpoint, project_id, api_key_id, user_id, profile, batch, service_tier, source, size } = workload;
+  return [endpoint, project_id, api_key_id, user_id, profile.model, batch, service_tier, source, size].join('|');
+}
+
+export function buildCatalog(seed: number, size: OrgSize): Catalog {
+  const shape = ORG_SHAPES[size];
+  const random = new Random(hashInts(seed, 0x0c47a106));
+  const projectIds = Array.from({ length: shape.projects }, () => randomId(random, 'proj_', 24));
+  const apiKeys = projectIds.flatMap((projectId) =>
+    Array.from({ length: shape.keysPerProject }, () => ({ id: randomId(random, 'key_', 16), projectId })),
+  );
+  const userIds = Array.from({ length: shape.users }, () => randomId(random, 'user-', 24));
+  const people = { projectIds, apiKeys, userIds };
+
+  // Workloads are distinct combinations, so each active one is its own grouped record.
+  const workloads = {} as Record<UsageEndpoint, Workload[]>;
+  const seen = new Set<string>();
+  for (const endpoint of USAGE_ENDPOINTS) {
+    const pool: Workload[] = [];
+    const wanted = shape.workloads[endpoint];
+    // Small organizations have few combinations to draw from; give up rather than loop forever.
+    for (let attempts = 0; pool.length < wanted && attempts < wanted * 50; attempts += 1) {
+      const workload = drawWorkload(random, endpoint, people);
+      const key = workloadKey(workload);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      pool.push(workload);
+    }
+    workloads[endpoint] = pool;
+  }
+  return { ...people, workloads, eventsPerDay: shape.eventsPerDay };
+}

@@ -1,0 +1,108 @@
+// Synthetic traffic for one UTC day. Each workload is active on a day with a fixed
+// probability (lower at weekends) and, when active, contributes a few events at random
+// minutes: sparse enough that one-minute buckets stay cheap, and drawn from a stream
+// seeded by (seed, day) so any day can be regenerated identically at any time.
+
+import type { Catalog, Workload } from './catalog.js';
+import { hashInts, Random } from './random.js';
+import { DAY_SECONDS } from './time.js';
+import { USAGE_ENDPOINTS, type SimEvent, type UsageEndpoint } from './types.js';
+
+const WEEKDAY_ACTIVITY = 0.8;
+const WEEKEND_ACTIVITY = 0.6;
+
+function requestsFor(random: Random, workload: Workload, max: number): number {
+  return Math.max(1, Math.round(workload.intensity * random.int(1, max)));
+}
+
+function completionsEvent(random: Random, workload: Workload, timestamp: number): SimEvent {
+  const requests = requestsFor(random, workload, 40);
+  const input = requests * random.int(150, 2500);
+  const cached = Math.floor(input * random.next() * 0.6);
+  const output = requests * random.int(20, 600);
+  const audio = workload.profile.audio;
+  return {
+    timestamp,
+    endpoint: 'completions',
+    project_id: workload.project_id,
+    api_key_id: workload.api_key_id,
+    user_id: workload.user_id,
+    model: workload.profile.model,
+    batch: workload.batch,
+    service_tier: workload.service_tier,
+    input_tokens: input,
+    output_tokens: output,
+    input_cached_tokens: cached,
+    // Audio tokens are part of input_tokens / output_tokens, as in the real reports.
+    input_audio_tokens: audio ? Math.floor((input - cached) * (0.3 + 0.6 * random.next())) : 0,
+    output_audio_tokens: audio ? Math.floor(output * (0.4 + 0.5 * random.next())) : 0,
+    num_model_requests: requests,
+  };
+}
+
+function otherEvent(random: Random, workload: Workload, timestamp: number): SimEvent {
+  const base = {
+    timestamp,
+    endpoint: workload.endpoint,
+    project_id: workload.project_id,
+    api_key_id: workload.api_key_id,
+    user_id: workload.user_id,
+    model: workload.profile.model,
+  };
+  switch (workload.endpoint) {
+    case 'embeddings': {
+      const requests = requestsFor(random, workload, 60);
+      return { ...base, input_tokens: requests * random.int(20, 800), num_model_requests: requests };
+    }
+    case 'moderations': {
+      const requests = requestsFor(random, workload, 60);
+      return { ...base, input_tokens: requests * random.int(10, 300), num_model_requests: requests };
+    }
+    case 'images': {
+      const requests = requestsFor(random, workload, 8);
+      const perRequest = workload.profile.model === 'dall-e-3' ? 1 : random.int(1, 4);
+      return {
+        ...base,
+        images: requests * perRequest,
+        num_model_requests: requests,
+        source: workload.source ?? 'image.generation',
+        size: workload.size ?? '1024x1024',
+      };
+    }
+    case 'audio_speeches': {
+      const requests = requestsFor(random, workload, 20);
+      return { ...base, characters: requests * random.int(50, 1500), num_model_requests: requests };
+    }
+    case 'audio_transcriptions': {
+      const requests = requestsFor(random, workload, 20);
+      return { ...base, seconds: requests * random.int(5, 600), num_model_requests: requests };
+    }
+    case 'completions':
+      return completionsEvent(random, workload, timestamp);
+  }
+}
+
+/**
+ * The synthetic events of one endpoint on the UTC day starting at `dayStart` (unix
+ * seconds, midnight). Each (day, endpoint) has its own random stream, so endpoints can be
+ * generated and cached independently of each other.
+ */
+export function generateDay(catalog: Catalog, seed: number, dayStart: number, endpoint: UsageEndpoint): SimEvent[] {
+  const events: SimEvent[] = [];
+  const dayNumber = Math.floor(dayStart / DAY_SECONDS);
+  const random = new Random(hashInts(seed, dayNumber, USAGE_ENDPOINTS.indexOf(endpoint)));
+  const weekday = new Date(dayStart * 1000).getUTCDay();
+  const activity = weekday === 0 || weekday === 6 ? WEEKEND_ACTIVITY : WEEKDAY_ACTIVITY;
+  const { min, max } = catalog.eventsPerDay;
+  for (const workload of catalog.workloads[endpoint]) {
+    if (!random.chance(activity)) continue;
+    const count = random.int(min, max);
+    for (let index = 0; index < count; index += 1) {
+      const timestamp = dayStart + random.int(0, 1439) * 60;
+      events.push(
+        endpoint === 'completions' ? completionsEvent(random, workload, timestamp) : otherEvent(random, workload, timestamp),
+      );
+    }
+  }
+  return events;
+}

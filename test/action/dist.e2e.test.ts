@@ -1,0 +1,113 @@
+// The built action, run the way the runner runs it: `node dist/index.js` with INPUT_*
+// variables, a GITHUB_OUTPUT file and a GITHUB_STEP_SUMMARY file, in a git checkout.
+
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { createRepoWithRemote, gitIn, type RepoWithRemote } from '../helpers/git-repos.js';
+import { readTree, runLedger } from '../support/ledger-run.js';
+
+const run = promisify(execFile);
+const ACTION = path.resolve(import.meta.dirname, '../../dist/index.js');
+const NOW = new Date('2026-11-22T06:30:00Z');
+const SECRET = 'sk-admin-e2e-very-secret-value';
+
+/** GITHUB_OUTPUT holds `name<<delimiter\nvalue\ndelimiter` blocks. */
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const pattern = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const match of text.matchAll(pattern)) outputs[match[1]!] = match[3]!;
+  return outputs;
+}
+
+async function runAction(workspace: string, inputs: Record<string, string>, scratch: string) {
+  const outputFile = path.join(scratch, 'output.txt');
+  const summaryFile = path.join(scratch, 'summary.md');
+  await writeFile(outputFile, '');
+  await writeFile(summaryFile, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: scratch,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: scratch,
+  };
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  const result = await run(process.execPath, [ACTION], { cwd: workspace, env }).catch((error: { stdout: string; stderr: string; code: number }) => ({ ...error, failed: true }));
+  return {
+    stdout: result.stdout,
+    exitCode: 'failed' in result ? result.code : 0,
+    outputs: parseOutputs(await readFile(outputFile, 'utf8')),
+    summary: await readFile(summaryFile, 'utf8'),
+  };
+}
+
+describe('node dist/index.js', () => {
+  let repo: RepoWithRemote;
+  let simulator: Simulator;
+  let scratch: string;
+
+  beforeEach(async () => {
+    repo = await createRepoWithRemote();
+    scratch = await mkdtemp(path.join(tmpdir(), 'usage-ledger-action-'));
+    simulator = await startSimulator({ now: () => NOW });
+  });
+
+  afterEach(async () => {
+    await simulator.close();
+    await repo.cleanup();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('syncs into the checkout, commits, sets every output once and writes the summary', async () => {
+    const result = await runAction(
+      repo.work,
+      { command: 'sync', 'openai-base-url': simulator.url, now: NOW.toISOString(), 'openai-admin-key': SECRET },
+      scratch,
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({
+      'windows-processed': '7',
+      changed: 'true',
+      'issues-by-code': '{}',
+      'max-drift-pct': '0',
+      'pull-request-operation': 'none',
+      'alarm-operation': 'none',
+    });
+    expect(result.outputs['commit-sha']).toBe(await gitIn(repo.bare, ['rev-parse', 'main']));
+    expect(result.summary).toContain('## usage-ledger sync');
+    expect(result.summary).toContain('| openai | 2026-11-22 | provisional | new |');
+    expect(result.stdout).not.toContain(SECRET);
+
+    // The same ledger the CLI's use case writes from the same provider data.
+    const other = await createRepoWithRemote();
+    try {
+      await runLedger('sync', { cwd: other.work, baseUrl: simulator.url, now: NOW });
+      expect(await readTree(path.join(repo.work, 'audit'))).toEqual(await readTree(path.join(other.work, 'audit')));
+    } finally {
+      await other.cleanup();
+    }
+  });
+
+  it('fails once with a message naming the input, and writes nothing, on bad input', async () => {
+    const result = await runAction(repo.work, { command: 'backfill', 'start-date': '2026-02-30', 'openai-admin-key': SECRET }, scratch);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('::error::start-date: expected a real calendar date');
+    expect(result.stdout.match(/::error::/g)).toHaveLength(1);
+    expect(await readTree(path.join(repo.work, 'audit'))).toEqual(new Map());
+  });
+
+  it('reports a key without the usage scope as SCOPE_MISSING without writing, and never prints the key', async () => {
+    const result = await runAction(repo.work, { command: 'sync', 'openai-base-url': simulator.url, now: NOW.toISOString(), 'openai-admin-key': 'sk-proj-not-an-admin-key' }, scratch);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/::error::.*admin key.*api\.usage\.read/);
+    expect(result.stdout).not.toContain('sk-proj-not-an-admin-key');
+    expect(await readTree(path.join(repo.work, 'audit'))).toEqual(new Map());
+    expect(simulator.requestLog.length).toBeGreaterThan(0);
+  });
+});
