@@ -94453,6 +94453,17 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 // What each usage endpoint accepts and answers, following the published OpenAI schema:
 // its counters, the dimensions it can group by (in the order results list them), its
 // filters, and the bucket widths and limits shared by all usage endpoints.
+const COUNTERS = [
+    'input_tokens',
+    'output_tokens',
+    'input_cached_tokens',
+    'input_audio_tokens',
+    'output_audio_tokens',
+    'num_model_requests',
+    'images',
+    'characters',
+    'seconds',
+];
 const IMAGE_SOURCES = ['image.generation', 'image.edit', 'image.variation'];
 const IMAGE_SIZES = ['256x256', '512x512', '1024x1024', '1792x1792', '1024x1792'];
 const COMMON_FILTERS = [
@@ -95086,7 +95097,7 @@ function midnightOf(date) {
 // Synthetic traffic for one UTC day. Each workload is active on a day with a fixed
 // probability (lower at weekends) and, when active, contributes a few events at random
 // minutes: sparse enough that one-minute buckets stay cheap, and drawn from a stream
-// seeded by (seed, day) so any day can be regenerated identically at any time.
+// seeded by (seed, day, endpoint) so any day can be regenerated identically at any time.
 
 
 
@@ -95192,6 +95203,7 @@ function generateDay(catalog, seed, dayStart, endpoint) {
 
 
 
+
 /**
  * Days are regenerated on demand, so only a window of them is kept. Large enough for a
  * 31-day page of every endpoint, small enough that a year of the large org stays light.
@@ -95224,7 +95236,16 @@ class EventStore {
         for (const event of events) {
             if (!Number.isFinite(event.timestamp))
                 throw new Error(`event timestamp must be unix seconds: ${event.timestamp}`);
-            // Stored as frozen copies: cost lines are cached per event object and must not go stale.
+            if (!isUsageEndpoint(event.endpoint))
+                throw new Error(`unknown usage endpoint: ${String(event.endpoint)}`);
+            // Counters are counts: sums, minute buckets and prices all rely on that.
+            for (const counter of COUNTERS) {
+                const value = event[counter];
+                if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+                    throw new Error(`event ${counter} must be a non-negative integer, got ${value}`);
+                }
+            }
+            // Stored as frozen copies, so a caller reusing its objects cannot rewrite history.
             const copy = Object.freeze({ ...event });
             const key = dayKey(dayStartOf(copy.timestamp), copy.endpoint);
             const list = this.added.get(key);
@@ -95301,8 +95322,9 @@ function restateDay(store, date, percent) {
     const start = midnightOf(date);
     if (start === undefined)
         throw new Error(`restateDay needs a YYYY-MM-DD date, got ${JSON.stringify(date)}`);
-    if (!Number.isFinite(percent))
-        throw new Error(`restateDay needs a finite percent, got ${percent}`);
+    // Restatements here only ever add usage: counters stay counts, and every minute stays non-negative.
+    if (!Number.isFinite(percent) || percent < 0)
+        throw new Error(`restateDay needs a non-negative percent, got ${percent}`);
     let input = 0;
     let output = 0;
     let anchor;
@@ -95839,6 +95861,16 @@ function handleCall(parts, call) {
 
 /** Marks every response so the ledger can tell simulated data from real provider data. */
 const server_ORIGIN_HEADER = 'x-usage-ledger-origin';
+/** The headers every response carries, whatever its status. */
+function commonHeaders(rate) {
+    return {
+        'content-type': 'application/json',
+        [server_ORIGIN_HEADER]: 'simulator',
+        'x-request-id': `req_${(0,external_node_crypto_.randomBytes)(16).toString('hex')}`,
+        'x-ratelimit-limit-requests': String(rate.limit),
+        'x-ratelimit-remaining-requests': String(rate.remaining),
+    };
+}
 async function respond(parts, options, request, response) {
     const url = new URL(request.url ?? '/', 'http://simulator.invalid');
     const raw = readRawQuery(url.searchParams);
@@ -95850,14 +95882,7 @@ async function respond(parts, options, request, response) {
     });
     if (options.latencyMs > 0)
         await (0,external_node_timers_promises_namespaceObject.setTimeout)(options.latencyMs);
-    const headers = {
-        'content-type': 'application/json',
-        [server_ORIGIN_HEADER]: 'simulator',
-        'x-request-id': `req_${(0,external_node_crypto_.randomBytes)(16).toString('hex')}`,
-        'x-ratelimit-limit-requests': String(handled.rate.limit),
-        'x-ratelimit-remaining-requests': String(handled.rate.remaining),
-        ...handled.reply.headers,
-    };
+    const headers = { ...commonHeaders(handled.rate), ...handled.reply.headers };
     options.log.push({
         method: request.method ?? 'GET',
         path: url.pathname,
@@ -95874,8 +95899,9 @@ async function listen(parts, options) {
         // GET requests carry no body; drain whatever arrives so the connection can be reused.
         request.resume();
         respond(parts, options, request, response).catch((error) => {
+            // Only reached if the request itself could not be read (the handler catches its own errors).
             if (!response.headersSent)
-                response.writeHead(500, { 'content-type': 'application/json' });
+                response.writeHead(500, commonHeaders({ limit: 0, remaining: 0 }));
             response.end(JSON.stringify({ error: { message: String(error), type: 'server_error', param: null, code: null } }));
         });
     });
@@ -95903,7 +95929,11 @@ async function listen(parts, options) {
 // limit (a sliding 60-second window of real time), and failures a test queued with
 // failNext().
 const WINDOW_MS = 60_000;
-/** Reported in the headers when no limit is configured; never enforced. */
+/**
+ * Reported when no limit is configured, with the full budget always remaining: the
+ * headers then do not depend on request history, so identical runs record identical
+ * headers.
+ */
 const NOMINAL_LIMIT = 10_000;
 class RequestRateLimiter {
     maxPerMinute;
@@ -95915,16 +95945,18 @@ class RequestRateLimiter {
     }
     /** Admits the request if the window has room; refused requests do not use up a slot. */
     admit() {
+        const limit = this.maxPerMinute;
+        if (limit === undefined)
+            return { allowed: true, limit: NOMINAL_LIMIT, remaining: NOMINAL_LIMIT, retryAfterSeconds: 0 };
         const now = this.elapsedMs();
         while (this.admitted.length > 0 && (this.admitted[0] ?? 0) <= now - WINDOW_MS)
             this.admitted.shift();
-        const limit = this.maxPerMinute ?? NOMINAL_LIMIT;
-        if (this.maxPerMinute !== undefined && this.admitted.length >= this.maxPerMinute) {
+        if (this.admitted.length >= limit) {
             const oldest = this.admitted[0] ?? now;
             return { allowed: false, limit, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((oldest + WINDOW_MS - now) / 1000)) };
         }
         this.admitted.push(now);
-        return { allowed: true, limit, remaining: Math.max(0, limit - this.admitted.length), retryAfterSeconds: 0 };
+        return { allowed: true, limit, remaining: limit - this.admitted.length, retryAfterSeconds: 0 };
     }
 }
 /**

@@ -16,6 +16,18 @@ export type Counter =
   | 'characters'
   | 'seconds';
 
+export const COUNTERS: readonly Counter[] = [
+  'input_tokens',
+  'output_tokens',
+  'input_cached_tokens',
+  'input_audio_tokens',
+  'output_audio_tokens',
+  'num_model_requests',
+  'images',
+  'characters',
+  'seconds',
+];
+
 /** A list filter: query parameter name, the event field it matches, and its allowed values if closed. */
 export interface ListFilter {
   param: string;

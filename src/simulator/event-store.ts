@@ -4,7 +4,7 @@
 // `forEachVisible`, so responses and truth can never disagree about what exists.
 
 import type { Catalog } from './catalog.js';
-import { isUsageEndpoint } from './endpoints.js';
+import { COUNTERS, isUsageEndpoint } from './endpoints.js';
 import { generateDay } from './synthetic.js';
 import { DAY_SECONDS, dayStartOf } from './time.js';
 import { USAGE_ENDPOINTS, type SimEvent, type UsageEndpoint } from './types.js';
@@ -47,6 +47,13 @@ export class EventStore {
     for (const event of events) {
       if (!Number.isFinite(event.timestamp)) throw new Error(`event timestamp must be unix seconds: ${event.timestamp}`);
       if (!isUsageEndpoint(event.endpoint)) throw new Error(`unknown usage endpoint: ${String(event.endpoint)}`);
+      // Counters are counts: sums, minute buckets and prices all rely on that.
+      for (const counter of COUNTERS) {
+        const value = event[counter];
+        if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+          throw new Error(`event ${counter} must be a non-negative integer, got ${value}`);
+        }
+      }
       // Stored as frozen copies, so a caller reusing its objects cannot rewrite history.
       const copy = Object.freeze({ ...event });
       const key = dayKey(dayStartOf(copy.timestamp), copy.endpoint);

@@ -10,7 +10,8 @@ import type { SimEvent } from './types.js';
 export function restateDay(store: EventStore, date: string, percent: number): SimEvent | undefined {
   const start = midnightOf(date);
   if (start === undefined) throw new Error(`restateDay needs a YYYY-MM-DD date, got ${JSON.stringify(date)}`);
-  if (!Number.isFinite(percent)) throw new Error(`restateDay needs a finite percent, got ${percent}`);
+  // Restatements here only ever add usage: counters stay counts, and every minute stays non-negative.
+  if (!Number.isFinite(percent) || percent < 0) throw new Error(`restateDay needs a non-negative percent, got ${percent}`);
   let input = 0;
   let output = 0;
   let anchor: SimEvent | undefined;

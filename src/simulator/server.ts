@@ -25,6 +25,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The headers every response carries, whatever its status. */
+function commonHeaders(rate: { limit: number; remaining: number }): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    [ORIGIN_HEADER]: 'simulator',
+    'x-request-id': `req_${randomBytes(16).toString('hex')}`,
+    'x-ratelimit-limit-requests': String(rate.limit),
+    'x-ratelimit-remaining-requests': String(rate.remaining),
+  };
+}
+
 async function respond(parts: HandlerParts, options: ListenOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://simulator.invalid');
   const raw = readRawQuery(url.searchParams);
@@ -35,14 +46,7 @@ async function respond(parts: HandlerParts, options: ListenOptions, request: Inc
     authorization: request.headers.authorization,
   });
   if (options.latencyMs > 0) await sleep(options.latencyMs);
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    [ORIGIN_HEADER]: 'simulator',
-    'x-request-id': `req_${randomBytes(16).toString('hex')}`,
-    'x-ratelimit-limit-requests': String(handled.rate.limit),
-    'x-ratelimit-remaining-requests': String(handled.rate.remaining),
-    ...handled.reply.headers,
-  };
+  const headers = { ...commonHeaders(handled.rate), ...handled.reply.headers };
   options.log.push({
     method: request.method ?? 'GET',
     path: url.pathname,
@@ -60,7 +64,8 @@ export async function listen(parts: HandlerParts, options: ListenOptions): Promi
     // GET requests carry no body; drain whatever arrives so the connection can be reused.
     request.resume();
     respond(parts, options, request, response).catch((error: unknown) => {
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' });
+      // Only reached if the request itself could not be read (the handler catches its own errors).
+      if (!response.headersSent) response.writeHead(500, commonHeaders({ limit: 0, remaining: 0 }));
       response.end(JSON.stringify({ error: { message: String(error), type: 'server_error', param: null, code: null } }));
     });
   });

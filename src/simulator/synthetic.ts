@@ -1,7 +1,7 @@
 // Synthetic traffic for one UTC day. Each workload is active on a day with a fixed
 // probability (lower at weekends) and, when active, contributes a few events at random
 // minutes: sparse enough that one-minute buckets stay cheap, and drawn from a stream
-// seeded by (seed, day) so any day can be regenerated identically at any time.
+// seeded by (seed, day, endpoint) so any day can be regenerated identically at any time.
 
 import type { Catalog, Workload } from './catalog.js';
 import { hashInts, Random } from './random.js';

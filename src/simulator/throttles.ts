@@ -11,7 +11,11 @@ export interface RateDecision {
 }
 
 const WINDOW_MS = 60_000;
-/** Reported in the headers when no limit is configured; never enforced. */
+/**
+ * Reported when no limit is configured, with the full budget always remaining: the
+ * headers then do not depend on request history, so identical runs record identical
+ * headers.
+ */
 const NOMINAL_LIMIT = 10_000;
 
 export class RequestRateLimiter {
@@ -24,15 +28,16 @@ export class RequestRateLimiter {
 
   /** Admits the request if the window has room; refused requests do not use up a slot. */
   admit(): RateDecision {
+    const limit = this.maxPerMinute;
+    if (limit === undefined) return { allowed: true, limit: NOMINAL_LIMIT, remaining: NOMINAL_LIMIT, retryAfterSeconds: 0 };
     const now = this.elapsedMs();
     while (this.admitted.length > 0 && (this.admitted[0] ?? 0) <= now - WINDOW_MS) this.admitted.shift();
-    const limit = this.maxPerMinute ?? NOMINAL_LIMIT;
-    if (this.maxPerMinute !== undefined && this.admitted.length >= this.maxPerMinute) {
+    if (this.admitted.length >= limit) {
       const oldest = this.admitted[0] ?? now;
       return { allowed: false, limit, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((oldest + WINDOW_MS - now) / 1000)) };
     }
     this.admitted.push(now);
-    return { allowed: true, limit, remaining: Math.max(0, limit - this.admitted.length), retryAfterSeconds: 0 };
+    return { allowed: true, limit, remaining: limit - this.admitted.length, retryAfterSeconds: 0 };
   }
 }
 

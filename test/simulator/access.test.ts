@@ -93,6 +93,19 @@ describe('request rate limit and latency', () => {
     }
   });
 
+  it('without a configured limit reports the same full budget on every response', async () => {
+    const simulator = await startSimulator({ now: () => NOW });
+    try {
+      for (let index = 0; index < 3; index += 1) {
+        const answer = await get(simulator, '/organization/usage/moderations', QUERY);
+        expect(answer.status).toBe(200);
+        expect(answer.headers.get('x-ratelimit-limit-requests')).toBe(answer.headers.get('x-ratelimit-remaining-requests'));
+      }
+    } finally {
+      await simulator.close();
+    }
+  });
+
   it('delays every response by latencyMs', async () => {
     const simulator = await startSimulator({ now: () => NOW, latencyMs: 120 });
     try {

@@ -84,6 +84,16 @@ describe('the simulated organization', () => {
     await expect(startSimulator({ maxResultsPerPage: 0 })).rejects.toThrow(/maxResultsPerPage/);
   });
 
+  it('refuses events that are not counts of a known endpoint, and downward restatements', async () => {
+    const simulator = await simulatorWith({ now: () => NOW, org: 'empty' });
+    const base = { timestamp: TODAY - DAY, project_id: 'proj_a', api_key_id: 'key_a', user_id: 'user-a', model: 'o3-mini' };
+    expect(() => simulator.addEvents([{ ...base, endpoint: 'completions', input_tokens: 1.5 }])).toThrow(/input_tokens/);
+    expect(() => simulator.addEvents([{ ...base, endpoint: 'completions', output_tokens: -1 }])).toThrow(/output_tokens/);
+    expect(() => simulator.addEvents([{ ...base, endpoint: 'vector_stores' as never }])).toThrow(/vector_stores/);
+    expect(() => simulator.restateDay('2025-03-10', -3)).toThrow(/percent/);
+    expect(simulator.truth({ endpoint: 'completions', start: TODAY - DAY, end: TODAY }).input_tokens).toBe(0);
+  });
+
   it('the large org has about 3000 grouped records a day over all endpoints, and a year of it is quick', async () => {
     const simulator = await simulatorWith({ now: () => NOW, org: 'large' });
     const started = performance.now();
