@@ -97402,15 +97402,16 @@ const actionsLogger = {
     group: (name, body) => group(name, body),
 };
 function consoleLogger(options) {
+    const write = options.write ?? ((text) => void process.stderr.write(text));
     return {
-        info: (message) => process.stderr.write(`${message}\n`),
-        warning: (message) => process.stderr.write(`warning: ${message}\n`),
+        info: (message) => write(`${message}\n`),
+        warning: (message) => write(`warning: ${message}\n`),
         debug: (message) => {
             if (options.verbose)
-                process.stderr.write(`debug: ${message}\n`);
+                write(`debug: ${message}\n`);
         },
         group: async (name, body) => {
-            process.stderr.write(`▸ ${name}\n`);
+            write(`▸ ${name}\n`);
             return body();
         },
     };

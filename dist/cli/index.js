@@ -99177,15 +99177,16 @@ const actionsLogger = {
     group: (name, body) => group(name, body),
 };
 function consoleLogger(options) {
+    const write = options.write ?? ((text) => void process.stderr.write(text));
     return {
-        info: (message) => process.stderr.write(`${message}\n`),
-        warning: (message) => process.stderr.write(`warning: ${message}\n`),
+        info: (message) => write(`${message}\n`),
+        warning: (message) => write(`warning: ${message}\n`),
         debug: (message) => {
             if (options.verbose)
-                process.stderr.write(`debug: ${message}\n`);
+                write(`debug: ${message}\n`);
         },
         group: async (name, body) => {
-            process.stderr.write(`▸ ${name}\n`);
+            write(`▸ ${name}\n`);
             return body();
         },
     };
@@ -99236,30 +99237,37 @@ function exitCodeFor(error) {
     }
     return EXIT_FAILED;
 }
-async function main(argv, env = process.env) {
-    const logger = consoleLogger({ verbose: env.USAGE_LEDGER_DEBUG === '1' });
+const processIo = {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+};
+async function main(argv, io = processIo) {
+    const { env } = io;
+    const logger = consoleLogger({ verbose: env.USAGE_LEDGER_DEBUG === '1', write: io.stderr });
     try {
         const args = parseCliArgs(argv);
         if (args.version) {
-            process.stdout.write(`${VERSION}\n`);
+            io.stdout(`${VERSION}\n`);
             return EXIT_COMPLETED;
         }
         if (args.help || args.command === undefined || args.command === 'help') {
-            process.stdout.write(helpText());
+            io.stdout(helpText());
             return args.command === undefined && !args.help ? EXIT_USAGE : EXIT_COMPLETED;
         }
         const settings = parseSettings(args.command, args.positionals, args.options, env, systemClock.now());
         if (settings.command === 'simulate')
             return await serveSimulator(settings, logger);
         if (settings.command === 'demo')
-            return await runDemo({ logger, out: (line) => process.stdout.write(`${line}\n`) });
-        const report = await runCommand(settings, { cwd: process.cwd(), clock: systemClock, logger });
+            return await runDemo({ logger, out: (line) => io.stdout(`${line}\n`) });
+        const report = await runCommand(settings, { cwd: io.cwd, clock: systemClock, logger });
         for (const line of report.lines)
-            process.stdout.write(`${line}\n`);
+            io.stdout(`${line}\n`);
         return EXIT_COMPLETED;
     }
     catch (error) {
-        process.stderr.write(`usage-ledger: ${getErrorMessage(error)}\n`);
+        io.stderr(`usage-ledger: ${getErrorMessage(error)}\n`);
         return exitCodeFor(error);
     }
 }

@@ -47,26 +47,41 @@ function exitCodeFor(error: unknown): number {
   return EXIT_FAILED;
 }
 
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const logger = consoleLogger({ verbose: env.USAGE_LEDGER_DEBUG === '1' });
+export interface CliIo {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  cwd: process.cwd(),
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const { env } = io;
+  const logger = consoleLogger({ verbose: env.USAGE_LEDGER_DEBUG === '1', write: io.stderr });
   try {
     const args = parseCliArgs(argv);
     if (args.version) {
-      process.stdout.write(`${VERSION}\n`);
+      io.stdout(`${VERSION}\n`);
       return EXIT_COMPLETED;
     }
     if (args.help || args.command === undefined || args.command === 'help') {
-      process.stdout.write(helpText());
+      io.stdout(helpText());
       return args.command === undefined && !args.help ? EXIT_USAGE : EXIT_COMPLETED;
     }
     const settings = parseSettings(args.command, args.positionals, args.options, env, systemClock.now());
     if (settings.command === 'simulate') return await serveSimulator(settings, logger);
-    if (settings.command === 'demo') return await runDemo({ logger, out: (line) => process.stdout.write(`${line}\n`) });
-    const report = await runCommand(settings, { cwd: process.cwd(), clock: systemClock, logger });
-    for (const line of report.lines) process.stdout.write(`${line}\n`);
+    if (settings.command === 'demo') return await runDemo({ logger, out: (line) => io.stdout(`${line}\n`) });
+    const report = await runCommand(settings, { cwd: io.cwd, clock: systemClock, logger });
+    for (const line of report.lines) io.stdout(`${line}\n`);
     return EXIT_COMPLETED;
   } catch (error) {
-    process.stderr.write(`usage-ledger: ${getErrorMessage(error)}\n`);
+    io.stderr(`usage-ledger: ${getErrorMessage(error)}\n`);
     return exitCodeFor(error);
   }
 }

@@ -11,15 +11,16 @@ export const actionsLogger: Logger = {
   group: (name, body) => core.group(name, body),
 };
 
-export function consoleLogger(options: { verbose: boolean }): Logger {
+export function consoleLogger(options: { verbose: boolean; write?: (text: string) => void }): Logger {
+  const write = options.write ?? ((text: string) => void process.stderr.write(text));
   return {
-    info: (message) => process.stderr.write(`${message}\n`),
-    warning: (message) => process.stderr.write(`warning: ${message}\n`),
+    info: (message) => write(`${message}\n`),
+    warning: (message) => write(`warning: ${message}\n`),
     debug: (message) => {
-      if (options.verbose) process.stderr.write(`debug: ${message}\n`);
+      if (options.verbose) write(`debug: ${message}\n`);
     },
     group: async (name, body) => {
-      process.stderr.write(`▸ ${name}\n`);
+      write(`▸ ${name}\n`);
       return body();
     },
   };
