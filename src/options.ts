@@ -2,10 +2,10 @@
 // parser, the action's input reader, `--help` and action.yml are all generated from this
 // table, so an action input `foo-bar` is always the flag `--foo-bar`.
 
-export const COMMANDS = ['sync', 'backfill', 'simulate', 'demo'] as const;
+export const COMMANDS = ['sync', 'backfill', 'reconcile', 'simulate', 'demo'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 /** The commands the action runs; simulate and demo belong to a terminal. */
-export const ACTION_COMMANDS = ['sync', 'backfill'] as const satisfies readonly CommandName[];
+export const ACTION_COMMANDS = ['sync', 'backfill', 'reconcile'] as const satisfies readonly CommandName[];
 
 export type OptionKind = 'string' | 'integer' | 'boolean' | 'list' | 'date' | 'choice' | 'percent' | 'instant' | 'url' | 'path' | 'secret';
 
@@ -25,8 +25,17 @@ export interface OptionSpec {
 }
 
 export const OPTIONS: readonly OptionSpec[] = [
-  { name: 'command', kind: 'choice', default: 'sync', choices: ACTION_COMMANDS, actionOnly: true, description: 'What to run: sync (the trailing --days) or backfill (a date range).' },
+  { name: 'command', kind: 'choice', default: 'sync', choices: ACTION_COMMANDS, actionOnly: true, description: 'What to run: sync (the trailing --days), backfill (a date range) or reconcile (fill tokens into run records).' },
   { name: 'audit-dir', kind: 'path', default: 'audit', description: 'The ledger directory, inside the repository.' },
+  { name: 'runs-dir', kind: 'path', default: 'runs', description: 'reconcile: the directory of run records, runs/<framework>/<run_id>/metrics.json, inside the repository.' },
+  { name: 'framework', kind: 'string', description: 'reconcile: only runs of this framework (on the command line also the first word after the command).' },
+  { name: 'run-id', kind: 'string', description: 'reconcile: only this run (on the command line also the second word after the command).' },
+  { name: 'min-age', kind: 'integer', default: '30', description: 'reconcile: minutes since a run\'s last step ended before the provider is asked about it.' },
+  { name: 'max-age', kind: 'integer', default: '24', description: 'reconcile: hours after which an unreconciled run is no longer pending (use --force to reconcile it anyway).' },
+  { name: 'list', kind: 'boolean', default: 'false', description: 'reconcile: print the pending runs with their age and exit.' },
+  { name: 'run-scopes', kind: 'string', description: 'reconcile: framework-to-scope map for runs without usage_scope: "chatdev=key_abc,metagpt=proj_xyz" (key_ or proj_ ids), or the path of a JSON file {"chatdev": {"api_key_id": "key_abc"}}.' },
+  { name: 'allow-unscoped', kind: 'boolean', default: 'false', description: 'reconcile: read runs without a scope against the whole organization; only right when nothing else used the API at the same time.' },
+  { name: 'reconcile-margin', kind: 'integer', default: '60', description: 'reconcile: seconds added before and after the runs\' time range when querying per-minute usage.' },
   { name: 'providers', kind: 'list', default: 'openai', choices: ['openai'], description: 'Comma-separated providers to fetch.' },
   { name: 'endpoints', kind: 'list', description: 'Comma-separated endpoints to fetch (default: all the provider supports: completions, embeddings, moderations, images, audio_speeches, audio_transcriptions, costs).' },
   { name: 'group-by', kind: 'list', description: 'Comma-separated dimensions to group by, applied to each endpoint that supports them (default: every dimension each endpoint supports).' },
@@ -34,7 +43,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'settle-days', kind: 'integer', default: '2', description: 'The newest days that are still provisional (0 to 31).' },
   { name: 'start-date', kind: 'date', description: 'Backfill: first UTC day, YYYY-MM-DD, inclusive.' },
   { name: 'end-date', kind: 'date', description: 'Backfill: last UTC day, YYYY-MM-DD, inclusive (default: today).' },
-  { name: 'force', kind: 'boolean', default: 'false', description: 'Backfill: re-fetch days the ledger already holds as settled.' },
+  { name: 'force', kind: 'boolean', default: 'false', description: 'backfill: re-fetch days the ledger already holds as settled; reconcile: reconcile selected runs again even if already reconciled or past --max-age (--min-age still applies: the provider needs the time).' },
   { name: 'publish', kind: 'choice', default: 'commit', choices: ['commit', 'none'], description: 'commit: commit the files this run wrote (and push if the branch has an upstream); none: write files only.' },
   { name: 'drift-threshold', kind: 'percent', default: '2', description: 'Percent of tokens a settled window may change before a finding is an alarm.' },
   { name: 'max-requests-per-minute', kind: 'integer', description: 'Cap on provider requests per minute (default: no cap beyond honouring 429s).' },

@@ -36,6 +36,16 @@ export interface Settings {
   openaiAdminKey: string | undefined;
   scenarios: string[];
   port: number;
+  runsDir: string;
+  framework: string | undefined;
+  runId: string | undefined;
+  minAgeMinutes: number;
+  maxAgeHours: number;
+  list: boolean;
+  /** Inline "framework=key_..." pairs, or the path of a JSON file; resolved by the reconcile command. */
+  runScopes: string | undefined;
+  allowUnscoped: boolean;
+  reconcileMarginSeconds: number;
 }
 
 export type RawOptions = Readonly<Record<string, string | undefined>>;
@@ -145,6 +155,10 @@ export function parseSettings(
   clockNow: Date,
 ): Settings {
   const commandName = choice('command', command, COMMANDS);
+  const positionalLimit = commandName === 'reconcile' ? 2 : 0;
+  if (positionals.length > positionalLimit) {
+    throw new UsageError(`unexpected ${JSON.stringify(positionals[positionalLimit])}; ${commandName} takes ${positionalLimit === 0 ? 'no words after the command' : 'at most [framework] [run-id]'}`, 'command');
+  }
   for (const name of Object.keys(raw)) {
     if (!optionSpec(name)) throw new UsageError(`unknown option; known options: ${OPTIONS.filter((o) => !o.actionOnly && o.kind !== 'secret').map((o) => `--${o.name}`).join(', ')}`, name);
   }
@@ -186,6 +200,15 @@ export function parseSettings(
     openaiAdminKey,
     scenarios: list(get('scenario')),
     port: integer('port', get('port'), 0, 65_535)!,
+    runsDir: get('runs-dir')!,
+    framework: get('framework') ?? positionals[0],
+    runId: get('run-id') ?? positionals[1],
+    minAgeMinutes: integer('min-age', get('min-age'), 0, 10_080)!,
+    maxAgeHours: integer('max-age', get('max-age'), 1, 8_760)!,
+    list: boolean('list', get('list')),
+    runScopes: get('run-scopes'),
+    allowUnscoped: boolean('allow-unscoped', get('allow-unscoped')),
+    reconcileMarginSeconds: integer('reconcile-margin', get('reconcile-margin'), 0, 3_600)!,
   };
 }
 

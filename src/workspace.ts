@@ -35,25 +35,32 @@ async function kindOf(target: string): Promise<'file' | 'directory' | 'none'> {
   }
 }
 
+/**
+ * A directory the tool writes (the audit or runs directory): a directory or not there yet,
+ * inside the repository when there is one, never the repository root itself.
+ */
+export async function resolveToolDir(input: string, cwd: string, dir: string, repoRoot: string | undefined): Promise<string> {
+  const absolute = path.resolve(cwd, dir);
+  if ((await kindOf(absolute)) === 'file') throw new UsageError(`${absolute} is a file; expected a directory`, input);
+  if (repoRoot === undefined) return absolute;
+  const root = await realpath(repoRoot);
+  const resolved = await resolveSymlinks(absolute);
+  if (resolved !== root && !resolved.startsWith(root + path.sep)) {
+    throw new UsageError(`${dir} resolves outside the repository ${root}; it must live inside it`, input);
+  }
+  if (resolved === root) throw new UsageError('cannot be the repository root; use a subdirectory', input);
+  return resolved;
+}
+
 export async function resolveWorkspace(options: {
   cwd: string;
   auditDir: string;
   repoRoot: string | undefined;
   needsRepository: boolean;
 }): Promise<Workspace> {
-  const auditDir = path.resolve(options.cwd, options.auditDir);
-  if ((await kindOf(auditDir)) === 'file') throw new UsageError(`${auditDir} is a file; expected a directory for the ledger`, 'audit-dir');
-  if (options.repoRoot === undefined) {
-    if (options.needsRepository) {
-      throw new UsageError(`${options.cwd} is not inside a git repository; run inside a checkout or use --publish none`, 'publish');
-    }
-    return { auditDir, repoRoot: undefined };
+  if (options.repoRoot === undefined && options.needsRepository) {
+    throw new UsageError(`${options.cwd} is not inside a git repository; run inside a checkout or use --publish none`, 'publish');
   }
-  const root = await realpath(options.repoRoot);
-  const resolved = await resolveSymlinks(auditDir);
-  if (resolved !== root && !resolved.startsWith(root + path.sep)) {
-    throw new UsageError(`${options.auditDir} resolves outside the repository ${root}; the ledger must live inside it`, 'audit-dir');
-  }
-  if (resolved === root) throw new UsageError('the audit directory cannot be the repository root; use a subdirectory such as audit', 'audit-dir');
-  return { auditDir: resolved, repoRoot: root };
+  const auditDir = await resolveToolDir('audit-dir', options.cwd, options.auditDir, options.repoRoot);
+  return { auditDir, repoRoot: options.repoRoot === undefined ? undefined : await realpath(options.repoRoot) };
 }

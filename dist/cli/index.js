@@ -81960,7 +81960,7 @@ var __webpack_exports__ = {};
 // Typed errors shared by the shells: each maps to an exit code, and every message a user
 // sees passes through getErrorMessage so a stray value is never printed as [object Object].
 /** Bad usage or configuration: exit code 2, and the message names the input. */
-class errors_UsageError extends Error {
+class UsageError extends Error {
     input;
     constructor(message, input, options) {
         super(input ? `${input}: ${message}` : message, options);
@@ -82060,6 +82060,37 @@ function buildRunSummary(input, limit = SUMMARY_LIMIT) {
     const tail = footer.join('\n');
     if (body.length + tail.length + 1 <= limit)
         body += tail;
+    return `${body}\n`;
+}
+function buildReconcileSummary(input, limit = SUMMARY_LIMIT) {
+    const count = (outcome) => input.runs.filter((run) => run.outcome === outcome).length;
+    const lines = [
+        `## usage-ledger reconcile${input.listed ? ' --list' : ''}`,
+        '',
+        `${input.runs.length} run(s): ${count('reconciled')} reconciled, ${count('too-young') + count('data_not_available')} waiting for provider data, ` +
+            `${count('failed') + count('bad')} failed; ${input.requests} provider request(s).`,
+        '',
+    ];
+    if (input.commitSha)
+        lines.push(`Committed \`${input.commitSha}\`.`, '');
+    if (input.findings.length > 0) {
+        lines.push('### Findings', '', '| code | severity | detail |', '| --- | --- | --- |');
+        for (const finding of input.findings)
+            lines.push(`| ${finding.code} | ${finding.severity} | ${escapeMarkdown(finding.message)} |`);
+        lines.push('');
+    }
+    lines.push('### Runs', '', '| run | outcome | age (min) | tokens in | tokens out |', '| --- | --- | ---: | ---: | ---: |');
+    let body = lines.join('\n');
+    let shown = 0;
+    for (const run of input.runs) {
+        const row = `\n| ${escapeMarkdown(run.id)} | ${run.outcome} | ${run.ageMinutes} | ${formatInteger(run.tokensIn)} | ${formatInteger(run.tokensOut)} |`;
+        if (body.length + row.length + 100 > limit)
+            break;
+        body += row;
+        shown += 1;
+    }
+    if (shown < input.runs.length)
+        body += `\n\n…and ${input.runs.length - shown} more run(s).`;
     return `${body}\n`;
 }
 
@@ -82480,6 +82511,8 @@ const finding_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http
 const manifest_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://usage-ledger.dev/schemas/manifest.schema.json","title":"Ledger manifest","description":"audit/manifest.json: one entry per provider and UTC day. Nothing in it changes when a re-fetch changes nothing. Written last, so a crash between writes leaves the ledger valid.","type":"object","required":["schema_version","origin","windows"],"additionalProperties":false,"properties":{"schema_version":{"const":1},"origin":{"enum":["provider","simulator",null],"description":"Where the ledger\'s data comes from; null while empty. The ledger refuses to mix origins unless told to."},"windows":{"type":"object","additionalProperties":{"type":"object","propertyNames":{"pattern":"^\\\\d{4}-\\\\d{2}-\\\\d{2}$"},"additionalProperties":{"$ref":"#/$defs/entry"}}}},"$defs":{"instant":{"type":["string","null"],"pattern":"^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{2}:\\\\d{2}:\\\\d{2}(\\\\.\\\\d+)?Z$"},"entry":{"type":"object","required":["state","sha256","first_fetched_at","content_changed_at","settled_at","revisions","tokens"],"additionalProperties":false,"properties":{"state":{"enum":["provisional","settled","revised","missing","partial"],"description":"provisional: within --settle-days of now; settled: older and unchanged since; revised: changed after it had settled; missing: the last fetch failed or the day\'s bucket was absent; partial: pagination did not complete. A failed fetch keeps the last good snapshot and its hash."},"sha256":{"type":["string","null"],"pattern":"^[0-9a-f]{64}$","description":"sha256 of the snapshot file\'s bytes; null if no good fetch yet."},"first_fetched_at":{"$ref":"#/$defs/instant"},"content_changed_at":{"$ref":"#/$defs/instant"},"settled_at":{"$ref":"#/$defs/instant","description":"When the window was first seen settled; a content change after it is a revision."},"revisions":{"type":"integer","minimum":0,"description":"How many times the content changed after the first fetch."},"tokens":{"type":["integer","null"],"minimum":0,"description":"The snapshot\'s token total, for quick reading."},"last_error":{"type":"object","required":["code","message","since"],"additionalProperties":false,"properties":{"code":{"type":"string"},"message":{"type":"string"},"since":{"$ref":"#/$defs/instant"}}}}}}}');
 ;// CONCATENATED MODULE: ./schemas/raw.schema.json
 const raw_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://usage-ledger.dev/schemas/raw.schema.json","title":"Raw provider buckets of one day and endpoint","description":"audit/raw/<provider>/<YYYY-MM-DD>/<endpoint>.json: the day\'s buckets exactly as the provider sent them (a page covering many days is split by day; a bucket split across pages is kept as its parts), with the request that produced them minus the credential and the page cursor. verify re-derives the snapshot from these.","type":"object","required":["schema_version","provider","date","endpoint","origin","request","pages","buckets"],"additionalProperties":false,"properties":{"schema_version":{"const":1},"provider":{"type":"string","pattern":"^[a-z0-9_]+$"},"date":{"type":"string","pattern":"^\\\\d{4}-\\\\d{2}-\\\\d{2}$"},"endpoint":{"type":"string","pattern":"^[a-z0-9_]+$"},"origin":{"enum":["provider","simulator"]},"request":{"type":"object","required":["path","query"],"additionalProperties":false,"properties":{"path":{"type":"string"},"query":{"type":"object","additionalProperties":{"anyOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]}}}},"pages":{"type":"integer","minimum":1},"buckets":{"type":"array","items":{"type":"object","required":["start_time","end_time","results"],"properties":{"start_time":{"type":"integer"},"end_time":{"type":"integer"},"results":{"type":"array"}}}}}}');
+;// CONCATENATED MODULE: ./schemas/run-diff.schema.json
+const run_diff_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://usage-ledger.dev/schemas/run-diff.schema.json","title":"What one reconcile changed","description":"audit/diffs/<YYYY-MM-DD>/<HHMMSSZ>-reconcile-<hash8>.json, written only when a run record changed: each run reconciled, its figures before and after, how each step\'s figure was obtained, the findings and the provider requests made.","type":"object","required":["schema_version","command","run_at","origin","runs","findings","requests"],"additionalProperties":false,"properties":{"schema_version":{"const":1},"command":{"const":"reconcile"},"run_at":{"type":"string"},"origin":{"enum":["provider","simulator"]},"runs":{"type":"array","items":{"type":"object","required":["file","framework","run_id","scope","query","tokens_in_before","tokens_out_before","tokens_in","tokens_out","steps"],"additionalProperties":false,"properties":{"file":{"type":"string","description":"The run record, relative to the repository."},"framework":{"type":"string"},"run_id":{"type":"string"},"scope":{"type":"string","description":"api_key_id:<id>, project_id:<id> or organization."},"query":{"type":"object","required":["start_time","end_time","bucket_width"],"additionalProperties":false,"properties":{"start_time":{"type":"integer"},"end_time":{"type":"integer"},"bucket_width":{"const":"1m"}}},"tokens_in_before":{"type":"integer","minimum":0},"tokens_out_before":{"type":"integer","minimum":0},"tokens_in":{"type":"integer","minimum":0},"tokens_out":{"type":"integer","minimum":0},"steps":{"type":"array","items":{"type":"object","required":["step","tokens_in","tokens_out","method"],"additionalProperties":false,"properties":{"step":{"type":"integer"},"tokens_in":{"type":"integer","minimum":0},"tokens_out":{"type":"integer","minimum":0},"method":{"enum":["exact","apportioned"]}}}}}}},"findings":{"type":"array","items":{"$ref":"finding.schema.json"}},"requests":{"type":"object","required":["total","retries","by_endpoint"],"additionalProperties":false,"properties":{"total":{"type":"integer","minimum":0},"retries":{"type":"integer","minimum":0},"by_endpoint":{"type":"object","additionalProperties":{"type":"integer","minimum":0}}}}}}');
 ;// CONCATENATED MODULE: ./schemas/record.schema.json
 const record_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://usage-ledger.dev/schemas/record.schema.json","title":"Canonical usage or cost record","description":"One provider\'s figures for one window and one combination of dimensions. The key is provider, endpoint, window_start, window_end and every dimension; a dimension not grouped by (or not applicable to the endpoint) is null, never dropped. Counters sit beside the key and are never part of it. Token counters follow OpenAI\'s convention: input_tokens counts all input, including cached and cache-write tokens; input_cached_tokens is the cached part of it. A provider whose convention differs (Anthropic reports cached tokens separately from input) is mapped onto this one. Money is an exact decimal string, never a binary float.","type":"object","required":["provider","endpoint","window_start","window_end","project_id","api_key_id","user_id","model","batch","service_tier","line_item","source","size"],"properties":{"provider":{"type":"string","pattern":"^[a-z0-9_]+$"},"endpoint":{"type":"string","pattern":"^[a-z0-9_]+$"},"window_start":{"$ref":"#/$defs/utcInstant"},"window_end":{"$ref":"#/$defs/utcInstant"},"project_id":{"type":["string","null"]},"api_key_id":{"type":["string","null"]},"user_id":{"type":["string","null"]},"model":{"type":["string","null"]},"batch":{"type":["boolean","null"]},"service_tier":{"type":["string","null"]},"line_item":{"type":["string","null"],"description":"Costs only: the invoice line item."},"source":{"type":["string","null"],"description":"Images only: image.generation, image.edit or image.variation."},"size":{"type":["string","null"],"description":"Images only: the image size."},"amount":{"$ref":"#/$defs/decimal","description":"Costs only: the amount in `currency`, in major units (dollars), exactly as the provider stated it."},"currency":{"type":"string","pattern":"^[a-z]{3}$"},"quantity":{"anyOf":[{"$ref":"#/$defs/decimal"},{"type":"null"}]},"quantity_unit":{"type":["string","null"]}},"additionalProperties":{"description":"Integer counters as the provider names them (input_tokens, output_tokens, input_cached_tokens, num_model_requests, images, characters, seconds, ...); an optional counter the provider omitted is 0.","type":"integer","minimum":0},"$defs":{"utcInstant":{"type":"string","pattern":"^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{2}:\\\\d{2}:\\\\d{2}Z$"},"decimal":{"type":"string","pattern":"^-?(0|[1-9]\\\\d*)(\\\\.\\\\d+)?$"}}}');
 ;// CONCATENATED MODULE: ./schemas/snapshot.schema.json
@@ -82494,11 +82527,13 @@ const snapshot_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"htt
 
 
 
+
 const SCHEMAS = {
     snapshot: snapshot_schema_namespaceObject,
     raw: raw_schema_namespaceObject,
     manifest: manifest_schema_namespaceObject,
     diff: diff_schema_namespaceObject,
+    'run-diff': run_diff_schema_namespaceObject,
 };
 class SchemaViolationError extends Error {
     kind;
@@ -82630,10 +82665,10 @@ function createLedgerStore(auditDir) {
             };
             return writeValidated('raw', ledgerPaths.raw(provider, date, raw.endpoint), value);
         },
-        writeDiff(runAt, command, diff) {
+        writeDiff(runAt, command, diff, kind = 'diff') {
             const bytes = canonicalJson(diff);
             const relative = ledgerPaths.diff(runAt, command, sha256Hex(bytes).slice(0, 8));
-            return writeValidated('diff', relative, diff, bytes);
+            return writeValidated(kind, relative, diff, bytes);
         },
         writeManifest(manifest) {
             return writeValidated('manifest', ledgerPaths.manifest(), manifest);
@@ -93044,6 +93079,100 @@ function parseOpenAiPage(endpoint, body) {
     return { ok: false, issue: `${path}: ${first?.message ?? 'invalid'}${more}` };
 }
 
+;// CONCATENATED MODULE: ./src/providers/openai/paginate.ts
+// Every OpenAI usage query follows the same pagination: send the filters, then the
+// `next_page` cursor back as `page` with the same filters until `has_more` is false.
+// Anything short of the last page is an error here, never a partial answer.
+
+
+
+
+/** A guard against a provider that keeps inventing new cursors. */
+const MAX_PAGES_PER_REQUEST = 1000;
+const SCOPE_MISSING_MESSAGE = 'OpenAI refused the usage request: the key must be an OpenAI admin key with the api.usage.read scope';
+/** A query that could not be completed; the caller marks what it covered, never totals it. */
+class PaginationError extends Error {
+    status;
+    code;
+    constructor(status, code, message) {
+        super(message);
+        this.name = 'PaginationError';
+        this.status = status;
+        this.code = code;
+    }
+}
+function urlFor(baseUrl, path, query, page) {
+    const url = new URL(`${baseUrl.replace(/\/+$/, '')}${path}`);
+    for (const [name, value] of Object.entries(query)) {
+        for (const item of Array.isArray(value) ? value : [value])
+            url.searchParams.append(name, item);
+    }
+    if (page !== undefined)
+        url.searchParams.set('page', page);
+    return url;
+}
+/** Configuration errors stop everything (thrown as is); the rest become PaginationError. */
+function translate(endpoint, error) {
+    if (error instanceof AuthError) {
+        return new ScopeMissingError(`${SCOPE_MISSING_MESSAGE} (${error.message})`, { provider: 'openai', status: error.status, cause: error });
+    }
+    if (error instanceof ClientError) {
+        return new ProviderRequestError(`OpenAI rejected the ${endpoint} request: ${error.message}`, {
+            provider: 'openai',
+            status: error.status,
+            ...(error.providerMessage === undefined ? {} : { providerMessage: error.providerMessage }),
+            cause: error,
+        });
+    }
+    if (error instanceof RetriesExhaustedError) {
+        return new PaginationError('missing', error.rateLimited ? 'RATE_LIMITED' : 'PROVIDER_ERROR', error.message);
+    }
+    if (error instanceof HttpError)
+        return new PaginationError('missing', 'PROVIDER_ERROR', errors_getErrorMessage(error));
+    return error instanceof Error ? error : new Error(errors_getErrorMessage(error));
+}
+async function* fetchPages(connection, endpoint, query) {
+    const { path } = OPENAI_ENDPOINT_SPECS[endpoint];
+    const label = `openai ${endpoint}`;
+    const seenCursors = new Set();
+    let cursor;
+    for (let number = 1;; number += 1) {
+        if (number > MAX_PAGES_PER_REQUEST) {
+            throw new PaginationError('partial', 'PROVIDER_ERROR', `${label}: pagination did not end after ${MAX_PAGES_PER_REQUEST} pages`);
+        }
+        let body;
+        let origin;
+        try {
+            const response = await connection.http.getJson({
+                url: urlFor(connection.baseUrl, path, query, cursor),
+                headers: { authorization: `Bearer ${connection.adminKey}` },
+                label,
+            });
+            body = response.body;
+            origin = response.origin;
+        }
+        catch (error) {
+            throw translate(endpoint, error);
+        }
+        const parsed = parseOpenAiPage(endpoint, body);
+        if (!parsed.ok) {
+            throw new PaginationError('missing', 'SCHEMA_MISMATCH', `${label} page ${number} does not match the expected shape at ${parsed.issue}`);
+        }
+        // Validation passed, so body.data is an array aligned with the parsed buckets.
+        yield { number, page: parsed.page, rawBuckets: body.data, origin };
+        if (!parsed.page.has_more)
+            return;
+        const next = parsed.page.next_page;
+        if (next === null || next === '') {
+            throw new PaginationError('partial', 'PROVIDER_ERROR', `${label}: page ${number} says has_more but gives no next_page`);
+        }
+        if (seenCursors.has(next))
+            throw new PaginationError('partial', 'PROVIDER_ERROR', `${label}: repeated pagination cursor on page ${number}`);
+        seenCursors.add(next);
+        cursor = next;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/providers/openai/fetch-endpoint.ts
 // One endpoint over one run of days: a single request with `limit` = number of days,
 // then every page that follows. A day's grouped results may be split over several pages,
@@ -93052,11 +93181,6 @@ function parseOpenAiPage(endpoint, body) {
 
 
 
-
-
-/** A guard against a provider that keeps inventing new cursors. */
-const MAX_PAGES_PER_REQUEST = 1000;
-const SCOPE_MISSING_MESSAGE = 'OpenAI refused the usage request: the key must be an OpenAI admin key with the api.usage.read scope';
 /** The filters of one request, in a fixed order so the raw files stay stable. */
 function queryFor(days, groupBy) {
     const first = days[0];
@@ -93071,102 +93195,38 @@ function queryFor(days, groupBy) {
         query.group_by = [...groupBy];
     return query;
 }
-function urlFor(baseUrl, path, query, page) {
-    const url = new URL(`${baseUrl.replace(/\/+$/, '')}${path}`);
-    for (const [name, value] of Object.entries(query)) {
-        for (const item of Array.isArray(value) ? value : [value])
-            url.searchParams.append(name, item);
-    }
-    if (page !== undefined)
-        url.searchParams.set('page', page);
-    return url;
-}
-function failed(endpoint, status, code, message) {
-    return { ok: false, endpoint, status, code, message };
-}
-/** Configuration errors stop the whole fetch; everything else marks the days. */
-function outcomeOfError(endpoint, error) {
-    if (error instanceof AuthError) {
-        throw new ScopeMissingError(`${SCOPE_MISSING_MESSAGE} (${error.message})`, {
-            provider: 'openai',
-            status: error.status,
-            cause: error,
-        });
-    }
-    if (error instanceof ClientError) {
-        throw new ProviderRequestError(`OpenAI rejected the ${endpoint} request: ${error.message}`, {
-            provider: 'openai',
-            status: error.status,
-            ...(error.providerMessage === undefined ? {} : { providerMessage: error.providerMessage }),
-            cause: error,
-        });
-    }
-    if (error instanceof RetriesExhaustedError) {
-        return failed(endpoint, 'missing', error.rateLimited ? 'RATE_LIMITED' : 'PROVIDER_ERROR', error.message);
-    }
-    if (error instanceof HttpError)
-        return failed(endpoint, 'missing', 'PROVIDER_ERROR', errors_getErrorMessage(error));
-    throw error;
-}
 async function fetchEndpointDays(connection, endpoint, days, groupBy) {
     const { path } = OPENAI_ENDPOINT_SPECS[endpoint];
     const query = queryFor(days, groupBy);
     const label = `openai ${endpoint}`;
     const wanted = new Map(days.map((day) => [dayStartSeconds(day), day]));
     const gathered = new Map();
-    const seenCursors = new Set();
     let origin = 'provider';
-    let cursor;
-    for (let pageNumber = 1;; pageNumber += 1) {
-        if (pageNumber > MAX_PAGES_PER_REQUEST) {
-            return failed(endpoint, 'partial', 'PROVIDER_ERROR', `${label}: pagination did not end after ${MAX_PAGES_PER_REQUEST} pages`);
-        }
-        let body;
-        try {
-            const response = await connection.http.getJson({
-                url: urlFor(connection.baseUrl, path, query, cursor),
-                headers: { authorization: `Bearer ${connection.adminKey}` },
-                label,
-            });
-            body = response.body;
-            if (response.origin === 'simulator')
+    try {
+        for await (const { page, rawBuckets, origin: pageOrigin } of fetchPages(connection, endpoint, query)) {
+            if (pageOrigin === 'simulator')
                 origin = 'simulator';
+            const daysOnThisPage = new Set();
+            page.data.forEach((bucket, index) => {
+                const day = wanted.get(bucket.start_time);
+                if (day === undefined) {
+                    connection.logger?.debug(`${label}: ignoring a bucket starting at ${bucket.start_time}, outside the days asked for`);
+                    return;
+                }
+                const entry = gathered.get(day) ?? { raw: [], parsed: [], pages: 0 };
+                entry.raw.push(rawBuckets[index]);
+                entry.parsed.push(bucket);
+                gathered.set(day, entry);
+                daysOnThisPage.add(day);
+            });
+            for (const day of daysOnThisPage)
+                gathered.get(day).pages += 1;
         }
-        catch (error) {
-            return outcomeOfError(endpoint, error);
-        }
-        const parsed = parseOpenAiPage(endpoint, body);
-        if (!parsed.ok) {
-            return failed(endpoint, 'missing', 'SCHEMA_MISMATCH', `${label} page ${pageNumber} does not match the expected shape at ${parsed.issue}`);
-        }
-        // Validation passed, so body.data is an array aligned with the parsed buckets.
-        const rawBuckets = body.data;
-        const daysOnThisPage = new Set();
-        parsed.page.data.forEach((bucket, index) => {
-            const day = wanted.get(bucket.start_time);
-            if (day === undefined) {
-                connection.logger?.debug(`${label}: ignoring a bucket starting at ${bucket.start_time}, outside the days asked for`);
-                return;
-            }
-            const entry = gathered.get(day) ?? { raw: [], parsed: [], pages: 0 };
-            entry.raw.push(rawBuckets[index]);
-            entry.parsed.push(bucket);
-            gathered.set(day, entry);
-            daysOnThisPage.add(day);
-        });
-        for (const day of daysOnThisPage)
-            gathered.get(day).pages += 1;
-        if (!parsed.page.has_more)
-            break;
-        const next = parsed.page.next_page;
-        if (next === null || next === '') {
-            return failed(endpoint, 'partial', 'PROVIDER_ERROR', `${label}: page ${pageNumber} says has_more but gives no next_page`);
-        }
-        if (seenCursors.has(next)) {
-            return failed(endpoint, 'partial', 'PROVIDER_ERROR', `${label}: repeated pagination cursor on page ${pageNumber}`);
-        }
-        seenCursors.add(next);
-        cursor = next;
+    }
+    catch (error) {
+        if (error instanceof PaginationError)
+            return { ok: false, endpoint, status: error.status, code: error.code, message: error.message };
+        throw error;
     }
     connection.logger?.debug(`${label} ${days[0]}..${days[days.length - 1]}: ${gathered.size} of ${days.length} days`);
     return { ok: true, endpoint, request: { path, query }, days: gathered, origin };
@@ -93246,8 +93306,6 @@ function createOpenAiSource(options) {
     return { provider: 'openai', fetchDays };
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/publish/git.ts
@@ -93401,6 +93459,308 @@ function parsePorcelain(output) {
     return entries;
 }
 
+;// CONCATENATED MODULE: ./src/options.ts
+// Every input and flag, defined once: its name, default, format and description. The CLI
+// parser, the action's input reader, `--help` and action.yml are all generated from this
+// table, so an action input `foo-bar` is always the flag `--foo-bar`.
+const COMMANDS = ['sync', 'backfill', 'reconcile', 'simulate', 'demo'];
+/** The commands the action runs; simulate and demo belong to a terminal. */
+const ACTION_COMMANDS = ['sync', 'backfill', 'reconcile'];
+const OPTIONS = [
+    { name: 'command', kind: 'choice', default: 'sync', choices: ACTION_COMMANDS, actionOnly: true, description: 'What to run: sync (the trailing --days), backfill (a date range) or reconcile (fill tokens into run records).' },
+    { name: 'audit-dir', kind: 'path', default: 'audit', description: 'The ledger directory, inside the repository.' },
+    { name: 'runs-dir', kind: 'path', default: 'runs', description: 'reconcile: the directory of run records, runs/<framework>/<run_id>/metrics.json, inside the repository.' },
+    { name: 'framework', kind: 'string', description: 'reconcile: only runs of this framework (on the command line also the first word after the command).' },
+    { name: 'run-id', kind: 'string', description: 'reconcile: only this run (on the command line also the second word after the command).' },
+    { name: 'min-age', kind: 'integer', default: '30', description: 'reconcile: minutes since a run\'s last step ended before the provider is asked about it.' },
+    { name: 'max-age', kind: 'integer', default: '24', description: 'reconcile: hours after which an unreconciled run is no longer pending (use --force to reconcile it anyway).' },
+    { name: 'list', kind: 'boolean', default: 'false', description: 'reconcile: print the pending runs with their age and exit.' },
+    { name: 'run-scopes', kind: 'string', description: 'reconcile: framework-to-scope map for runs without usage_scope: "chatdev=key_abc,metagpt=proj_xyz" (key_ or proj_ ids), or the path of a JSON file {"chatdev": {"api_key_id": "key_abc"}}.' },
+    { name: 'allow-unscoped', kind: 'boolean', default: 'false', description: 'reconcile: read runs without a scope against the whole organization; only right when nothing else used the API at the same time.' },
+    { name: 'reconcile-margin', kind: 'integer', default: '60', description: 'reconcile: seconds added before and after the runs\' time range when querying per-minute usage.' },
+    { name: 'providers', kind: 'list', default: 'openai', choices: ['openai'], description: 'Comma-separated providers to fetch.' },
+    { name: 'endpoints', kind: 'list', description: 'Comma-separated endpoints to fetch (default: all the provider supports: completions, embeddings, moderations, images, audio_speeches, audio_transcriptions, costs).' },
+    { name: 'group-by', kind: 'list', description: 'Comma-separated dimensions to group by, applied to each endpoint that supports them (default: every dimension each endpoint supports).' },
+    { name: 'days', kind: 'integer', default: '7', description: 'Number of UTC days ending today to fetch (1 to 400).' },
+    { name: 'settle-days', kind: 'integer', default: '2', description: 'The newest days that are still provisional (0 to 31).' },
+    { name: 'start-date', kind: 'date', description: 'Backfill: first UTC day, YYYY-MM-DD, inclusive.' },
+    { name: 'end-date', kind: 'date', description: 'Backfill: last UTC day, YYYY-MM-DD, inclusive (default: today).' },
+    { name: 'force', kind: 'boolean', default: 'false', description: 'backfill: re-fetch days the ledger already holds as settled; reconcile: reconcile selected runs again even if already reconciled or past --max-age (--min-age still applies: the provider needs the time).' },
+    { name: 'publish', kind: 'choice', default: 'commit', choices: ['commit', 'none'], description: 'commit: commit the files this run wrote (and push if the branch has an upstream); none: write files only.' },
+    { name: 'drift-threshold', kind: 'percent', default: '2', description: 'Percent of tokens a settled window may change before a finding is an alarm.' },
+    { name: 'max-requests-per-minute', kind: 'integer', description: 'Cap on provider requests per minute (default: no cap beyond honouring 429s).' },
+    { name: 'max-retries', kind: 'integer', default: '5', description: 'Retries of a provider request on 429, 5xx and network errors (0 to 10).' },
+    { name: 'dry-run', kind: 'boolean', default: 'false', description: 'Fetch and compute, print what would change, write nothing.' },
+    { name: 'now', kind: 'instant', description: 'Fix the clock to this ISO 8601 time (default: the real time).' },
+    { name: 'allow-mixed-origin', kind: 'boolean', default: 'false', description: 'Allow simulated and real provider data in one ledger.' },
+    { name: 'openai-base-url', kind: 'url', default: 'https://api.openai.com/v1', description: 'OpenAI API base URL; /organization/usage/... paths are relative to it (for proxies, gateways and the simulator).' },
+    { name: 'openai-admin-key', kind: 'secret', env: ['OPENAI_ADMIN_KEY', 'OPENAI_API_KEY_USAGE_TRACKING'], description: 'OpenAI admin key with the api.usage.read scope. On the command line it is read from OPENAI_ADMIN_KEY (or OPENAI_API_KEY_USAGE_TRACKING), never from a flag.' },
+    { name: 'scenario', kind: 'list', cliOnly: true, description: 'simulate: comma-separated simulator scenarios (late-data, restatement, rate-limit, rate-limit-no-retry-after, server-error, flaky, repeated-cursor, malformed-page, missing-day, paginated).' },
+    { name: 'port', kind: 'integer', default: '8787', cliOnly: true, description: 'simulate: loopback port to serve on.' },
+];
+const OUTPUTS = [
+    { name: 'windows-processed', description: 'Number of provider-day windows fetched or attempted.' },
+    { name: 'updated-events', description: 'Records added, removed or changed in the ledger (a newly fetched window counts all its records).' },
+    { name: 'issues-by-code', description: 'JSON object: finding code to count, e.g. {"TOKEN_DRIFT":1}.' },
+    { name: 'max-drift-pct', description: 'Largest token drift of a settled window in this run, in percent (0 when none).' },
+    { name: 'changed', description: 'true when the run wrote ledger files.' },
+    { name: 'commit-sha', description: 'The commit made by this run, or empty.' },
+    { name: 'pull-request-number', description: 'The pull request created or updated, or empty.' },
+    { name: 'pull-request-operation', description: 'created, updated, unchanged or none.' },
+    { name: 'alarm-issue-number', description: 'The parity alarm issue opened, updated or closed, or empty.' },
+    { name: 'alarm-operation', description: 'opened, updated, closed, skipped or none.' },
+    { name: 'runs-reconciled', description: 'Run records reconciled by this run.' },
+    { name: 'runs-pending', description: 'Run records still waiting for provider data.' },
+    { name: 'runs-failed', description: 'Run records that could not be reconciled.' },
+];
+function optionSpec(name) {
+    return OPTIONS.find((option) => option.name === name);
+}
+
+;// CONCATENATED MODULE: ./src/settings.ts
+// Turns raw option strings (from flags or action inputs) into one typed, validated
+// settings object. Empty strings count as unset; every error names the input and what
+// was expected, and nothing has been fetched or written when one is thrown.
+
+
+
+
+
+const MAX_RANGE_DAYS = 400;
+function settings_valueOf(raw, spec) {
+    const given = raw[spec.name]?.trim();
+    return given === undefined || given === '' ? spec.default : given;
+}
+function list(text) {
+    return (text ?? '').split(/[\s,]+/).filter((item) => item !== '');
+}
+function settings_integer(name, text, min, max) {
+    if (text === undefined)
+        return undefined;
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+        throw new UsageError(`expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`, name);
+    }
+    return Number(text);
+}
+function settings_boolean(name, text) {
+    if (text === undefined)
+        return false;
+    const normalized = text.toLowerCase();
+    if (['true', 'yes', '1', 'on'].includes(normalized))
+        return true;
+    if (['false', 'no', '0', 'off'].includes(normalized))
+        return false;
+    throw new UsageError(`expected true or false, got ${JSON.stringify(text)}`, name);
+}
+function choice(name, text, choices) {
+    if (text === undefined || !choices.includes(text)) {
+        throw new UsageError(`expected one of ${choices.join(', ')}, got ${JSON.stringify(text ?? '')}`, name);
+    }
+    return text;
+}
+function settings_date(name, text) {
+    if (text === undefined)
+        return undefined;
+    if (!isUtcDate(text))
+        throw new UsageError(`expected a real calendar date as YYYY-MM-DD, got ${JSON.stringify(text)}`, name);
+    return text;
+}
+function subset(name, values, allowed) {
+    const unknown = values.filter((value) => !allowed.includes(value));
+    if (unknown.length > 0) {
+        throw new UsageError(`unknown value ${unknown.map((v) => JSON.stringify(v)).join(', ')}; expected some of ${allowed.join(', ')}`, name);
+    }
+    return [...new Set(values)];
+}
+function parseNow(text, clockNow) {
+    if (text === undefined)
+        return { now: clockNow, fixed: false };
+    const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+    const parsed = new Date(text.length === 10 ? `${text}T00:00:00Z` : text);
+    if (!iso.test(text) || Number.isNaN(parsed.getTime()) || (text.length === 10 && !isUtcDate(text))) {
+        throw new UsageError(`expected an ISO 8601 time such as 2026-11-22T01:00:00Z, got ${JSON.stringify(text)}`, 'now');
+    }
+    return { now: parsed, fixed: true };
+}
+function parseUrl(name, text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new UsageError(`expected an http(s) URL, got ${JSON.stringify(text)}`, name);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new UsageError(`expected an http(s) URL, got ${JSON.stringify(text)}`, name);
+    if (url.username || url.password)
+        throw new UsageError('credentials do not belong in the URL; use the admin key input', name);
+    return url.toString().replace(/\/+$/, '');
+}
+function planDates(command, raw, days, today) {
+    const start = settings_date('start-date', settings_valueOf(raw, optionSpec('start-date')));
+    const end = settings_date('end-date', settings_valueOf(raw, optionSpec('end-date')));
+    const daysGiven = (raw.days ?? '').trim() !== '';
+    if (command === 'sync' && (start || end)) {
+        throw new UsageError('sync always ends today; use the backfill command for a date range', start ? 'start-date' : 'end-date');
+    }
+    if (start && daysGiven)
+        throw new UsageError('give either --start-date/--end-date or --days, not both', 'days');
+    const last = end ?? today;
+    if (daysBetween(last, today) < 0)
+        throw new UsageError(`${last} is after today (${today}, from --now or the clock)`, 'end-date');
+    if (!start) {
+        if (end && command === 'backfill' && !daysGiven)
+            throw new UsageError('a range needs --start-date as well as --end-date (or --days)', 'start-date');
+        return Array.from({ length: days }, (_, index) => addDays(last, index - days + 1));
+    }
+    const span = daysBetween(start, last) + 1;
+    if (span < 1)
+        throw new UsageError(`--start-date ${start} is after --end-date ${last}`, 'start-date');
+    if (span > MAX_RANGE_DAYS)
+        throw new UsageError(`the range ${start}..${last} is ${span} days; at most ${MAX_RANGE_DAYS} per run`, 'start-date');
+    return Array.from({ length: span }, (_, index) => addDays(start, index));
+}
+function groupByFor(endpoints, requested) {
+    const result = {};
+    for (const endpoint of endpoints) {
+        const supported = OPENAI_GROUP_BY[endpoint] ?? [];
+        result[endpoint] = requested ? supported.filter((dimension) => requested.includes(dimension)) : [...supported];
+    }
+    return result;
+}
+function parseSettings(command, positionals, raw, env, clockNow) {
+    const commandName = choice('command', command, COMMANDS);
+    const positionalLimit = commandName === 'reconcile' ? 2 : 0;
+    if (positionals.length > positionalLimit) {
+        throw new UsageError(`unexpected ${JSON.stringify(positionals[positionalLimit])}; ${commandName} takes ${positionalLimit === 0 ? 'no words after the command' : 'at most [framework] [run-id]'}`, 'command');
+    }
+    for (const name of Object.keys(raw)) {
+        if (!optionSpec(name))
+            throw new UsageError(`unknown option; known options: ${OPTIONS.filter((o) => !o.actionOnly && o.kind !== 'secret').map((o) => `--${o.name}`).join(', ')}`, name);
+    }
+    const get = (name) => settings_valueOf(raw, optionSpec(name));
+    const { now, fixed } = parseNow(get('now'), clockNow);
+    const today = utcDateOf(now);
+    const providers = subset('providers', list(get('providers')), PROVIDER_NAMES);
+    if (providers.length === 0)
+        throw new UsageError(`expected at least one of ${PROVIDER_NAMES.join(', ')}`, 'providers');
+    const requestedEndpoints = list(get('endpoints'));
+    const endpoints = requestedEndpoints.length > 0 ? subset('endpoints', requestedEndpoints, OPENAI_ENDPOINTS) : [...OPENAI_ENDPOINTS];
+    const allDimensions = [...new Set(Object.values(OPENAI_GROUP_BY).flat())];
+    const requestedGroupBy = list(get('group-by'));
+    const groupBy = groupByFor(endpoints, requestedGroupBy.length > 0 ? subset('group-by', requestedGroupBy, allDimensions) : undefined);
+    const days = settings_integer('days', get('days'), 1, MAX_RANGE_DAYS);
+    const settleDays = settings_integer('settle-days', get('settle-days'), 0, 31);
+    const dates = commandName === 'sync' || commandName === 'backfill' ? planDates(commandName, raw, days, today) : [];
+    const envKey = optionSpec('openai-admin-key').env.map((name) => env[name]?.trim()).find((value) => value);
+    const openaiAdminKey = raw['openai-admin-key']?.trim() || envKey || undefined;
+    return {
+        command: commandName,
+        positionals,
+        auditDir: get('audit-dir'),
+        providers,
+        endpoints,
+        groupBy,
+        days,
+        settleDays,
+        dates,
+        force: settings_boolean('force', get('force')),
+        publish: choice('publish', get('publish'), ['commit', 'none']),
+        driftThreshold: percent(get('drift-threshold')),
+        maxRequestsPerMinute: settings_integer('max-requests-per-minute', get('max-requests-per-minute'), 1, 100_000),
+        maxRetries: settings_integer('max-retries', get('max-retries'), 0, 10),
+        dryRun: settings_boolean('dry-run', get('dry-run')),
+        now,
+        nowFixed: fixed,
+        allowMixedOrigin: settings_boolean('allow-mixed-origin', get('allow-mixed-origin')),
+        openaiBaseUrl: parseUrl('openai-base-url', get('openai-base-url')),
+        openaiAdminKey,
+        scenarios: list(get('scenario')),
+        port: settings_integer('port', get('port'), 0, 65_535),
+        runsDir: get('runs-dir'),
+        framework: get('framework') ?? positionals[0],
+        runId: get('run-id') ?? positionals[1],
+        minAgeMinutes: settings_integer('min-age', get('min-age'), 0, 10_080),
+        maxAgeHours: settings_integer('max-age', get('max-age'), 1, 8_760),
+        list: settings_boolean('list', get('list')),
+        runScopes: get('run-scopes'),
+        allowUnscoped: settings_boolean('allow-unscoped', get('allow-unscoped')),
+        reconcileMarginSeconds: settings_integer('reconcile-margin', get('reconcile-margin'), 0, 3_600),
+    };
+}
+function percent(text) {
+    if (!/^\d+(\.\d+)?$/.test(text) || Number(text) > 100) {
+        throw new UsageError(`expected a percentage from 0 to 100 such as 2 or 2.5, got ${JSON.stringify(text)}`, 'drift-threshold');
+    }
+    return text;
+}
+/** The key is needed only by commands that talk to the provider. */
+function requireAdminKey(settings) {
+    if (!settings.openaiAdminKey) {
+        throw new UsageError('no OpenAI admin key: set OPENAI_ADMIN_KEY (or OPENAI_API_KEY_USAGE_TRACKING) in the environment, or the action input openai-admin-key', 'openai-admin-key');
+    }
+    return settings.openaiAdminKey;
+}
+
+;// CONCATENATED MODULE: ./src/workspace.ts
+// Where the ledger lives on disk: the audit directory must be a directory (or not exist
+// yet) inside the repository, so a run can never write or commit outside it.
+
+
+
+/** The path with symlinks resolved in the part that exists; the rest is appended as given. */
+async function resolveSymlinks(target) {
+    let existing = target;
+    for (;;) {
+        try {
+            const real = await (0,promises_.realpath)(existing);
+            return external_node_path_default().join(real, external_node_path_default().relative(existing, target));
+        }
+        catch {
+            const parent = external_node_path_default().dirname(existing);
+            if (parent === existing)
+                return target;
+            existing = parent;
+        }
+    }
+}
+async function kindOf(target) {
+    try {
+        return (await (0,promises_.stat)(target)).isDirectory() ? 'directory' : 'file';
+    }
+    catch {
+        return 'none';
+    }
+}
+/**
+ * A directory the tool writes (the audit or runs directory): a directory or not there yet,
+ * inside the repository when there is one, never the repository root itself.
+ */
+async function resolveToolDir(input, cwd, dir, repoRoot) {
+    const absolute = external_node_path_default().resolve(cwd, dir);
+    if ((await kindOf(absolute)) === 'file')
+        throw new UsageError(`${absolute} is a file; expected a directory`, input);
+    if (repoRoot === undefined)
+        return absolute;
+    const root = await (0,promises_.realpath)(repoRoot);
+    const resolved = await resolveSymlinks(absolute);
+    if (resolved !== root && !resolved.startsWith(root + (external_node_path_default()).sep)) {
+        throw new UsageError(`${dir} resolves outside the repository ${root}; it must live inside it`, input);
+    }
+    if (resolved === root)
+        throw new UsageError('cannot be the repository root; use a subdirectory', input);
+    return resolved;
+}
+async function resolveWorkspace(options) {
+    if (options.repoRoot === undefined && options.needsRepository) {
+        throw new UsageError(`${options.cwd} is not inside a git repository; run inside a checkout or use --publish none`, 'publish');
+    }
+    const auditDir = await resolveToolDir('audit-dir', options.cwd, options.auditDir, options.repoRoot);
+    return { auditDir, repoRoot: options.repoRoot === undefined ? undefined : await (0,promises_.realpath)(options.repoRoot) };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/publish/git-rebase.ts
 // Catching up with a remote that moved: fetch the upstream branch and replay the local
 // commits on top of it. The user's uncommitted work must survive this untouched (staged
@@ -93674,277 +94034,6 @@ function canonical(path) {
 }
 function uniq(values) {
     return [...new Set(values)];
-}
-
-;// CONCATENATED MODULE: ./src/options.ts
-// Every input and flag, defined once: its name, default, format and description. The CLI
-// parser, the action's input reader, `--help` and action.yml are all generated from this
-// table, so an action input `foo-bar` is always the flag `--foo-bar`.
-const COMMANDS = ['sync', 'backfill', 'simulate', 'demo'];
-/** The commands the action runs; simulate and demo belong to a terminal. */
-const ACTION_COMMANDS = ['sync', 'backfill'];
-const OPTIONS = [
-    { name: 'command', kind: 'choice', default: 'sync', choices: ACTION_COMMANDS, actionOnly: true, description: 'What to run: sync (the trailing --days) or backfill (a date range).' },
-    { name: 'audit-dir', kind: 'path', default: 'audit', description: 'The ledger directory, inside the repository.' },
-    { name: 'providers', kind: 'list', default: 'openai', choices: ['openai'], description: 'Comma-separated providers to fetch.' },
-    { name: 'endpoints', kind: 'list', description: 'Comma-separated endpoints to fetch (default: all the provider supports: completions, embeddings, moderations, images, audio_speeches, audio_transcriptions, costs).' },
-    { name: 'group-by', kind: 'list', description: 'Comma-separated dimensions to group by, applied to each endpoint that supports them (default: every dimension each endpoint supports).' },
-    { name: 'days', kind: 'integer', default: '7', description: 'Number of UTC days ending today to fetch (1 to 400).' },
-    { name: 'settle-days', kind: 'integer', default: '2', description: 'The newest days that are still provisional (0 to 31).' },
-    { name: 'start-date', kind: 'date', description: 'Backfill: first UTC day, YYYY-MM-DD, inclusive.' },
-    { name: 'end-date', kind: 'date', description: 'Backfill: last UTC day, YYYY-MM-DD, inclusive (default: today).' },
-    { name: 'force', kind: 'boolean', default: 'false', description: 'Backfill: re-fetch days the ledger already holds as settled.' },
-    { name: 'publish', kind: 'choice', default: 'commit', choices: ['commit', 'none'], description: 'commit: commit the files this run wrote (and push if the branch has an upstream); none: write files only.' },
-    { name: 'drift-threshold', kind: 'percent', default: '2', description: 'Percent of tokens a settled window may change before a finding is an alarm.' },
-    { name: 'max-requests-per-minute', kind: 'integer', description: 'Cap on provider requests per minute (default: no cap beyond honouring 429s).' },
-    { name: 'max-retries', kind: 'integer', default: '5', description: 'Retries of a provider request on 429, 5xx and network errors (0 to 10).' },
-    { name: 'dry-run', kind: 'boolean', default: 'false', description: 'Fetch and compute, print what would change, write nothing.' },
-    { name: 'now', kind: 'instant', description: 'Fix the clock to this ISO 8601 time (default: the real time).' },
-    { name: 'allow-mixed-origin', kind: 'boolean', default: 'false', description: 'Allow simulated and real provider data in one ledger.' },
-    { name: 'openai-base-url', kind: 'url', default: 'https://api.openai.com/v1', description: 'OpenAI API base URL; /organization/usage/... paths are relative to it (for proxies, gateways and the simulator).' },
-    { name: 'openai-admin-key', kind: 'secret', env: ['OPENAI_ADMIN_KEY', 'OPENAI_API_KEY_USAGE_TRACKING'], description: 'OpenAI admin key with the api.usage.read scope. On the command line it is read from OPENAI_ADMIN_KEY (or OPENAI_API_KEY_USAGE_TRACKING), never from a flag.' },
-    { name: 'scenario', kind: 'list', cliOnly: true, description: 'simulate: comma-separated simulator scenarios (late-data, restatement, rate-limit, rate-limit-no-retry-after, server-error, flaky, repeated-cursor, malformed-page, missing-day, paginated).' },
-    { name: 'port', kind: 'integer', default: '8787', cliOnly: true, description: 'simulate: loopback port to serve on.' },
-];
-const OUTPUTS = [
-    { name: 'windows-processed', description: 'Number of provider-day windows fetched or attempted.' },
-    { name: 'updated-events', description: 'Records added, removed or changed in the ledger (a newly fetched window counts all its records).' },
-    { name: 'issues-by-code', description: 'JSON object: finding code to count, e.g. {"TOKEN_DRIFT":1}.' },
-    { name: 'max-drift-pct', description: 'Largest token drift of a settled window in this run, in percent (0 when none).' },
-    { name: 'changed', description: 'true when the run wrote ledger files.' },
-    { name: 'commit-sha', description: 'The commit made by this run, or empty.' },
-    { name: 'pull-request-number', description: 'The pull request created or updated, or empty.' },
-    { name: 'pull-request-operation', description: 'created, updated, unchanged or none.' },
-    { name: 'alarm-issue-number', description: 'The parity alarm issue opened, updated or closed, or empty.' },
-    { name: 'alarm-operation', description: 'opened, updated, closed, skipped or none.' },
-    { name: 'runs-reconciled', description: 'Run records reconciled by this run.' },
-    { name: 'runs-pending', description: 'Run records still waiting for provider data.' },
-    { name: 'runs-failed', description: 'Run records that could not be reconciled.' },
-];
-function optionSpec(name) {
-    return OPTIONS.find((option) => option.name === name);
-}
-
-;// CONCATENATED MODULE: ./src/settings.ts
-// Turns raw option strings (from flags or action inputs) into one typed, validated
-// settings object. Empty strings count as unset; every error names the input and what
-// was expected, and nothing has been fetched or written when one is thrown.
-
-
-
-
-
-const MAX_RANGE_DAYS = 400;
-function settings_valueOf(raw, spec) {
-    const given = raw[spec.name]?.trim();
-    return given === undefined || given === '' ? spec.default : given;
-}
-function list(text) {
-    return (text ?? '').split(/[\s,]+/).filter((item) => item !== '');
-}
-function settings_integer(name, text, min, max) {
-    if (text === undefined)
-        return undefined;
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-        throw new errors_UsageError(`expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`, name);
-    }
-    return Number(text);
-}
-function settings_boolean(name, text) {
-    if (text === undefined)
-        return false;
-    const normalized = text.toLowerCase();
-    if (['true', 'yes', '1', 'on'].includes(normalized))
-        return true;
-    if (['false', 'no', '0', 'off'].includes(normalized))
-        return false;
-    throw new errors_UsageError(`expected true or false, got ${JSON.stringify(text)}`, name);
-}
-function choice(name, text, choices) {
-    if (text === undefined || !choices.includes(text)) {
-        throw new errors_UsageError(`expected one of ${choices.join(', ')}, got ${JSON.stringify(text ?? '')}`, name);
-    }
-    return text;
-}
-function settings_date(name, text) {
-    if (text === undefined)
-        return undefined;
-    if (!isUtcDate(text))
-        throw new errors_UsageError(`expected a real calendar date as YYYY-MM-DD, got ${JSON.stringify(text)}`, name);
-    return text;
-}
-function subset(name, values, allowed) {
-    const unknown = values.filter((value) => !allowed.includes(value));
-    if (unknown.length > 0) {
-        throw new errors_UsageError(`unknown value ${unknown.map((v) => JSON.stringify(v)).join(', ')}; expected some of ${allowed.join(', ')}`, name);
-    }
-    return [...new Set(values)];
-}
-function parseNow(text, clockNow) {
-    if (text === undefined)
-        return { now: clockNow, fixed: false };
-    const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
-    const parsed = new Date(text.length === 10 ? `${text}T00:00:00Z` : text);
-    if (!iso.test(text) || Number.isNaN(parsed.getTime()) || (text.length === 10 && !isUtcDate(text))) {
-        throw new errors_UsageError(`expected an ISO 8601 time such as 2026-11-22T01:00:00Z, got ${JSON.stringify(text)}`, 'now');
-    }
-    return { now: parsed, fixed: true };
-}
-function parseUrl(name, text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new errors_UsageError(`expected an http(s) URL, got ${JSON.stringify(text)}`, name);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        throw new errors_UsageError(`expected an http(s) URL, got ${JSON.stringify(text)}`, name);
-    if (url.username || url.password)
-        throw new errors_UsageError('credentials do not belong in the URL; use the admin key input', name);
-    return url.toString().replace(/\/+$/, '');
-}
-function planDates(command, raw, days, today) {
-    const start = settings_date('start-date', settings_valueOf(raw, optionSpec('start-date')));
-    const end = settings_date('end-date', settings_valueOf(raw, optionSpec('end-date')));
-    const daysGiven = (raw.days ?? '').trim() !== '';
-    if (command === 'sync' && (start || end)) {
-        throw new errors_UsageError('sync always ends today; use the backfill command for a date range', start ? 'start-date' : 'end-date');
-    }
-    if (start && daysGiven)
-        throw new errors_UsageError('give either --start-date/--end-date or --days, not both', 'days');
-    const last = end ?? today;
-    if (daysBetween(last, today) < 0)
-        throw new errors_UsageError(`${last} is after today (${today}, from --now or the clock)`, 'end-date');
-    if (!start) {
-        if (end && command === 'backfill' && !daysGiven)
-            throw new errors_UsageError('a range needs --start-date as well as --end-date (or --days)', 'start-date');
-        return Array.from({ length: days }, (_, index) => addDays(last, index - days + 1));
-    }
-    const span = daysBetween(start, last) + 1;
-    if (span < 1)
-        throw new errors_UsageError(`--start-date ${start} is after --end-date ${last}`, 'start-date');
-    if (span > MAX_RANGE_DAYS)
-        throw new errors_UsageError(`the range ${start}..${last} is ${span} days; at most ${MAX_RANGE_DAYS} per run`, 'start-date');
-    return Array.from({ length: span }, (_, index) => addDays(start, index));
-}
-function groupByFor(endpoints, requested) {
-    const result = {};
-    for (const endpoint of endpoints) {
-        const supported = OPENAI_GROUP_BY[endpoint] ?? [];
-        result[endpoint] = requested ? supported.filter((dimension) => requested.includes(dimension)) : [...supported];
-    }
-    return result;
-}
-function parseSettings(command, positionals, raw, env, clockNow) {
-    const commandName = choice('command', command, COMMANDS);
-    for (const name of Object.keys(raw)) {
-        if (!optionSpec(name))
-            throw new errors_UsageError(`unknown option; known options: ${OPTIONS.filter((o) => !o.actionOnly && o.kind !== 'secret').map((o) => `--${o.name}`).join(', ')}`, name);
-    }
-    const get = (name) => settings_valueOf(raw, optionSpec(name));
-    const { now, fixed } = parseNow(get('now'), clockNow);
-    const today = utcDateOf(now);
-    const providers = subset('providers', list(get('providers')), PROVIDER_NAMES);
-    if (providers.length === 0)
-        throw new errors_UsageError(`expected at least one of ${PROVIDER_NAMES.join(', ')}`, 'providers');
-    const requestedEndpoints = list(get('endpoints'));
-    const endpoints = requestedEndpoints.length > 0 ? subset('endpoints', requestedEndpoints, OPENAI_ENDPOINTS) : [...OPENAI_ENDPOINTS];
-    const allDimensions = [...new Set(Object.values(OPENAI_GROUP_BY).flat())];
-    const requestedGroupBy = list(get('group-by'));
-    const groupBy = groupByFor(endpoints, requestedGroupBy.length > 0 ? subset('group-by', requestedGroupBy, allDimensions) : undefined);
-    const days = settings_integer('days', get('days'), 1, MAX_RANGE_DAYS);
-    const settleDays = settings_integer('settle-days', get('settle-days'), 0, 31);
-    const dates = commandName === 'sync' || commandName === 'backfill' ? planDates(commandName, raw, days, today) : [];
-    const envKey = optionSpec('openai-admin-key').env.map((name) => env[name]?.trim()).find((value) => value);
-    const openaiAdminKey = raw['openai-admin-key']?.trim() || envKey || undefined;
-    return {
-        command: commandName,
-        positionals,
-        auditDir: get('audit-dir'),
-        providers,
-        endpoints,
-        groupBy,
-        days,
-        settleDays,
-        dates,
-        force: settings_boolean('force', get('force')),
-        publish: choice('publish', get('publish'), ['commit', 'none']),
-        driftThreshold: percent(get('drift-threshold')),
-        maxRequestsPerMinute: settings_integer('max-requests-per-minute', get('max-requests-per-minute'), 1, 100_000),
-        maxRetries: settings_integer('max-retries', get('max-retries'), 0, 10),
-        dryRun: settings_boolean('dry-run', get('dry-run')),
-        now,
-        nowFixed: fixed,
-        allowMixedOrigin: settings_boolean('allow-mixed-origin', get('allow-mixed-origin')),
-        openaiBaseUrl: parseUrl('openai-base-url', get('openai-base-url')),
-        openaiAdminKey,
-        scenarios: list(get('scenario')),
-        port: settings_integer('port', get('port'), 0, 65_535),
-    };
-}
-function percent(text) {
-    if (!/^\d+(\.\d+)?$/.test(text) || Number(text) > 100) {
-        throw new errors_UsageError(`expected a percentage from 0 to 100 such as 2 or 2.5, got ${JSON.stringify(text)}`, 'drift-threshold');
-    }
-    return text;
-}
-/** The key is needed only by commands that talk to the provider. */
-function requireAdminKey(settings) {
-    if (!settings.openaiAdminKey) {
-        throw new errors_UsageError('no OpenAI admin key: set OPENAI_ADMIN_KEY (or OPENAI_API_KEY_USAGE_TRACKING) in the environment, or the action input openai-admin-key', 'openai-admin-key');
-    }
-    return settings.openaiAdminKey;
-}
-
-;// CONCATENATED MODULE: ./src/workspace.ts
-// Where the ledger lives on disk: the audit directory must be a directory (or not exist
-// yet) inside the repository, so a run can never write or commit outside it.
-
-
-
-/** The path with symlinks resolved in the part that exists; the rest is appended as given. */
-async function resolveSymlinks(target) {
-    let existing = target;
-    for (;;) {
-        try {
-            const real = await (0,promises_.realpath)(existing);
-            return external_node_path_default().join(real, external_node_path_default().relative(existing, target));
-        }
-        catch {
-            const parent = external_node_path_default().dirname(existing);
-            if (parent === existing)
-                return target;
-            existing = parent;
-        }
-    }
-}
-async function kindOf(target) {
-    try {
-        return (await (0,promises_.stat)(target)).isDirectory() ? 'directory' : 'file';
-    }
-    catch {
-        return 'none';
-    }
-}
-async function resolveWorkspace(options) {
-    const auditDir = external_node_path_default().resolve(options.cwd, options.auditDir);
-    if ((await kindOf(auditDir)) === 'file')
-        throw new errors_UsageError(`${auditDir} is a file; expected a directory for the ledger`, 'audit-dir');
-    if (options.repoRoot === undefined) {
-        if (options.needsRepository) {
-            throw new errors_UsageError(`${options.cwd} is not inside a git repository; run inside a checkout or use --publish none`, 'publish');
-        }
-        return { auditDir, repoRoot: undefined };
-    }
-    const root = await (0,promises_.realpath)(options.repoRoot);
-    const resolved = await resolveSymlinks(auditDir);
-    if (resolved !== root && !resolved.startsWith(root + (external_node_path_default()).sep)) {
-        throw new errors_UsageError(`${options.auditDir} resolves outside the repository ${root}; the ledger must live inside it`, 'audit-dir');
-    }
-    if (resolved === root)
-        throw new errors_UsageError('the audit directory cannot be the repository root; use a subdirectory such as audit', 'audit-dir');
-    return { auditDir: resolved, repoRoot: root };
 }
 
 ;// CONCATENATED MODULE: ./src/core/diff.ts
@@ -94279,6 +94368,31 @@ function toRepoPath(repoRoot, file) {
     return external_node_path_default().relative(repoRoot, file).split((external_node_path_default()).sep).join('/');
 }
 
+;// CONCATENATED MODULE: ./src/commands/publish-commit.ts
+// Publishing what a command wrote: exactly those files, one commit with the tool's own
+// identity, pushed when the branch has an upstream.
+
+
+/** Commits are made by this identity, passed per command; the user's git config is never touched. */
+const LEDGER_IDENTITY = { name: 'usage-ledger', email: 'usage-ledger@users.noreply.github.com' };
+async function repositoryRoot(git) {
+    const result = await git.exec(['rev-parse', '--show-toplevel'], { allowFailure: true });
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+async function publishCommit(options) {
+    const { logger } = options;
+    const published = await logger.group('Commit', () => commitPaths(options.git, {
+        paths: options.files.map((file) => toRepoPath(options.repoRoot, file)),
+        message: options.message,
+        identity: LEDGER_IDENTITY,
+        push: true,
+        logger,
+    }));
+    if (published.committed && !published.pushed)
+        logger.info('Committed locally; the branch has no upstream, so nothing was pushed');
+    return { sha: published.sha, pushed: published.pushed };
+}
+
 ;// CONCATENATED MODULE: ./src/commands/ledger-command.ts
 // sync and backfill as use cases: check the workspace, plan the days, fetch and write the
 // ledger, then publish the files this run wrote as one commit.
@@ -94292,9 +94406,6 @@ function toRepoPath(repoRoot, file) {
 
 
 
-
-/** Commits are made by this identity, passed per command; the user's git config is never touched. */
-const LEDGER_IDENTITY = { name: 'usage-ledger', email: 'usage-ledger@users.noreply.github.com' };
 /** Backfill resumes: days the ledger already holds as settled are skipped unless --force. */
 function datesToFetch(settings, manifest) {
     if (settings.command !== 'backfill' || settings.force)
@@ -94303,10 +94414,6 @@ function datesToFetch(settings, manifest) {
         const entries = settings.providers.map((provider) => manifest.windows[provider]?.[date]);
         return !entries.every((entry) => entry && (entry.state === 'settled' || entry.state === 'revised'));
     });
-}
-async function repositoryRoot(git) {
-    const result = await git.exec(['rev-parse', '--show-toplevel'], { allowFailure: true });
-    return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 function commitMessage(command, dates, run) {
     const first = dates[0];
@@ -94388,31 +94495,1323 @@ async function runLedgerCommand(settings, deps) {
     let commitSha = null;
     let pushed = false;
     if (settings.publish === 'commit' && !settings.dryRun && run.written.length > 0 && workspace.repoRoot) {
-        const root = workspace.repoRoot;
-        const published = await deps.logger.group('Commit', () => commitPaths(git, {
-            paths: run.written.map((file) => toRepoPath(root, file)),
+        const published = await publishCommit({
+            git,
+            repoRoot: workspace.repoRoot,
+            files: run.written,
             message: commitMessage(settings.command, dates, run),
-            identity: LEDGER_IDENTITY,
-            push: true,
             logger: deps.logger,
-        }));
+        });
         commitSha = published.sha;
         pushed = published.pushed;
-        if (published.committed && !published.pushed)
-            deps.logger.info('Committed locally; the branch has no upstream, so nothing was pushed');
     }
     if (dates.length === 0 && settings.command === 'backfill')
         deps.logger.info('Nothing to fetch: every day in the range is settled');
     return { run, plannedDates: dates, commitSha, pushed, outputs: ledgerOutputs(run, run.findings, commitSha) };
 }
-function assertLedgerCommand(settings) {
-    if (settings.command !== 'sync' && settings.command !== 'backfill')
-        throw new UsageError(`not a ledger command: ${settings.command}`, 'command');
+
+;// CONCATENATED MODULE: ./src/core/attribution.ts
+// Reconciles agent-run records with a provider's per-minute usage for one scope. The
+// provider only reports what the whole scope used in each minute, so a minute that touches
+// a single step belongs to that step outright, and a minute shared by several steps is
+// split by how many seconds each spent in it. Splits use largest-remainder rounding so every
+// figure is a whole token count and rounding neither creates nor loses a token.
+const MINUTE_SECONDS = 60;
+function assertWholeCount(value, what) {
+    if (!Number.isSafeInteger(value) || value < 0)
+        throw new RangeError(`${what} must be a non-negative safe integer, got ${value}.`);
+}
+// Each part gets the floor of its exact quota and the units left over go to the largest
+// fractional remainders. BigInt keeps the quotas exact when total × weight passes 2^53.
+/** Largest-remainder apportionment of an integer total by integer weights; the parts sum exactly to total; ties broken deterministically by index. Weights all zero -> all zero (caller decides). */
+function apportion(total, weights) {
+    assertWholeCount(total, 'apportion total');
+    weights.forEach((weight) => assertWholeCount(weight, 'apportion weight'));
+    const weightSum = weights.reduce((sum, weight) => sum + BigInt(weight), 0n);
+    if (weightSum === 0n)
+        return weights.map(() => 0);
+    const bigTotal = BigInt(total);
+    const parts = [];
+    const remainders = [];
+    let assigned = 0n;
+    for (const weight of weights) {
+        const quota = bigTotal * BigInt(weight);
+        const part = quota / weightSum;
+        parts.push(part);
+        // Remainders share the denominator weightSum, so comparing numerators compares fractions.
+        remainders.push(quota % weightSum);
+        assigned += part;
+    }
+    // Fewer than weights.length units are left, and each goes to a part with a non-zero
+    // remainder, so a zero weight never receives anything.
+    const leftover = Number(bigTotal - assigned);
+    const byRemainder = weights
+        .map((_, index) => index)
+        .sort((a, b) => {
+        const difference = remainders[b] - remainders[a];
+        return difference > 0n ? 1 : difference < 0n ? -1 : a - b;
+    });
+    for (const index of byRemainder.slice(0, leftover))
+        parts[index] += 1n;
+    return parts.map(Number);
+}
+function compareIds(a, b) {
+    // Code-unit order rather than localeCompare, so results never depend on the host's locale.
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function assertValidRuns(runs) {
+    const seen = new Set();
+    for (const run of runs) {
+        // Figures are keyed by id: a repeated id would silently merge two runs' usage.
+        if (seen.has(run.id))
+            throw new Error(`Run ${JSON.stringify(run.id)} is given more than once; each run must appear once.`);
+        seen.add(run.id);
+        for (const step of run.steps) {
+            if (!Number.isSafeInteger(step.start) || !Number.isSafeInteger(step.end)) {
+                throw new Error(`Run ${JSON.stringify(run.id)} step ${step.step_number} has non-integer timestamps [${step.start}, ${step.end}); steps must be whole unix seconds.`);
+            }
+            if (step.end <= step.start) {
+                throw new Error(`Run ${JSON.stringify(run.id)} step ${step.step_number} ends at ${step.end}, not after its start ${step.start}; a step must last at least one second.`);
+            }
+        }
+    }
+}
+function assertValidBucket(bucket) {
+    const interval = `[${bucket.start}, ${bucket.end})`;
+    if (!Number.isSafeInteger(bucket.start) || !Number.isSafeInteger(bucket.end) || bucket.end <= bucket.start) {
+        throw new Error(`Usage bucket ${interval} is not a non-empty interval of whole unix seconds.`);
+    }
+    for (const tokens of [bucket.input_tokens, bucket.output_tokens]) {
+        if (!Number.isSafeInteger(tokens) || tokens < 0)
+            throw new Error(`Usage bucket ${interval} has token count ${tokens}; token counts must be non-negative integers.`);
+    }
+}
+/**
+ * Every step in one order that depends only on the steps themselves, never on the order the
+ * runs were given in, because apportionment breaks ties by position.
+ */
+function placeSteps(runs, figures) {
+    const placed = [];
+    runs.forEach((run, runIndex) => {
+        run.steps.forEach((step, positionInRun) => {
+            placed.push({ start: step.start, end: step.end, runId: run.id, positionInRun, figure: figures[runIndex][positionInRun] });
+        });
+    });
+    return placed.sort((a, b) => a.start - b.start || a.end - b.end || compareIds(a.runId, b.runId) || a.positionInRun - b.positionInRun);
+}
+function overlapSeconds(step, bucket) {
+    return Math.min(step.end, bucket.end) - Math.max(step.start, bucket.start);
+}
+function attributeUsage(runs, buckets) {
+    assertValidRuns(runs);
+    buckets.forEach(assertValidBucket);
+    const figures = runs.map((run) => run.steps.map((step) => ({ step_number: step.step_number, tokens_in: 0, tokens_out: 0, method: 'exact' })));
+    const steps = placeSteps(runs, figures);
+    const orderedBuckets = [...buckets].sort((a, b) => a.start - b.start || a.end - b.end);
+    const unattributed = { tokens_in: 0, tokens_out: 0 };
+    // Sweep: buckets by start, steps by start. `open` holds the steps that may still touch the
+    // current or a later bucket, so each bucket only looks at steps near it.
+    let open = [];
+    let nextStep = 0;
+    for (const bucket of orderedBuckets) {
+        while (nextStep < steps.length && steps[nextStep].start < bucket.end)
+            open.push(steps[nextStep++]);
+        // Later buckets start no earlier, so a step ended by this bucket's start touches none of them.
+        open = open.filter((step) => step.end > bucket.start);
+        const touching = [];
+        const seconds = [];
+        for (const step of open) {
+            // Buckets of uneven width can leave a step in `open` that starts after this bucket ends.
+            const overlap = overlapSeconds(step, bucket);
+            if (overlap <= 0)
+                continue;
+            touching.push(step);
+            seconds.push(overlap);
+        }
+        if (touching.length === 0) {
+            unattributed.tokens_in += bucket.input_tokens;
+            unattributed.tokens_out += bucket.output_tokens;
+        }
+        else if (touching.length === 1) {
+            const figure = touching[0].figure;
+            figure.tokens_in += bucket.input_tokens;
+            figure.tokens_out += bucket.output_tokens;
+        }
+        else {
+            const inputShares = apportion(bucket.input_tokens, seconds);
+            const outputShares = apportion(bucket.output_tokens, seconds);
+            // An empty minute splits into zeros with no estimate involved, so it leaves a step exact.
+            const estimated = bucket.input_tokens + bucket.output_tokens > 0;
+            touching.forEach((step, index) => {
+                step.figure.tokens_in += inputShares[index];
+                step.figure.tokens_out += outputShares[index];
+                if (estimated)
+                    step.figure.method = 'apportioned';
+            });
+        }
+    }
+    const figuresById = new Map();
+    runs.forEach((run, runIndex) => {
+        const stepFigures = figures[runIndex];
+        figuresById.set(run.id, {
+            id: run.id,
+            steps: stepFigures,
+            tokens_in: stepFigures.reduce((sum, step) => sum + step.tokens_in, 0),
+            tokens_out: stepFigures.reduce((sum, step) => sum + step.tokens_out, 0),
+        });
+    });
+    return { runs: figuresById, unattributed };
+}
+/** Pairs of runs whose step intervals overlap in time (half-open), which one scope cannot tell apart. */
+function findOverlappingRuns(runs) {
+    assertValidRuns(runs);
+    // A run occupies the union of its steps, not the span from first start to last end, so a
+    // run sitting in another's gap between steps is no overlap; comparing steps gives exactly that.
+    const spans = runs.flatMap((run, runIndex) => run.steps.map((step) => ({ start: step.start, end: step.end, runIndex })));
+    spans.sort((a, b) => a.start - b.start || a.end - b.end);
+    // Each pair is found once per overlapping pair of spans; a numeric key keeps repeats cheap.
+    const pairKeys = new Set();
+    let open = [];
+    for (const span of spans) {
+        // Half-open: a span that ends exactly where this one starts does not overlap it.
+        open = open.filter((other) => other.end > span.start);
+        for (const other of open) {
+            if (other.runIndex === span.runIndex)
+                continue;
+            pairKeys.add(Math.min(other.runIndex, span.runIndex) * runs.length + Math.max(other.runIndex, span.runIndex));
+        }
+        open.push(span);
+    }
+    const pairs = [...pairKeys].map((key) => {
+        const first = runs[Math.floor(key / runs.length)].id;
+        const second = runs[key % runs.length].id;
+        return compareIds(first, second) < 0 ? [first, second] : [second, first];
+    });
+    return pairs.sort((a, b) => compareIds(a[0], b[0]) || compareIds(a[1], b[1]));
+}
+/** Merged [start, end) covering all runs, widened by `marginSeconds` on both sides and aligned outward to whole minutes. Undefined for no runs/steps. */
+function queryRange(runs, marginSeconds) {
+    if (!Number.isFinite(marginSeconds) || marginSeconds < 0)
+        throw new RangeError(`marginSeconds must be a non-negative number, got ${marginSeconds}.`);
+    assertValidRuns(runs);
+    let earliest = Infinity;
+    let latest = -Infinity;
+    for (const run of runs) {
+        for (const step of run.steps) {
+            earliest = Math.min(earliest, step.start);
+            latest = Math.max(latest, step.end);
+        }
+    }
+    if (earliest === Infinity)
+        return undefined;
+    return {
+        start: Math.floor((earliest - marginSeconds) / MINUTE_SECONDS) * MINUTE_SECONDS,
+        end: Math.ceil((latest + marginSeconds) / MINUTE_SECONDS) * MINUTE_SECONDS,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/providers/openai/minute-usage.ts
+// Per-minute completions usage of one scope (an API key or a project) over a time range:
+// the input to run reconciliation. One query per scope, paged at 1,440 one-minute buckets,
+// ungrouped so each bucket carries the scope's total for that minute.
+
+/** The most one-minute buckets a usage page may hold. */
+const MAX_MINUTE_BUCKETS_PER_PAGE = 1440;
+/** Throws PaginationError (or a configuration error) rather than return part of the range. */
+async function fetchMinuteUsage(connection, scope, range) {
+    const query = {
+        start_time: String(range.start),
+        end_time: String(range.end),
+        bucket_width: '1m',
+        limit: String(Math.min(MAX_MINUTE_BUCKETS_PER_PAGE, Math.max(1, Math.ceil((range.end - range.start) / 60)))),
+    };
+    if (scope && 'api_key_id' in scope)
+        query.api_key_ids = [scope.api_key_id];
+    if (scope && 'project_id' in scope)
+        query.project_ids = [scope.project_id];
+    const buckets = [];
+    let pages = 0;
+    let origin = 'provider';
+    for await (const { page, origin: pageOrigin } of fetchPages(connection, 'completions', query)) {
+        pages += 1;
+        if (pageOrigin === 'simulator')
+            origin = 'simulator';
+        for (const bucket of page.data) {
+            let input = 0;
+            let output = 0;
+            for (const result of bucket.results) {
+                // The completions endpoint only returns completions results; the narrowing is for the type.
+                if (result.object !== 'organization.usage.completions.result')
+                    continue;
+                input += result.input_tokens;
+                output += result.output_tokens;
+            }
+            if (input > 0 || output > 0)
+                buckets.push({ start: bucket.start_time, end: bucket.end_time, input_tokens: input, output_tokens: output });
+        }
+    }
+    return { buckets, pages, origin, request: { path: '/organization/usage/completions', query } };
+}
+
+;// CONCATENATED MODULE: ./src/runs/paths.ts
+// Framework and run names become path segments, so only names that cannot climb out of
+// the runs directory, hide, or look like an option are accepted.
+
+/** Letters, digits, dot, underscore and hyphen, starting with a letter or digit. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+function isSafeName(name) {
+    // The leading character rules out "." and ".."; the length cap keeps under NAME_MAX.
+    return name.length <= 255 && SAFE_NAME.test(name);
+}
+/** A --framework or --run-id filter that could name a path outside the runs directory. */
+class UnsafeRunPathError extends UsageError {
+    value;
+    constructor(input, value) {
+        super(`${JSON.stringify(value)} is not a safe name: use letters, digits, ".", "_" and "-", starting with a letter or digit`, input);
+        this.name = 'UnsafeRunPathError';
+        this.value = value;
+    }
+}
+function assertSafeFilter(input, value) {
+    if (value !== undefined && !isSafeName(value))
+        throw new UnsafeRunPathError(input, value);
+}
+/** Relative paths in findings and reports use forward slashes on every platform. */
+function joinRelative(...segments) {
+    return segments.filter((segment) => segment !== '').join('/');
+}
+
+;// CONCATENATED MODULE: ./src/runs/discover.ts
+// Finding run records: runs/<framework>/<run_id>/metrics.json, exactly two levels down.
+// Nothing is followed through a symbolic link, at any level: a link could lead a rewrite
+// outside the runs directory (or the repository), so a link is reported and never read.
+// Hidden entries (.git, .DS_Store) and plain files beside the runs are not records and are
+// passed over silently; a visible directory with an unsafe name is reported.
+
+
+
+const RECORD_FILE = 'metrics.json';
+function discover_errorCode(error) {
+    return error?.code;
+}
+/** Names in code-unit order, the same on every machine and locale. */
+async function sortedNames(dir) {
+    const names = await (0,promises_.readdir)(dir);
+    return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+async function classify(target) {
+    try {
+        const stats = await (0,promises_.lstat)(target);
+        if (stats.isSymbolicLink())
+            return 'symlink';
+        if (stats.isDirectory())
+            return 'directory';
+        return stats.isFile() ? 'file' : 'other';
+    }
+    catch (error) {
+        if (discover_errorCode(error) === 'ENOENT')
+            return 'missing';
+        throw error;
+    }
+}
+function describeError(error) {
+    return discover_errorCode(error) ?? (error instanceof Error ? error.message : String(error));
+}
+/** A directory entry that may hold runs (level 1) or one run (level 2), or why it may not. */
+async function childDirectory(parent, name, relativePath, level) {
+    if (name.startsWith('.'))
+        return 'skip';
+    let kind;
+    try {
+        kind = await classify(external_node_path_default().join(parent, name));
+    }
+    catch (error) {
+        return { kind: 'rejected', relativePath, reason: `cannot be inspected (${describeError(error)})` };
+    }
+    if (kind === 'symlink')
+        return { kind: 'rejected', relativePath, reason: 'is a symbolic link; links are not followed, so it was not read' };
+    if (kind !== 'directory')
+        return 'skip';
+    if (!isSafeName(name)) {
+        return { kind: 'rejected', relativePath, reason: `${JSON.stringify(name)} is not a safe ${level} name (letters, digits, ".", "_" and "-", starting with a letter or digit); not read` };
+    }
+    return 'directory';
+}
+async function runEntry(runDir, framework, runId, relativeDir) {
+    const file = external_node_path_default().join(runDir, RECORD_FILE);
+    const relativePath = joinRelative(relativeDir, RECORD_FILE);
+    let kind;
+    try {
+        kind = await classify(file);
+    }
+    catch (error) {
+        return { kind: 'rejected', relativePath, reason: `cannot be inspected (${describeError(error)})` };
+    }
+    // A run directory without its record yet (a runner still at work) is simply not a run.
+    if (kind === 'missing')
+        return undefined;
+    if (kind === 'symlink')
+        return { kind: 'rejected', relativePath, reason: 'is a symbolic link; links are not followed, so it was not read' };
+    if (kind !== 'file')
+        return { kind: 'rejected', relativePath, reason: 'is not a regular file' };
+    return { kind: 'run', framework, runId, file, relativePath };
+}
+async function listOrReject(dir, relativePath) {
+    try {
+        return await sortedNames(dir);
+    }
+    catch (error) {
+        return { kind: 'rejected', relativePath, reason: `cannot be listed (${describeError(error)})` };
+    }
+}
+/**
+ * Every run record and every rejected entry under `root` (an existing directory), in a
+ * deterministic order: by framework, then run id. `rootName` prefixes relative paths.
+ */
+async function discoverRuns(root, rootName, filter) {
+    const found = [];
+    const frameworks = await sortedNames(root);
+    for (const framework of frameworks) {
+        if (filter.framework !== undefined && framework !== filter.framework)
+            continue;
+        const frameworkRelative = joinRelative(rootName, framework);
+        const frameworkKind = await childDirectory(root, framework, frameworkRelative, 'framework');
+        if (frameworkKind === 'skip')
+            continue;
+        if (frameworkKind !== 'directory') {
+            found.push(frameworkKind);
+            continue;
+        }
+        const frameworkDir = external_node_path_default().join(root, framework);
+        const runIds = await listOrReject(frameworkDir, frameworkRelative);
+        if (!Array.isArray(runIds)) {
+            found.push(runIds);
+            continue;
+        }
+        for (const runId of runIds) {
+            if (filter.runId !== undefined && runId !== filter.runId)
+                continue;
+            const runRelative = joinRelative(frameworkRelative, runId);
+            const runKind = await childDirectory(frameworkDir, runId, runRelative, 'run id');
+            if (runKind === 'skip')
+                continue;
+            if (runKind !== 'directory') {
+                found.push(runKind);
+                continue;
+            }
+            const entry = await runEntry(external_node_path_default().join(frameworkDir, runId), framework, runId, runRelative);
+            if (entry)
+                found.push(entry);
+        }
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./schemas/metrics.schema.json
+const metrics_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://usage-ledger.dev/schemas/metrics.schema.json","title":"Run record","description":"runs/<framework>/<run_id>/metrics.json, written by an experiment runner and completed by `usage-ledger reconcile`: the run\'s steps with their time spans and token counts, its aggregate metrics, the API key or project its requests used, and after reconciliation how the counts were obtained. Timestamps are Unix seconds, integers or fractional (a runner that reads time.time() writes fractions); steps are ordered, non-overlapping half-open spans [start, end). Every object accepts fields not named here, and a rewrite keeps them in place.","type":"object","required":["run_id","steps","aggregate_metrics"],"properties":{"run_id":{"type":"string","minLength":1,"description":"Must equal the name of the directory the record sits in."},"framework":{"type":"string","description":"The runner\'s own name for its framework; informative, the directory name is what reconcile uses."},"steps":{"type":"array","minItems":1,"description":"In order of step_number and of time; a run without steps has no time span, so nothing could be reconciled for it.","items":{"$ref":"#/$defs/step"}},"aggregate_metrics":{"type":"object","required":["TOK_IN","TOK_OUT","AEI"],"description":"Run-level metrics. TOK_IN and TOK_OUT are the run\'s token totals (reconcile replaces them); AEI is derived from AUTR and TOK_IN and is recomputed when AUTR is present. Other metrics are kept as they are.","properties":{"TOK_IN":{"$ref":"#/$defs/count"},"TOK_OUT":{"$ref":"#/$defs/count"},"AEI":{"type":"number","description":"AUTR / ln(1 + TOK_IN), 0 when TOK_IN is 0."},"AUTR":{"type":"number"}}},"usage_scope":{"type":"object","required":["provider"],"description":"Whose usage the run\'s requests show up under: an API key, a project, or both (the key wins). Without it, reconcile looks the framework up in --run-scopes.","properties":{"provider":{"enum":["openai"]},"api_key_id":{"type":"string","pattern":"^key_[A-Za-z0-9_-]+$"},"project_id":{"type":"string","pattern":"^proj_[A-Za-z0-9_-]+$"}},"anyOf":[{"required":["api_key_id"]},{"required":["project_id"]}]},"usage_api_reconciliation":{"$ref":"#/$defs/reconciliation"}},"$defs":{"count":{"type":"integer","minimum":0},"unixSeconds":{"type":"number","minimum":0,"description":"Unix seconds; an integer or a fractional number."},"step":{"type":"object","required":["step_number","tokens_in","tokens_out","start_timestamp","end_timestamp"],"description":"One step of the run: [start_timestamp, end_timestamp), end strictly after start.","properties":{"step_number":{"type":"integer","minimum":0},"tokens_in":{"$ref":"#/$defs/count"},"tokens_out":{"$ref":"#/$defs/count"},"start_timestamp":{"$ref":"#/$defs/unixSeconds"},"end_timestamp":{"$ref":"#/$defs/unixSeconds"}}},"reconciliation":{"type":"object","required":["reconciled_at","status"],"description":"Written by reconcile: when, from which query and scope, and how each step\'s tokens were obtained (exact when the step alone had usage in its minutes, apportioned by overlap otherwise).","properties":{"reconciled_at":{"type":"string","pattern":"^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{2}:\\\\d{2}:\\\\d{2}(\\\\.\\\\d+)?(Z|[+-]\\\\d{2}:\\\\d{2})$","description":"ISO 8601 time of the reconciliation."},"status":{"enum":["success","data_not_available","error"]},"total_tokens_in":{"$ref":"#/$defs/count"},"total_tokens_out":{"$ref":"#/$defs/count"},"steps_with_tokens":{"$ref":"#/$defs/count"},"total_steps":{"$ref":"#/$defs/count"},"steps_updated":{"type":"array","items":{"type":"object","required":["step","status","tokens_in","tokens_out","method"],"properties":{"step":{"type":"integer","minimum":0,"description":"The step_number."},"status":{"type":"string","description":"updated when the step received tokens, no_usage otherwise."},"tokens_in":{"$ref":"#/$defs/count"},"tokens_out":{"$ref":"#/$defs/count"},"method":{"enum":["exact","apportioned"]}}}},"scope":{"type":"object","description":"The scope the usage was read for: a key or project, or the whole organization ({\\"unscoped\\": true}).","properties":{"provider":{"enum":["openai"]},"api_key_id":{"type":"string"},"project_id":{"type":"string"},"unscoped":{"const":true}},"anyOf":[{"required":["unscoped"]},{"required":["api_key_id"]},{"required":["project_id"]}]},"query":{"type":"object","required":["start_time","end_time","bucket_width"],"description":"The per-minute usage query: [start_time, end_time) in Unix seconds.","properties":{"start_time":{"type":"integer","minimum":0},"end_time":{"type":"integer","minimum":0},"bucket_width":{"const":"1m"}}},"requests":{"type":"integer","minimum":0,"description":"Pages fetched for the run\'s scope, shared by every run of that scope."}},"if":{"properties":{"status":{"const":"success"}}},"then":{"required":["total_tokens_in","total_tokens_out","steps_with_tokens","total_steps","steps_updated"]}}}}');
+;// CONCATENATED MODULE: ./src/runs/metrics-validator.ts
+// Run records are checked against schemas/metrics.schema.json, which ships inside the
+// bundle like the ledger's schemas. Only the first failing field is reported: a runner
+// fixes one thing at a time, and one precise pointer beats a page of cascading errors.
+
+
+/**
+ * Plain words for "none of the alternatives matched", keyed by where the alternative sits
+ * in a record (schema paths are relative to a $ref'd definition, so they are ambiguous).
+ */
+const ALTERNATIVES = {
+    '/usage_scope': 'needs an api_key_id or a project_id (or both)',
+    '/usage_api_reconciliation/scope': 'needs an api_key_id, a project_id or "unscoped": true',
+};
+let metrics_validator_compiled;
+function validator() {
+    // strictRequired is off only because "at least one of" alternatives require properties
+    // that their parent declares; every other strict check stays on.
+    metrics_validator_compiled ??= new _2020.Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true }).compile(metrics_schema_namespaceObject);
+    return metrics_validator_compiled;
+}
+function escapePointerToken(token) {
+    return token.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+function unescapePointerToken(token) {
+    return token.replaceAll('~1', '/').replaceAll('~0', '~');
+}
+/** The value a JSON pointer names inside `document`, or undefined. */
+function valueAt(document, pointer) {
+    if (pointer === '')
+        return document;
+    let current = document;
+    for (const token of pointer.slice(1).split('/').map(unescapePointerToken)) {
+        if (typeof current !== 'object' || current === null || !Object.hasOwn(current, token))
+            return undefined;
+        current = current[token];
+    }
+    return current;
+}
+/** A short rendering of the offending value, so the message shows what was found. */
+function describeValue(value) {
+    if (value === undefined)
+        return 'nothing';
+    if (value === null || typeof value !== 'object') {
+        const text = JSON.stringify(value);
+        return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+    }
+    return Array.isArray(value) ? 'an array' : 'an object';
+}
+function problemFrom(errors, document) {
+    // An alternative that failed reports its branches' errors first and itself last: name
+    // the alternative, since no single branch is what the runner got wrong.
+    const last = errors[errors.length - 1];
+    const error = last && last.keyword === 'anyOf' ? last : errors[0];
+    if (!error)
+        return { field: '', reason: 'does not match the run record schema' };
+    if (error.keyword === 'required') {
+        const missing = error.params.missingProperty;
+        return { field: `${error.instancePath}/${escapePointerToken(missing)}`, reason: 'is missing' };
+    }
+    const alternative = error.keyword === 'anyOf' ? ALTERNATIVES[error.instancePath] : undefined;
+    if (alternative)
+        return { field: error.instancePath, reason: alternative };
+    return { field: error.instancePath, reason: `${error.message ?? 'is invalid'} (found ${describeValue(valueAt(document, error.instancePath))})` };
+}
+/** The first schema violation of a parsed record, or null when it matches. */
+function schemaProblem(document) {
+    const validate = validator();
+    if (validate(document))
+        return null;
+    return problemFrom(validate.errors ?? [], document);
+}
+/** The schema itself, for documentation and for callers that validate elsewhere. */
+const METRICS_SCHEMA = (/* unused pure expression or super */ null && (metricsSchema));
+
+;// CONCATENATED MODULE: ./src/runs/step-checks.ts
+// What the schema cannot say about a run: its steps form an ordered sequence of
+// non-overlapping half-open spans in Unix seconds, counts are exact integers, and the
+// record belongs to the directory it sits in. Attribution relies on every one of these.
+
+/** Above this a timestamp is far past year 5000 in seconds, and about 1973 in milliseconds. */
+const MILLISECONDS_FLOOR = 1e11;
+/** Clocks drift; a step more than a day ahead of now was not measured in seconds by this clock. */
+const FUTURE_TOLERANCE_SECONDS = 86_400;
+function timestampProblem(field, value, nowSeconds) {
+    if (!Number.isFinite(value))
+        return { field, reason: 'is not a finite number' };
+    if (value > MILLISECONDS_FLOOR)
+        return { field, reason: `${value} looks like milliseconds (timestamps are Unix seconds)` };
+    if (value > nowSeconds + FUTURE_TOLERANCE_SECONDS) {
+        return { field, reason: `${value} is more than a day after now (${Math.floor(nowSeconds)} in Unix seconds)` };
+    }
+    return null;
+}
+function countProblem(field, value) {
+    // The schema already demands a non-negative integer; past 2^53 a double stops counting exactly.
+    return Number.isSafeInteger(value) ? null : { field, reason: `${describeValue(value)} is too large to count exactly` };
+}
+function firstProblem(checks) {
+    for (const check of checks) {
+        const problem = check();
+        if (problem)
+            return problem;
+    }
+    return null;
+}
+/** The first problem with a schema-valid record's contents, or null. */
+function recordProblem(record, directoryRunId, now) {
+    const nowSeconds = now.getTime() / 1000;
+    if (record.run_id !== directoryRunId) {
+        return { field: '/run_id', reason: `${describeValue(record.run_id)} does not match its directory ${JSON.stringify(directoryRunId)}` };
+    }
+    const metrics = record.aggregate_metrics;
+    const aggregate = firstProblem([
+        () => countProblem('/aggregate_metrics/TOK_IN', metrics.TOK_IN),
+        () => countProblem('/aggregate_metrics/TOK_OUT', metrics.TOK_OUT),
+    ]);
+    if (aggregate)
+        return aggregate;
+    for (const [index, step] of record.steps.entries()) {
+        const at = `/steps/${index}`;
+        const own = firstProblem([
+            () => countProblem(`${at}/tokens_in`, step.tokens_in),
+            () => countProblem(`${at}/tokens_out`, step.tokens_out),
+            () => timestampProblem(`${at}/start_timestamp`, step.start_timestamp, nowSeconds),
+            () => timestampProblem(`${at}/end_timestamp`, step.end_timestamp, nowSeconds),
+        ]);
+        if (own)
+            return own;
+        if (step.end_timestamp < step.start_timestamp) {
+            return { field: `${at}/end_timestamp`, reason: `${step.end_timestamp} is before start_timestamp ${step.start_timestamp}` };
+        }
+        if (step.end_timestamp === step.start_timestamp) {
+            // A zero-length span [t, t) holds no minute of usage, so nothing could ever be attributed to it.
+            return { field: `${at}/end_timestamp`, reason: `equals start_timestamp ${step.start_timestamp}: a zero-length step cannot be attributed any usage` };
+        }
+        const previous = index > 0 ? record.steps[index - 1] : undefined;
+        if (!previous)
+            continue;
+        if (step.step_number <= previous.step_number) {
+            return { field: `${at}/step_number`, reason: `${step.step_number} does not follow step_number ${previous.step_number} of the step before; steps must be in increasing order` };
+        }
+        if (step.start_timestamp < previous.start_timestamp) {
+            return { field: `${at}/start_timestamp`, reason: `${step.start_timestamp} is before the previous step's start ${previous.start_timestamp}; steps must be in time order` };
+        }
+        if (step.start_timestamp < previous.end_timestamp) {
+            // Spans are half-open, so a step may start exactly when the previous one ended.
+            return { field: `${at}/start_timestamp`, reason: `${step.start_timestamp} is before the previous step's end ${previous.end_timestamp}; steps must not overlap` };
+        }
+    }
+    return null;
+}
+/** The UTC day of the run's first step when it can be read as Unix seconds, for a finding's windows. */
+function firstStepDay(document) {
+    const steps = document?.steps;
+    const start = Array.isArray(steps) ? steps[0]?.start_timestamp : undefined;
+    if (typeof start !== 'number' || !Number.isFinite(start) || start < 0 || start > MILLISECONDS_FLOOR)
+        return undefined;
+    return new Date(start * 1000).toISOString().slice(0, 10);
+}
+
+;// CONCATENATED MODULE: ./src/runs/load.ts
+// Loading run records for reconcile. A record that cannot be trusted is never guessed
+// at: it becomes one BAD_RUN_RECORD finding naming the file and the field, is skipped,
+// and is never rewritten, while every valid record beside it still loads.
+
+
+
+
+
+
+
+/** Far above any real run (100,000 steps is about 15 MB); a larger file is not read into memory. */
+const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+const BYTE_ORDER_MARK = '\uFEFF';
+function badRunRecord(relativePath, field, reason, day) {
+    const what = field === null ? reason : `${field === '' ? '(document)' : field} ${reason}`;
+    return {
+        code: 'BAD_RUN_RECORD',
+        severity: 'medium',
+        provider: null,
+        windows: day ? [day] : [],
+        message: `${relativePath}: ${what}; the record was skipped and left unchanged`,
+        figures: { file: relativePath, field },
+    };
+}
+/**
+ * The record's text. O_NOFOLLOW closes the gap between discovery's lstat and this open:
+ * a metrics.json swapped for a link in between fails here instead of being followed.
+ */
+async function readRecordText(file) {
+    let handle;
+    try {
+        handle = await (0,promises_.open)(file, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NOFOLLOW);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ELOOP')
+            return { reason: 'is a symbolic link; links are not followed, so it was not read' };
+        return { reason: `cannot be read (${code ?? String(error)})` };
+    }
+    try {
+        const stats = await handle.stat();
+        if (!stats.isFile())
+            return { reason: 'is not a regular file' };
+        if (stats.size > MAX_RECORD_BYTES)
+            return { reason: `is ${stats.size} bytes, more than the ${MAX_RECORD_BYTES} a run record may have` };
+        const bytes = await handle.readFile();
+        try {
+            // Fatal decoding: a file that is not UTF-8 would be mangled by a rewrite, so it is refused.
+            return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
+        }
+        catch {
+            return { reason: 'is not valid UTF-8' };
+        }
+    }
+    finally {
+        await handle.close();
+    }
+}
+function checkText(text, runId, now) {
+    let document;
+    try {
+        document = JSON.parse(text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text);
+    }
+    catch (error) {
+        return { problem: null, reason: `is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    }
+    const problem = schemaProblem(document) ?? recordProblem(document, runId, now);
+    if (problem)
+        return { problem, reason: problem.reason, document };
+    return { record: document };
+}
+async function existingDirectory(root) {
+    try {
+        const stats = await (0,promises_.stat)(root);
+        if (!stats.isDirectory())
+            throw new Error(`the runs directory ${root} is not a directory`);
+        return true;
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return false;
+        throw error;
+    }
+}
+/**
+ * Every valid run under `runsDir`, and one BAD_RUN_RECORD per file or directory that is
+ * not. A missing runs directory holds no runs. Unsafe filter names throw UnsafeRunPathError.
+ * `now` bounds plausible timestamps (a step more than a day in the future is rejected).
+ */
+async function loadRuns(runsDir, filter = {}, now = new Date()) {
+    assertSafeFilter('framework', filter.framework);
+    assertSafeFilter('run-id', filter.runId);
+    const root = external_node_path_default().resolve(runsDir);
+    const result = { runs: [], findings: [] };
+    if (!(await existingDirectory(root)))
+        return result;
+    for (const entry of await discoverRuns(root, external_node_path_default().basename(root), filter)) {
+        if (entry.kind === 'rejected') {
+            result.findings.push(badRunRecord(entry.relativePath, null, entry.reason));
+            continue;
+        }
+        const read = await readRecordText(entry.file);
+        if ('reason' in read) {
+            result.findings.push(badRunRecord(entry.relativePath, null, read.reason));
+            continue;
+        }
+        const checked = checkText(read.text, entry.runId, now);
+        if ('record' in checked) {
+            result.runs.push({ framework: entry.framework, runId: entry.runId, file: entry.file, relativePath: entry.relativePath, bytes: read.text, record: checked.record });
+        }
+        else {
+            result.findings.push(badRunRecord(entry.relativePath, checked.problem?.field ?? null, checked.reason, firstStepDay(checked.document)));
+        }
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/runs/json-source.ts
+// The original file as written, not as JavaScript sees it: object keys in file order
+// (JSON.parse moves integer-like keys first) and every primitive with its exact literal
+// (1.50, 1e3, "\u00e9", integers past 2^53). A rewrite uses both so a runner's own fields
+// come back byte-for-byte where they were. Input has already passed JSON.parse.
+const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
+const SCALAR = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+class SourceParser {
+    text;
+    index = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    parseDocument() {
+        const node = this.value();
+        this.skipWhitespace();
+        if (this.index !== this.text.length)
+            this.fail('content after the value');
+        return node;
+    }
+    fail(what) {
+        throw new SyntaxError(`unexpected ${what} at position ${this.index}`);
+    }
+    skipWhitespace() {
+        while (this.index < this.text.length && WHITESPACE.has(this.text[this.index]))
+            this.index += 1;
+    }
+    expect(char) {
+        this.skipWhitespace();
+        if (this.text[this.index] !== char)
+            this.fail(`character, expected ${char}`);
+        this.index += 1;
+    }
+    peek() {
+        this.skipWhitespace();
+        return this.text[this.index];
+    }
+    stringLiteral() {
+        const start = this.index;
+        this.index += 1;
+        while (this.index < this.text.length && this.text[this.index] !== '"')
+            this.index += this.text[this.index] === '\\' ? 2 : 1;
+        if (this.index >= this.text.length)
+            this.fail('end of text in a string');
+        this.index += 1;
+        return this.text.slice(start, this.index);
+    }
+    value() {
+        const char = this.peek();
+        if (char === '{')
+            return this.object();
+        if (char === '[')
+            return this.array();
+        if (char === '"') {
+            const literal = this.stringLiteral();
+            return { kind: 'literal', literal, value: JSON.parse(literal) };
+        }
+        SCALAR.lastIndex = this.index;
+        const match = SCALAR.exec(this.text);
+        if (!match)
+            this.fail('character');
+        this.index += match[0].length;
+        return { kind: 'literal', literal: match[0], value: JSON.parse(match[0]) };
+    }
+    object() {
+        this.expect('{');
+        const entries = new Map();
+        if (this.peek() === '}') {
+            this.index += 1;
+            return { kind: 'object', entries };
+        }
+        for (;;) {
+            if (this.peek() !== '"')
+                this.fail('character, expected a key');
+            const keyLiteral = this.stringLiteral();
+            this.expect(':');
+            // A repeated key keeps its first position and takes the last value, as JSON.parse does.
+            entries.set(JSON.parse(keyLiteral), { keyLiteral, node: this.value() });
+            if (this.peek() === '}')
+                break;
+            this.expect(',');
+        }
+        this.index += 1;
+        return { kind: 'object', entries };
+    }
+    array() {
+        this.expect('[');
+        const items = [];
+        if (this.peek() === ']') {
+            this.index += 1;
+            return { kind: 'array', items };
+        }
+        for (;;) {
+            items.push(this.value());
+            if (this.peek() === ']')
+                break;
+            this.expect(',');
+        }
+        this.index += 1;
+        return { kind: 'array', items };
+    }
+}
+/** The source tree of a JSON text (without a byte order mark). */
+function parseSource(text) {
+    return new SourceParser(text).parseDocument();
+}
+
+;// CONCATENATED MODULE: ./src/runs/serialize.ts
+// Writing a run record back the way its runner wrote it. Keys keep their file order and
+// new keys go last in their object; untouched values keep their exact literals; the
+// indentation (spaces or tab, or none), line endings, byte order mark and trailing
+// newline are the original's. A reviewer's diff then shows only what reconcile changed.
+
+
+
+
+const DEFAULT_INDENT = '  ';
+function detectLayout(text) {
+    const prefix = /^\uFEFF?[ \t\r\n]*/.exec(text)?.[0] ?? '';
+    const suffix = /[ \t\r\n]*$/.exec(text.slice(prefix.length))?.[0] ?? '';
+    const body = text.slice(prefix.length, text.length - suffix.length);
+    const eol = body.includes('\r\n') ? '\r\n' : '\n';
+    // JSON strings cannot hold a raw newline, so a newline in the body is formatting.
+    if (!body.includes('\n'))
+        return { prefix, suffix, indent: body.length <= 2 ? DEFAULT_INDENT : null, eol };
+    // The first indented line is one level deep: its leading whitespace is the unit.
+    const unit = /\n([ \t]+)[^ \t\r\n]/.exec(body)?.[1];
+    const indent = unit === undefined ? DEFAULT_INDENT : unit.startsWith('\t') ? '\t' : unit;
+    return { prefix, suffix, indent, eol };
+}
+function isPlainPrimitive(value) {
+    return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+function omitted(value) {
+    return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+class Emitter {
+    layout;
+    constructor(layout) {
+        this.layout = layout;
+    }
+    block(open, close, parts, depth) {
+        if (parts.length === 0)
+            return open + close;
+        const { indent, eol } = this.layout;
+        if (indent === null)
+            return open + parts.join(',') + close;
+        const inner = indent.repeat(depth + 1);
+        return `${open}${eol}${inner}${parts.join(`,${eol}${inner}`)}${eol}${indent.repeat(depth)}${close}`;
+    }
+    value(input, source, depth) {
+        const value = typeof input?.toJSON === 'function' ? input.toJSON() : input;
+        if (isPlainPrimitive(value)) {
+            // An unchanged value is written as it was read: 0.50 stays 0.50, "\u00e9" stays escaped.
+            if (source?.kind === 'literal' && source.value === value)
+                return source.literal;
+            return JSON.stringify(value);
+        }
+        if (Array.isArray(value)) {
+            const items = source?.kind === 'array' ? source.items : [];
+            const parts = value.map((item, index) => (omitted(item) ? 'null' : this.value(item, items[index], depth + 1)));
+            return this.block('[', ']', parts, depth);
+        }
+        if (typeof value === 'object')
+            return this.object(value, source, depth);
+        return 'null';
+    }
+    object(value, source, depth) {
+        const present = Object.keys(value).filter((key) => !omitted(value[key]));
+        const presentSet = new Set(present);
+        const entries = source?.kind === 'object' ? source.entries : new Map();
+        const kept = [...entries.keys()].filter((key) => presentSet.has(key));
+        const added = present.filter((key) => !entries.has(key));
+        const separator = this.layout.indent === null ? ':' : ': ';
+        const parts = [...kept, ...added].map((key) => {
+            const original = entries.get(key);
+            return `${original?.keyLiteral ?? JSON.stringify(key)}${separator}${this.value(value[key], original?.node, depth + 1)}`;
+        });
+        return this.block('{', '}', parts, depth);
+    }
+}
+/** The text of `updated`, laid out and ordered like the file `original` was read from. */
+function serializeRun(original, updated) {
+    const layout = detectLayout(original.bytes);
+    const body = original.bytes.slice(layout.prefix.length, original.bytes.length - layout.suffix.length);
+    return layout.prefix + new Emitter(layout).value(updated, parseSource(body), 0) + layout.suffix;
+}
+/** The file changed on disk after it was loaded (a runner still writing it); it was not overwritten. */
+class RunChangedError extends Error {
+    file;
+    constructor(relativePath) {
+        super(`${relativePath} changed on disk after it was read; not overwritten, run reconcile again`);
+        this.name = 'RunChangedError';
+        this.file = relativePath;
+    }
+}
+/**
+ * Replaces the record atomically. The new record must match the schema, and the file must
+ * still hold the bytes it was loaded from, so a runner's concurrent write is never lost.
+ */
+async function writeRun(run, updated) {
+    const problem = schemaProblem(updated);
+    if (problem)
+        throw new Error(`refusing to write ${run.relativePath}: ${problem.field || '(document)'} ${problem.reason}`);
+    const text = serializeRun(run, updated);
+    const current = await readRecordText(run.file);
+    if (!('text' in current) || current.text !== run.bytes)
+        throw new RunChangedError(run.relativePath);
+    if (text === run.bytes)
+        return;
+    // The rename replaces the directory entry itself, so even a link put there is never written through.
+    await writeFileAtomic(run.file, text);
+}
+
+;// CONCATENATED MODULE: ./src/runs/index.ts
+// Run records: runs/<framework>/<run_id>/metrics.json, found without following links,
+// validated with one precise finding per bad file, and rewritten in their own layout.
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./src/commands/run-scopes.ts
+// Which API key or project a run's usage is read for. A run names its own scope in
+// `usage_scope`; otherwise the framework-to-scope map given by --run-scopes decides.
+
+
+
+function scopeFromId(framework, id) {
+    if (/^key_[A-Za-z0-9_-]+$/.test(id))
+        return { api_key_id: id };
+    if (/^proj_[A-Za-z0-9_-]+$/.test(id))
+        return { project_id: id };
+    throw new UsageError(`the scope of ${JSON.stringify(framework)} must be an API key id (key_...) or a project id (proj_...), got ${JSON.stringify(id)}`, 'run-scopes');
+}
+function fromJson(value, file) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new UsageError(`${file} must hold an object of framework to {"api_key_id": ...} or {"project_id": ...}`, 'run-scopes');
+    }
+    const map = new Map();
+    for (const [framework, scope] of Object.entries(value)) {
+        const entry = scope;
+        if (typeof entry === 'string')
+            map.set(framework, scopeFromId(framework, entry));
+        else if (typeof entry?.api_key_id === 'string')
+            map.set(framework, scopeFromId(framework, entry.api_key_id));
+        else if (typeof entry?.project_id === 'string')
+            map.set(framework, scopeFromId(framework, entry.project_id));
+        else
+            throw new UsageError(`${file}: ${JSON.stringify(framework)} needs an api_key_id or a project_id`, 'run-scopes');
+    }
+    return map;
+}
+/** Inline pairs ("chatdev=key_abc,metagpt=proj_x") or a JSON file, relative to `cwd`. */
+async function resolveScopeMap(text, cwd) {
+    if (text === undefined)
+        return new Map();
+    if (!text.includes('=')) {
+        const file = external_node_path_default().resolve(cwd, text);
+        let content;
+        try {
+            content = await (0,promises_.readFile)(file, 'utf8');
+        }
+        catch {
+            throw new UsageError(`expected "framework=key_..." pairs or a readable JSON file, and ${file} cannot be read`, 'run-scopes');
+        }
+        try {
+            return fromJson(JSON.parse(content), file);
+        }
+        catch (error) {
+            if (error instanceof UsageError)
+                throw error;
+            throw new UsageError(`${file} is not valid JSON`, 'run-scopes');
+        }
+    }
+    const map = new Map();
+    for (const pair of text.split(',').map((item) => item.trim()).filter(Boolean)) {
+        const [framework, id, extra] = pair.split('=').map((item) => item.trim());
+        if (!framework || !id || extra !== undefined)
+            throw new UsageError(`expected framework=scope pairs separated by commas, got ${JSON.stringify(pair)}`, 'run-scopes');
+        map.set(framework, scopeFromId(framework, id));
+    }
+    return map;
+}
+/** A stable name for a scope, for grouping and for the record. */
+function scopeKey(scope) {
+    if (scope === null)
+        return 'organization';
+    return 'api_key_id' in scope ? `api_key_id:${scope.api_key_id}` : `project_id:${scope.project_id}`;
+}
+
+;// CONCATENATED MODULE: ./src/commands/reconcile-plan.ts
+// Which runs a reconcile touches, and how: pending or not (age from the run's own
+// timestamps, never file times), the scope each is read for, and the runs one scope
+// cannot tell apart because they overlap in time.
+
+
+function runWindow(planned) {
+    return {
+        id: planned.id,
+        steps: planned.run.record.steps.map((step) => ({ step_number: step.step_number, start: step.start_timestamp, end: step.end_timestamp })),
+    };
+}
+function hasTokens(run) {
+    const metrics = run.record.aggregate_metrics;
+    return metrics.TOK_IN > 0 || metrics.TOK_OUT > 0 || run.record.steps.some((step) => step.tokens_in > 0 || step.tokens_out > 0);
+}
+function scopeOf(run, map) {
+    const own = run.record.usage_scope;
+    if (own?.api_key_id)
+        return { api_key_id: own.api_key_id };
+    if (own?.project_id)
+        return { project_id: own.project_id };
+    return map.get(run.framework);
+}
+function utcDay(seconds) {
+    return new Date(seconds * 1000).toISOString().slice(0, 10);
+}
+function runFinding(code, planned, message, figures) {
+    return { code, severity: 'medium', provider: 'openai', windows: [utcDay(planned.lastEnd)], message: `${planned.run.relativePath}: ${message}`, figures };
+}
+function planReconcile(runs, options) {
+    const nowSeconds = options.now.getTime() / 1000;
+    const planned = runs.map((run) => {
+        const lastEnd = Math.max(...run.record.steps.map((step) => step.end_timestamp));
+        const ageMinutes = Math.floor((nowSeconds - lastEnd) / 60);
+        const reconciled = run.record.usage_api_reconciliation?.status === 'success' || hasTokens(run);
+        let disposition = 'selected';
+        if ((options.framework !== undefined && run.framework !== options.framework) || (options.runId !== undefined && run.runId !== options.runId)) {
+            disposition = 'filtered-out';
+        }
+        else if (reconciled && !options.force)
+            disposition = 'done';
+        else if (ageMinutes < options.minAgeMinutes)
+            disposition = 'too-young';
+        else if (ageMinutes > options.maxAgeHours * 60 && !options.force)
+            disposition = 'too-old';
+        const scope = scopeOf(run, options.scopeMap) ?? (options.allowUnscoped ? null : undefined);
+        return { run, id: `${run.framework}/${run.runId}`, disposition, scope, lastEnd, ageMinutes };
+    });
+    const findings = [];
+    for (const entry of planned) {
+        if (entry.disposition === 'selected' && entry.scope === undefined) {
+            entry.disposition = 'unscoped';
+            findings.push(runFinding('UNSCOPED_RUN', entry, 'no usage_scope in the record and no --run-scopes entry for its framework; not reconciled (use --allow-unscoped only if nothing else used the API at the time)', { framework: entry.run.framework }));
+        }
+    }
+    // Runs one scope cannot tell apart. Org-wide (unscoped) runs clash with every other run.
+    const valid = planned.filter((entry) => entry.scope !== undefined);
+    const byScope = new Map();
+    for (const entry of valid) {
+        const key = scopeKey(entry.scope);
+        byScope.set(key, [...(byScope.get(key) ?? []), entry]);
+    }
+    const clashing = new Set();
+    for (const [key, group] of byScope) {
+        if (key === 'organization') {
+            // Organization-wide usage includes every key's traffic: an unscoped run is safe only
+            // when no other run at all overlaps it. A keyed run is unaffected by it.
+            const unscoped = new Set(group.map((entry) => entry.id));
+            for (const pair of findOverlappingRuns(valid.map(runWindow)))
+                for (const id of pair)
+                    if (unscoped.has(id))
+                        clashing.add(id);
+        }
+        else {
+            for (const pair of findOverlappingRuns(group.map(runWindow)))
+                for (const id of pair)
+                    clashing.add(id);
+        }
+    }
+    for (const entry of planned) {
+        if (entry.disposition !== 'selected' || !clashing.has(entry.id))
+            continue;
+        entry.disposition = 'overlap';
+        findings.push(runFinding('RUN_OVERLAP', entry, 'overlaps another run on the same scope in time; their usage cannot be told apart, so it stays pending', { scope: scopeKey(entry.scope) }));
+    }
+    const scopes = new Map();
+    for (const [key, group] of byScope) {
+        const selected = group.filter((entry) => entry.disposition === 'selected');
+        if (selected.length === 0)
+            continue;
+        const participants = key === 'organization' ? valid : group;
+        scopes.set(key, { scope: selected[0].scope, selected, participants: participants.map(runWindow) });
+    }
+    return { runs: planned, scopes, findings };
+}
+
+;// CONCATENATED MODULE: ./src/commands/reconcile-apply.ts
+// A run's new figures, as a pure function of the record and its attribution: step tokens,
+// aggregate TOK_IN/TOK_OUT, the derived AEI, and the reconciliation block an auditor reads.
+/** AEI = AUTR / ln(1 + TOK_IN), 0 when TOK_IN is 0; not rounded. */
+function efficiencyIndex(autr, tokensIn) {
+    return tokensIn === 0 ? 0 : autr / Math.log1p(tokensIn);
+}
+function scopeRecord(scope) {
+    return scope === null ? { provider: 'openai', unscoped: true } : { provider: 'openai', ...scope };
+}
+function reconciledRecord(record, figure, context) {
+    const byStep = new Map(figure.steps.map((step) => [step.step_number, step]));
+    const steps = record.steps.map((step) => {
+        const attributed = byStep.get(step.step_number);
+        return attributed ? { ...step, tokens_in: attributed.tokens_in, tokens_out: attributed.tokens_out } : step;
+    });
+    const metrics = { ...record.aggregate_metrics, TOK_IN: figure.tokens_in, TOK_OUT: figure.tokens_out };
+    if (typeof metrics.AUTR === 'number')
+        metrics.AEI = efficiencyIndex(metrics.AUTR, figure.tokens_in);
+    const block = {
+        reconciled_at: context.reconciledAt,
+        status: 'success',
+        total_tokens_in: figure.tokens_in,
+        total_tokens_out: figure.tokens_out,
+        steps_with_tokens: figure.steps.filter((step) => step.tokens_in + step.tokens_out > 0).length,
+        total_steps: record.steps.length,
+        steps_updated: figure.steps.map((step) => ({
+            step: step.step_number,
+            status: step.tokens_in + step.tokens_out > 0 ? 'updated' : 'no_usage',
+            tokens_in: step.tokens_in,
+            tokens_out: step.tokens_out,
+            method: step.method,
+        })),
+        scope: scopeRecord(context.scope),
+        query: context.query,
+        requests: context.requests,
+    };
+    return { ...record, steps, aggregate_metrics: metrics, usage_api_reconciliation: block };
+}
+/** True when a re-reconciliation found the same figures as the record already holds. */
+function sameFigures(record, figure) {
+    const previous = record.usage_api_reconciliation;
+    if (previous?.status !== 'success' || !previous.steps_updated)
+        return false;
+    if (record.aggregate_metrics.TOK_IN !== figure.tokens_in || record.aggregate_metrics.TOK_OUT !== figure.tokens_out)
+        return false;
+    const before = new Map(previous.steps_updated.map((step) => [step.step, step]));
+    return figure.steps.every((step) => {
+        const old = before.get(step.step_number);
+        return old !== undefined && old.tokens_in === step.tokens_in && old.tokens_out === step.tokens_out && old.method === step.method;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/commands/reconcile.ts
+// `usage-ledger reconcile`: fill the real token counts into run records. One per-minute
+// usage query per scope over the merged range of its runs, attribution in memory, atomic
+// rewrites of the records that changed, one diff file, one commit. A fetch error leaves
+// every record of that scope byte-identical; zero usage means "not there yet".
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** A bad record's path (runs/<framework>/<run_id>/metrics.json) against the [framework] [run-id] filter. */
+function matchesFilter(file, filter) {
+    const [, framework, runId] = file.split('/');
+    return (filter.framework === undefined || framework === filter.framework) && (filter.runId === undefined || runId === filter.runId);
+}
+function countOutputs(report) {
+    const count = (...outcomes) => String(report.runs.filter((run) => outcomes.includes(run.outcome)).length);
+    return {
+        'windows-processed': '0',
+        'updated-events': count('reconciled'),
+        'issues-by-code': JSON.stringify(countByCode(report.findings)),
+        'max-drift-pct': '0',
+        changed: String(report.written.length > 0),
+        'commit-sha': report.commitSha ?? '',
+        'pull-request-number': '',
+        'pull-request-operation': 'none',
+        'alarm-issue-number': '',
+        'alarm-operation': 'none',
+        'runs-reconciled': count('reconciled'),
+        'runs-pending': count('too-young', 'data_not_available', 'overlap', 'unscoped'),
+        'runs-failed': count('failed', 'bad'),
+    };
+}
+async function runReconcile(settings, deps) {
+    const clock = settings.nowFixed ? fixedClock(settings.now, deps.clock.sleep) : deps.clock;
+    const now = clock.now();
+    const git = createGit(deps.cwd, { logger: deps.logger });
+    const needsRepository = settings.publish === 'commit' && !settings.dryRun && !settings.list;
+    const workspace = await resolveWorkspace({ cwd: deps.cwd, auditDir: settings.auditDir, repoRoot: await repositoryRoot(git), needsRepository });
+    const runsDir = await resolveToolDir('runs-dir', deps.cwd, settings.runsDir, workspace.repoRoot);
+    const scopeMap = await resolveScopeMap(settings.runScopes, deps.cwd);
+    assertSafeFilter('framework', settings.framework);
+    assertSafeFilter('run-id', settings.runId);
+    // Every run is loaded, filter or not: a run outside the filter that shares a minute with
+    // a selected run on the same scope must still take its share of that minute.
+    const loaded = await loadRuns(runsDir, undefined, now);
+    const plan = planReconcile(loaded.runs, {
+        now,
+        framework: settings.framework,
+        runId: settings.runId,
+        minAgeMinutes: settings.minAgeMinutes,
+        maxAgeHours: settings.maxAgeHours,
+        force: settings.force,
+        allowUnscoped: settings.allowUnscoped,
+        scopeMap,
+    });
+    const base = workspace.repoRoot ?? deps.cwd;
+    const outcomes = new Map();
+    for (const entry of plan.runs) {
+        if (entry.disposition === 'filtered-out')
+            continue;
+        outcomes.set(entry.id, { id: entry.id, file: toRepoPath(base, entry.run.file), outcome: entry.disposition, ageMinutes: entry.ageMinutes, tokensIn: entry.run.record.aggregate_metrics.TOK_IN, tokensOut: entry.run.record.aggregate_metrics.TOK_OUT });
+    }
+    const badRecords = loaded.findings.filter((finding) => matchesFilter(String(finding.figures.file ?? ''), settings));
+    for (const finding of badRecords) {
+        const file = String(finding.figures.file ?? '');
+        outcomes.set(`bad:${file}`, { id: file, file, outcome: 'bad', ageMinutes: 0, tokensIn: 0, tokensOut: 0 });
+    }
+    const findings = [...badRecords, ...plan.findings];
+    const partial = { runs: [], findings, written: [], diffFile: null, commitSha: null, requests: 0, listed: settings.list };
+    if (settings.list || plan.scopes.size === 0) {
+        partial.runs = [...outcomes.values()];
+        return { ...partial, outputs: countOutputs(partial) };
+    }
+    const adminKey = requireAdminKey(settings);
+    const http = createHttpClient({ clock, dispatcher: deps.dispatcher, maxRetries: settings.maxRetries, maxRequestsPerMinute: settings.maxRequestsPerMinute, secrets: [adminKey], logger: deps.logger });
+    const diffRuns = [];
+    let origin = 'provider';
+    try {
+        for (const [key, group] of plan.scopes) {
+            const range = queryRange(group.selected.map(runWindow), settings.reconcileMarginSeconds);
+            if (!range)
+                continue;
+            let usage;
+            try {
+                usage = await deps.logger.group(`Per-minute usage for ${key}`, () => fetchMinuteUsage({ baseUrl: settings.openaiBaseUrl, adminKey, http, logger: deps.logger }, group.scope, range));
+            }
+            catch (error) {
+                if (!(error instanceof PaginationError))
+                    throw error;
+                for (const entry of group.selected)
+                    outcomes.get(entry.id).outcome = 'failed';
+                findings.push({ code: error.code === 'MISSING_WINDOW' ? 'PROVIDER_ERROR' : error.code, severity: 'high', provider: 'openai', windows: [new Date(range.start * 1000).toISOString().slice(0, 10)], message: `${key}: ${error.message}; ${group.selected.length} run(s) left as they were`, figures: { scope: key, runs: group.selected.length } });
+                continue;
+            }
+            if (usage.origin === 'simulator')
+                origin = 'simulator';
+            const attribution = attributeUsage(group.participants, usage.buckets);
+            const query = { start_time: range.start, end_time: range.end, bucket_width: '1m' };
+            for (const entry of group.selected) {
+                const figure = attribution.runs.get(entry.id);
+                const outcome = outcomes.get(entry.id);
+                if (!figure || figure.tokens_in + figure.tokens_out === 0) {
+                    outcome.outcome = 'data_not_available';
+                    continue;
+                }
+                if (sameFigures(entry.run.record, figure)) {
+                    outcome.outcome = 'unchanged';
+                    continue;
+                }
+                const updated = reconciledRecord(entry.run.record, figure, { reconciledAt: now.toISOString(), scope: group.scope, query, requests: usage.pages });
+                if (!settings.dryRun) {
+                    try {
+                        await writeRun(entry.run, updated);
+                    }
+                    catch (error) {
+                        if (!(error instanceof RunChangedError))
+                            throw error;
+                        outcome.outcome = 'failed';
+                        findings.push(badRunRecord(entry.run.relativePath, null, 'changed on disk while it was being reconciled; left as its writer wrote it, try again'));
+                        continue;
+                    }
+                    partial.written.push(entry.run.file);
+                }
+                Object.assign(outcome, { outcome: 'reconciled', tokensIn: figure.tokens_in, tokensOut: figure.tokens_out });
+                diffRuns.push({
+                    file: outcome.file,
+                    framework: entry.run.framework,
+                    run_id: entry.run.runId,
+                    scope: scopeKey(group.scope),
+                    query,
+                    tokens_in_before: entry.run.record.aggregate_metrics.TOK_IN,
+                    tokens_out_before: entry.run.record.aggregate_metrics.TOK_OUT,
+                    tokens_in: figure.tokens_in,
+                    tokens_out: figure.tokens_out,
+                    steps: figure.steps.map((step) => ({ step: step.step_number, tokens_in: step.tokens_in, tokens_out: step.tokens_out, method: step.method })),
+                });
+            }
+        }
+    }
+    finally {
+        partial.requests = http.stats.requests;
+        await http.close();
+    }
+    if (diffRuns.length > 0 && !settings.dryRun) {
+        const store = createLedgerStore(workspace.auditDir);
+        const diff = {
+            schema_version: 1,
+            command: 'reconcile',
+            run_at: now.toISOString(),
+            origin,
+            runs: diffRuns,
+            findings,
+            requests: { total: http.stats.requests, retries: http.stats.retries, by_endpoint: { ...http.stats.byLabel } },
+        };
+        partial.diffFile = await store.writeDiff(now, 'reconcile', diff, 'run-diff');
+        partial.written.push(partial.diffFile);
+    }
+    if (settings.publish === 'commit' && !settings.dryRun && partial.written.length > 0 && workspace.repoRoot) {
+        const message = `usage-ledger reconcile: ${diffRuns.length} run(s)\n\n${diffRuns.length} run record(s) reconciled with per-minute usage; ${findings.length} finding(s); ${partial.requests} request(s).\n`;
+        partial.commitSha = (await publishCommit({ git, repoRoot: workspace.repoRoot, files: partial.written, message, logger: deps.logger })).sha;
+    }
+    partial.runs = [...outcomes.values()];
+    return { ...partial, outputs: countOutputs(partial) };
 }
 
 ;// CONCATENATED MODULE: ./src/commands/dispatch.ts
 // One entry for both shells: run the chosen command and hand back what to report. The
 // shells only parse their inputs and print or set what comes back.
+
 
 
 
@@ -94442,8 +95841,18 @@ async function runCommand(settings, deps) {
                 (result.commitSha ? `, commit ${result.commitSha.slice(0, 12)}` : run.written.length === 0 ? ', nothing to commit' : ''));
             return { outputs: result.outputs, summary, lines };
         }
+        case 'reconcile': {
+            const report = await runReconcile(settings, deps);
+            const lines = report.runs.map((run) => `${run.id.padEnd(32)} ${run.outcome.padEnd(18)} age ${String(run.ageMinutes).padStart(5)} min  in ${run.tokensIn}  out ${run.tokensOut}`);
+            for (const finding of report.findings)
+                lines.push(`${finding.severity.toUpperCase()} ${finding.code}: ${finding.message}`);
+            if (!report.listed) {
+                lines.push(`${report.outputs['runs-reconciled']} reconciled, ${report.outputs['runs-pending']} pending, ${report.outputs['runs-failed']} failed; ${report.requests} request(s)${report.commitSha ? `, commit ${report.commitSha.slice(0, 12)}` : ''}`);
+            }
+            return { outputs: report.outputs, summary: buildReconcileSummary(report), lines };
+        }
         default:
-            throw new errors_UsageError(`${settings.command} is run from the command line only`, 'command');
+            throw new UsageError(`${settings.command} is run from the command line only`, 'command');
     }
 }
 
@@ -96149,7 +97558,7 @@ async function runDemo(options) {
 function parseScenarios(names) {
     const unknown = names.filter((name) => !SCENARIO_NAMES.includes(name));
     if (unknown.length > 0)
-        throw new errors_UsageError(`unknown scenario ${unknown.join(', ')}; expected some of ${SCENARIO_NAMES.join(', ')}`, 'scenario');
+        throw new UsageError(`unknown scenario ${unknown.join(', ')}; expected some of ${SCENARIO_NAMES.join(', ')}`, 'scenario');
     return names;
 }
 async function serveSimulator(settings, logger) {
@@ -96196,9 +97605,9 @@ function parseCliArgs(argv) {
         const name = equals === -1 ? word.slice(2) : word.slice(2, equals);
         const spec = optionSpec(name);
         if (!spec || spec.actionOnly)
-            throw new errors_UsageError('unknown flag (see --help)', `--${name}`);
+            throw new UsageError('unknown flag (see --help)', `--${name}`);
         if (spec.kind === 'secret') {
-            throw new errors_UsageError(`secrets are never passed as flags; set ${spec.env?.join(' or ')} in the environment`, `--${name}`);
+            throw new UsageError(`secrets are never passed as flags; set ${spec.env?.join(' or ')} in the environment`, `--${name}`);
         }
         if (equals !== -1) {
             parsed.options[name] = word.slice(equals + 1);
@@ -96213,7 +97622,7 @@ function parseCliArgs(argv) {
         else {
             const next = argv[index + 1];
             if (next === undefined || next.startsWith('--'))
-                throw new errors_UsageError('expects a value', `--${name}`);
+                throw new UsageError('expects a value', `--${name}`);
             parsed.options[name] = next;
             index += 1;
         }
@@ -99232,7 +100641,7 @@ function helpText() {
     ].join('\n');
 }
 function exitCodeFor(error) {
-    if (error instanceof errors_UsageError || error instanceof ScopeMissingError || error instanceof MixedOriginError || error instanceof ProviderRequestError) {
+    if (error instanceof UsageError || error instanceof ScopeMissingError || error instanceof MixedOriginError || error instanceof ProviderRequestError) {
         return EXIT_USAGE;
     }
     return EXIT_FAILED;

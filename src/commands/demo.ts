@@ -12,7 +12,7 @@ import { createGit } from '../publish/git.js';
 import { parseSettings } from '../settings.js';
 import { startSimulator } from '../simulator/index.js';
 import { runCommand } from './dispatch.js';
-import { LEDGER_IDENTITY } from './ledger-command.js';
+import { LEDGER_IDENTITY } from './publish-commit.js';
 
 export interface DemoOptions {
   logger: Logger;

@@ -1,10 +1,11 @@
 // One entry for both shells: run the chosen command and hand back what to report. The
 // shells only parse their inputs and print or set what comes back.
 
-import { buildRunSummary } from '../core/markdown.js';
+import { buildReconcileSummary, buildRunSummary } from '../core/markdown.js';
 import { UsageError } from '../errors.js';
 import type { Settings } from '../settings.js';
 import { type LedgerCommandDeps, runLedgerCommand } from './ledger-command.js';
+import { runReconcile } from './reconcile.js';
 
 export interface CommandReport {
   outputs: Record<string, string>;
@@ -40,6 +41,17 @@ export async function runCommand(settings: Settings, deps: LedgerCommandDeps): P
           (result.commitSha ? `, commit ${result.commitSha.slice(0, 12)}` : run.written.length === 0 ? ', nothing to commit' : ''),
       );
       return { outputs: result.outputs, summary, lines };
+    }
+    case 'reconcile': {
+      const report = await runReconcile(settings, deps);
+      const lines = report.runs.map(
+        (run) => `${run.id.padEnd(32)} ${run.outcome.padEnd(18)} age ${String(run.ageMinutes).padStart(5)} min  in ${run.tokensIn}  out ${run.tokensOut}`,
+      );
+      for (const finding of report.findings) lines.push(`${finding.severity.toUpperCase()} ${finding.code}: ${finding.message}`);
+      if (!report.listed) {
+        lines.push(`${report.outputs['runs-reconciled']} reconciled, ${report.outputs['runs-pending']} pending, ${report.outputs['runs-failed']} failed; ${report.requests} request(s)${report.commitSha ? `, commit ${report.commitSha.slice(0, 12)}` : ''}`);
+      }
+      return { outputs: report.outputs, summary: buildReconcileSummary(report), lines };
     }
     default:
       throw new UsageError(`${settings.command} is run from the command line only`, 'command');

@@ -3,19 +3,15 @@
 
 import type { Dispatcher } from 'undici';
 import { type Finding, countByCode, maxDriftPercent } from '../core/findings.js';
-import { UsageError } from '../errors.js';
 import { createLedgerStore, type Manifest } from '../ledger/store.js';
 import { fixedClock, type Clock, type Logger } from '../ports.js';
 import { createHttpClient } from '../providers/http/index.js';
 import { createOpenAiSource } from '../providers/openai/source.js';
-import { commitPaths } from '../publish/commit.js';
-import { createGit, type Git } from '../publish/git.js';
+import { createGit } from '../publish/git.js';
 import { requireAdminKey, type Settings } from '../settings.js';
 import { resolveWorkspace } from '../workspace.js';
-import { type LedgerRunResult, toRepoPath, updateLedger } from './update-ledger.js';
-
-/** Commits are made by this identity, passed per command; the user's git config is never touched. */
-export const LEDGER_IDENTITY = { name: 'usage-ledger', email: 'usage-ledger@users.noreply.github.com' };
+import { publishCommit, repositoryRoot } from './publish-commit.js';
+import { type LedgerRunResult, updateLedger } from './update-ledger.js';
 
 export interface LedgerCommandDeps {
   cwd: string;
@@ -40,11 +36,6 @@ export function datesToFetch(settings: Settings, manifest: Manifest): string[] {
     const entries = settings.providers.map((provider) => manifest.windows[provider]?.[date]);
     return !entries.every((entry) => entry && (entry.state === 'settled' || entry.state === 'revised'));
   });
-}
-
-async function repositoryRoot(git: Git): Promise<string | undefined> {
-  const result = await git.exec(['rev-parse', '--show-toplevel'], { allowFailure: true });
-  return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
 function commitMessage(command: string, dates: readonly string[], run: LedgerRunResult): string {
@@ -134,24 +125,16 @@ export async function runLedgerCommand(settings: Settings, deps: LedgerCommandDe
   let commitSha: string | null = null;
   let pushed = false;
   if (settings.publish === 'commit' && !settings.dryRun && run.written.length > 0 && workspace.repoRoot) {
-    const root = workspace.repoRoot;
-    const published = await deps.logger.group('Commit', () =>
-      commitPaths(git, {
-        paths: run.written.map((file) => toRepoPath(root, file)),
-        message: commitMessage(settings.command, dates, run),
-        identity: LEDGER_IDENTITY,
-        push: true,
-        logger: deps.logger,
-      }),
-    );
+    const published = await publishCommit({
+      git,
+      repoRoot: workspace.repoRoot,
+      files: run.written,
+      message: commitMessage(settings.command, dates, run),
+      logger: deps.logger,
+    });
     commitSha = published.sha;
     pushed = published.pushed;
-    if (published.committed && !published.pushed) deps.logger.info('Committed locally; the branch has no upstream, so nothing was pushed');
   }
   if (dates.length === 0 && settings.command === 'backfill') deps.logger.info('Nothing to fetch: every day in the range is settled');
   return { run, plannedDates: dates, commitSha, pushed, outputs: ledgerOutputs(run, run.findings, commitSha) };
-}
-
-export function assertLedgerCommand(settings: Settings): void {
-  if (settings.command !== 'sync' && settings.command !== 'backfill') throw new UsageError(`not a ledger command: ${settings.command}`, 'command');
 }

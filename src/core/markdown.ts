@@ -95,3 +95,39 @@ export function buildRunSummary(input: RunSummaryInput, limit = SUMMARY_LIMIT): 
   if (body.length + tail.length + 1 <= limit) body += tail;
   return `${body}\n`;
 }
+
+export interface ReconcileSummaryInput {
+  runs: ReadonlyArray<{ id: string; outcome: string; ageMinutes: number; tokensIn: number; tokensOut: number }>;
+  findings: readonly Finding[];
+  requests: number;
+  commitSha: string | null;
+  listed: boolean;
+}
+
+export function buildReconcileSummary(input: ReconcileSummaryInput, limit = SUMMARY_LIMIT): string {
+  const count = (outcome: string): number => input.runs.filter((run) => run.outcome === outcome).length;
+  const lines = [
+    `## usage-ledger reconcile${input.listed ? ' --list' : ''}`,
+    '',
+    `${input.runs.length} run(s): ${count('reconciled')} reconciled, ${count('too-young') + count('data_not_available')} waiting for provider data, ` +
+      `${count('failed') + count('bad')} failed; ${input.requests} provider request(s).`,
+    '',
+  ];
+  if (input.commitSha) lines.push(`Committed \`${input.commitSha}\`.`, '');
+  if (input.findings.length > 0) {
+    lines.push('### Findings', '', '| code | severity | detail |', '| --- | --- | --- |');
+    for (const finding of input.findings) lines.push(`| ${finding.code} | ${finding.severity} | ${escapeMarkdown(finding.message)} |`);
+    lines.push('');
+  }
+  lines.push('### Runs', '', '| run | outcome | age (min) | tokens in | tokens out |', '| --- | --- | ---: | ---: | ---: |');
+  let body = lines.join('\n');
+  let shown = 0;
+  for (const run of input.runs) {
+    const row = `\n| ${escapeMarkdown(run.id)} | ${run.outcome} | ${run.ageMinutes} | ${formatInteger(run.tokensIn)} | ${formatInteger(run.tokensOut)} |`;
+    if (body.length + row.length + 100 > limit) break;
+    body += row;
+    shown += 1;
+  }
+  if (shown < input.runs.length) body += `\n\n…and ${input.runs.length - shown} more run(s).`;
+  return `${body}\n`;
+}

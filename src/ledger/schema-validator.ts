@@ -6,16 +6,18 @@ import diffSchema from '../../schemas/diff.schema.json' with { type: 'json' };
 import findingSchema from '../../schemas/finding.schema.json' with { type: 'json' };
 import manifestSchema from '../../schemas/manifest.schema.json' with { type: 'json' };
 import rawSchema from '../../schemas/raw.schema.json' with { type: 'json' };
+import runDiffSchema from '../../schemas/run-diff.schema.json' with { type: 'json' };
 import recordSchema from '../../schemas/record.schema.json' with { type: 'json' };
 import snapshotSchema from '../../schemas/snapshot.schema.json' with { type: 'json' };
 
-export type LedgerFileKind = 'snapshot' | 'raw' | 'manifest' | 'diff';
+export type LedgerFileKind = 'snapshot' | 'raw' | 'manifest' | 'diff' | 'run-diff';
 
 const SCHEMAS: Record<LedgerFileKind, { $id: string }> = {
   snapshot: snapshotSchema,
   raw: rawSchema,
   manifest: manifestSchema,
   diff: diffSchema,
+  'run-diff': runDiffSchema,
 };
 
 export class SchemaViolationError extends Error {

@@ -42,7 +42,7 @@ export interface LedgerStore {
   /** Each write returns the absolute path written. */
   writeSnapshot(snapshotBytes: string, snapshot: Snapshot): Promise<string>;
   writeRaw(provider: string, date: string, origin: DataOrigin, raw: RawEndpointDay): Promise<string>;
-  writeDiff(runAt: Date, command: string, diff: object): Promise<string>;
+  writeDiff(runAt: Date, command: string, diff: object, kind?: 'diff' | 'run-diff'): Promise<string>;
   writeManifest(manifest: Manifest): Promise<string>;
 }
 
@@ -111,10 +111,10 @@ export function createLedgerStore(auditDir: string): LedgerStore {
       };
       return writeValidated('raw', ledgerPaths.raw(provider, date, raw.endpoint), value);
     },
-    writeDiff(runAt, command, diff) {
+    writeDiff(runAt, command, diff, kind = 'diff') {
       const bytes = canonicalJson(diff);
       const relative = ledgerPaths.diff(runAt, command, sha256Hex(bytes).slice(0, 8));
-      return writeValidated('diff', relative, diff, bytes);
+      return writeValidated(kind, relative, diff, bytes);
     },
     writeManifest(manifest) {
       return writeValidated('manifest', ledgerPaths.manifest(), manifest);

@@ -12,5 +12,5 @@ export {
 } from './endpoints.js';
 export { normalizeResult, unixSecondsToIso } from './normalize.js';
 export { parseOpenAiPage, OPENAI_RESULT_SCHEMAS, type OpenAiPage, type OpenAiResult } from './schemas.js';
-export { SCOPE_MISSING_MESSAGE } from './fetch-endpoint.js';
+export { SCOPE_MISSING_MESSAGE } from './paginate.js';
 export { createOpenAiSource, ProviderRequestError, ScopeMissingError, type OpenAiSourceOptions } from './source.js';

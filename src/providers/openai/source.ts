@@ -17,7 +17,8 @@ import {
   OPENAI_GROUP_BY,
   type OpenAiEndpoint,
 } from './endpoints.js';
-import { fetchEndpointDays, type EndpointOutcome, type OpenAiConnection } from './fetch-endpoint.js';
+import type { OpenAiConnection } from './connection.js';
+import { fetchEndpointDays, type EndpointOutcome } from './fetch-endpoint.js';
 
 export { ProviderRequestError, ScopeMissingError } from '../errors.js';
 

@@ -1,0 +1,135 @@
+// Which runs a reconcile touches, and how: pending or not (age from the run's own
+// timestamps, never file times), the scope each is read for, and the runs one scope
+// cannot tell apart because they overlap in time.
+
+import { findOverlappingRuns, type RunWindow } from '../core/attribution.js';
+import type { Finding } from '../core/findings.js';
+import type { MinuteUsageScope } from '../providers/openai/minute-usage.js';
+import type { LoadedRun } from '../runs/index.js';
+import { type ScopeMap, scopeKey } from './run-scopes.js';
+
+export type RunDisposition =
+  | 'selected'
+  /** Outside the [framework] [run-id] filter: not touched or reported, but its usage still counts when a minute is shared. */
+  | 'filtered-out'
+  /** Its last step ended less than --min-age ago: the provider may not have it yet. */
+  | 'too-young'
+  /** Past --max-age without reconciliation: no longer pending unless --force. */
+  | 'too-old'
+  /** Already has tokens or a successful reconciliation. */
+  | 'done'
+  | 'unscoped'
+  | 'overlap';
+
+export interface PlannedRun {
+  run: LoadedRun;
+  id: string;
+  disposition: RunDisposition;
+  scope: MinuteUsageScope | undefined;
+  /** Unix seconds of the last step's end. */
+  lastEnd: number;
+  ageMinutes: number;
+}
+
+export interface ReconcilePlan {
+  runs: PlannedRun[];
+  /** Selected runs grouped by scope key, with every valid run of that scope as a participant. */
+  scopes: Map<string, { scope: MinuteUsageScope; selected: PlannedRun[]; participants: RunWindow[] }>;
+  findings: Finding[];
+}
+
+export interface PlanOptions {
+  now: Date;
+  framework?: string;
+  runId?: string;
+  minAgeMinutes: number;
+  maxAgeHours: number;
+  force: boolean;
+  allowUnscoped: boolean;
+  scopeMap: ScopeMap;
+}
+
+export function runWindow(planned: Pick<PlannedRun, 'id' | 'run'>): RunWindow {
+  return {
+    id: planned.id,
+    steps: planned.run.record.steps.map((step) => ({ step_number: step.step_number, start: step.start_timestamp, end: step.end_timestamp })),
+  };
+}
+
+function hasTokens(run: LoadedRun): boolean {
+  const metrics = run.record.aggregate_metrics;
+  return metrics.TOK_IN > 0 || metrics.TOK_OUT > 0 || run.record.steps.some((step) => step.tokens_in > 0 || step.tokens_out > 0);
+}
+
+function scopeOf(run: LoadedRun, map: ScopeMap): MinuteUsageScope | undefined {
+  const own = run.record.usage_scope;
+  if (own?.api_key_id) return { api_key_id: own.api_key_id };
+  if (own?.project_id) return { project_id: own.project_id };
+  return map.get(run.framework);
+}
+
+function utcDay(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 10);
+}
+
+function runFinding(code: 'UNSCOPED_RUN' | 'RUN_OVERLAP', planned: PlannedRun, message: string, figures: Finding['figures']): Finding {
+  return { code, severity: 'medium', provider: 'openai', windows: [utcDay(planned.lastEnd)], message: `${planned.run.relativePath}: ${message}`, figures };
+}
+
+export function planReconcile(runs: readonly LoadedRun[], options: PlanOptions): ReconcilePlan {
+  const nowSeconds = options.now.getTime() / 1000;
+  const planned: PlannedRun[] = runs.map((run) => {
+    const lastEnd = Math.max(...run.record.steps.map((step) => step.end_timestamp));
+    const ageMinutes = Math.floor((nowSeconds - lastEnd) / 60);
+    const reconciled = run.record.usage_api_reconciliation?.status === 'success' || hasTokens(run);
+    let disposition: RunDisposition = 'selected';
+    if ((options.framework !== undefined && run.framework !== options.framework) || (options.runId !== undefined && run.runId !== options.runId)) {
+      disposition = 'filtered-out';
+    } else if (reconciled && !options.force) disposition = 'done';
+    else if (ageMinutes < options.minAgeMinutes) disposition = 'too-young';
+    else if (ageMinutes > options.maxAgeHours * 60 && !options.force) disposition = 'too-old';
+    const scope = scopeOf(run, options.scopeMap) ?? (options.allowUnscoped ? null : undefined);
+    return { run, id: `${run.framework}/${run.runId}`, disposition, scope, lastEnd, ageMinutes };
+  });
+
+  const findings: Finding[] = [];
+  for (const entry of planned) {
+    if (entry.disposition === 'selected' && entry.scope === undefined) {
+      entry.disposition = 'unscoped';
+      findings.push(runFinding('UNSCOPED_RUN', entry, 'no usage_scope in the record and no --run-scopes entry for its framework; not reconciled (use --allow-unscoped only if nothing else used the API at the time)', { framework: entry.run.framework }));
+    }
+  }
+
+  // Runs one scope cannot tell apart. Org-wide (unscoped) runs clash with every other run.
+  const valid = planned.filter((entry) => entry.scope !== undefined);
+  const byScope = new Map<string, PlannedRun[]>();
+  for (const entry of valid) {
+    const key = scopeKey(entry.scope as MinuteUsageScope);
+    byScope.set(key, [...(byScope.get(key) ?? []), entry]);
+  }
+  const clashing = new Set<string>();
+  for (const [key, group] of byScope) {
+    if (key === 'organization') {
+      // Organization-wide usage includes every key's traffic: an unscoped run is safe only
+      // when no other run at all overlaps it. A keyed run is unaffected by it.
+      const unscoped = new Set(group.map((entry) => entry.id));
+      for (const pair of findOverlappingRuns(valid.map(runWindow))) for (const id of pair) if (unscoped.has(id)) clashing.add(id);
+    } else {
+      for (const pair of findOverlappingRuns(group.map(runWindow))) for (const id of pair) clashing.add(id);
+    }
+  }
+  for (const entry of planned) {
+    if (entry.disposition !== 'selected' || !clashing.has(entry.id)) continue;
+    entry.disposition = 'overlap';
+    findings.push(runFinding('RUN_OVERLAP', entry, 'overlaps another run on the same scope in time; their usage cannot be told apart, so it stays pending', { scope: scopeKey(entry.scope as MinuteUsageScope) }));
+  }
+
+  const scopes: ReconcilePlan['scopes'] = new Map();
+  for (const [key, group] of byScope) {
+    const selected = group.filter((entry) => entry.disposition === 'selected');
+    if (selected.length === 0) continue;
+    const participants = key === 'organization' ? valid : group;
+    scopes.set(key, { scope: selected[0]!.scope as MinuteUsageScope, selected, participants: participants.map(runWindow) });
+  }
+  return { runs: planned, scopes, findings };
+}

@@ -1,0 +1,194 @@
+// `usage-ledger reconcile`: fill the real token counts into run records. One per-minute
+// usage query per scope over the merged range of its runs, attribution in memory, atomic
+// rewrites of the records that changed, one diff file, one commit. A fetch error leaves
+// every record of that scope byte-identical; zero usage means "not there yet".
+
+import type { Dispatcher } from 'undici';
+import { attributeUsage, queryRange } from '../core/attribution.js';
+import { countByCode, type Finding } from '../core/findings.js';
+import { createLedgerStore } from '../ledger/store.js';
+import { fixedClock, type Clock, type Logger } from '../ports.js';
+import { createHttpClient } from '../providers/http/index.js';
+import { fetchMinuteUsage } from '../providers/openai/minute-usage.js';
+import { PaginationError } from '../providers/openai/paginate.js';
+import { createGit } from '../publish/git.js';
+import { assertSafeFilter, badRunRecord, loadRuns, RunChangedError, writeRun } from '../runs/index.js';
+import { requireAdminKey, type Settings } from '../settings.js';
+import { resolveToolDir, resolveWorkspace } from '../workspace.js';
+import { publishCommit, repositoryRoot } from './publish-commit.js';
+import { type PlannedRun, planReconcile, runWindow } from './reconcile-plan.js';
+import { reconciledRecord, sameFigures } from './reconcile-apply.js';
+import { resolveScopeMap, scopeKey } from './run-scopes.js';
+import { toRepoPath } from './update-ledger.js';
+
+export interface ReconcileDeps {
+  cwd: string;
+  clock: Clock;
+  logger: Logger;
+  dispatcher?: Dispatcher;
+}
+
+export type RunOutcome = 'reconciled' | 'unchanged' | 'data_not_available' | 'failed' | 'bad' | PlannedRun['disposition'];
+
+export interface ReconcileReport {
+  runs: Array<{ id: string; file: string; outcome: RunOutcome; ageMinutes: number; tokensIn: number; tokensOut: number }>;
+  findings: Finding[];
+  written: string[];
+  diffFile: string | null;
+  commitSha: string | null;
+  requests: number;
+  outputs: Record<string, string>;
+  /** --list: nothing was fetched. */
+  listed: boolean;
+}
+
+/** A bad record's path (runs/<framework>/<run_id>/metrics.json) against the [framework] [run-id] filter. */
+function matchesFilter(file: string, filter: { framework: string | undefined; runId: string | undefined }): boolean {
+  const [, framework, runId] = file.split('/');
+  return (filter.framework === undefined || framework === filter.framework) && (filter.runId === undefined || runId === filter.runId);
+}
+
+function countOutputs(report: Omit<ReconcileReport, 'outputs'>): Record<string, string> {
+  const count = (...outcomes: RunOutcome[]) => String(report.runs.filter((run) => outcomes.includes(run.outcome)).length);
+  return {
+    'windows-processed': '0',
+    'updated-events': count('reconciled'),
+    'issues-by-code': JSON.stringify(countByCode(report.findings)),
+    'max-drift-pct': '0',
+    changed: String(report.written.length > 0),
+    'commit-sha': report.commitSha ?? '',
+    'pull-request-number': '',
+    'pull-request-operation': 'none',
+    'alarm-issue-number': '',
+    'alarm-operation': 'none',
+    'runs-reconciled': count('reconciled'),
+    'runs-pending': count('too-young', 'data_not_available', 'overlap', 'unscoped'),
+    'runs-failed': count('failed', 'bad'),
+  };
+}
+
+export async function runReconcile(settings: Settings, deps: ReconcileDeps): Promise<ReconcileReport> {
+  const clock = settings.nowFixed ? fixedClock(settings.now, deps.clock.sleep) : deps.clock;
+  const now = clock.now();
+  const git = createGit(deps.cwd, { logger: deps.logger });
+  const needsRepository = settings.publish === 'commit' && !settings.dryRun && !settings.list;
+  const workspace = await resolveWorkspace({ cwd: deps.cwd, auditDir: settings.auditDir, repoRoot: await repositoryRoot(git), needsRepository });
+  const runsDir = await resolveToolDir('runs-dir', deps.cwd, settings.runsDir, workspace.repoRoot);
+  const scopeMap = await resolveScopeMap(settings.runScopes, deps.cwd);
+  assertSafeFilter('framework', settings.framework);
+  assertSafeFilter('run-id', settings.runId);
+  // Every run is loaded, filter or not: a run outside the filter that shares a minute with
+  // a selected run on the same scope must still take its share of that minute.
+  const loaded = await loadRuns(runsDir, undefined, now);
+  const plan = planReconcile(loaded.runs, {
+    now,
+    framework: settings.framework,
+    runId: settings.runId,
+    minAgeMinutes: settings.minAgeMinutes,
+    maxAgeHours: settings.maxAgeHours,
+    force: settings.force,
+    allowUnscoped: settings.allowUnscoped,
+    scopeMap,
+  });
+  const base = workspace.repoRoot ?? deps.cwd;
+  const outcomes = new Map<string, ReconcileReport['runs'][number]>();
+  for (const entry of plan.runs) {
+    if (entry.disposition === 'filtered-out') continue;
+    outcomes.set(entry.id, { id: entry.id, file: toRepoPath(base, entry.run.file), outcome: entry.disposition, ageMinutes: entry.ageMinutes, tokensIn: entry.run.record.aggregate_metrics.TOK_IN, tokensOut: entry.run.record.aggregate_metrics.TOK_OUT });
+  }
+  const badRecords = loaded.findings.filter((finding) => matchesFilter(String(finding.figures.file ?? ''), settings));
+  for (const finding of badRecords) {
+    const file = String(finding.figures.file ?? '');
+    outcomes.set(`bad:${file}`, { id: file, file, outcome: 'bad', ageMinutes: 0, tokensIn: 0, tokensOut: 0 });
+  }
+  const findings = [...badRecords, ...plan.findings];
+  const partial: Omit<ReconcileReport, 'outputs'> = { runs: [], findings, written: [], diffFile: null, commitSha: null, requests: 0, listed: settings.list };
+  if (settings.list || plan.scopes.size === 0) {
+    partial.runs = [...outcomes.values()];
+    return { ...partial, outputs: countOutputs(partial) };
+  }
+
+  const adminKey = requireAdminKey(settings);
+  const http = createHttpClient({ clock, dispatcher: deps.dispatcher, maxRetries: settings.maxRetries, maxRequestsPerMinute: settings.maxRequestsPerMinute, secrets: [adminKey], logger: deps.logger });
+  const diffRuns: object[] = [];
+  let origin: 'provider' | 'simulator' = 'provider';
+  try {
+    for (const [key, group] of plan.scopes) {
+      const range = queryRange(group.selected.map(runWindow), settings.reconcileMarginSeconds);
+      if (!range) continue;
+      let usage;
+      try {
+        usage = await deps.logger.group(`Per-minute usage for ${key}`, () => fetchMinuteUsage({ baseUrl: settings.openaiBaseUrl, adminKey, http, logger: deps.logger }, group.scope, range));
+      } catch (error) {
+        if (!(error instanceof PaginationError)) throw error;
+        for (const entry of group.selected) outcomes.get(entry.id)!.outcome = 'failed';
+        findings.push({ code: error.code === 'MISSING_WINDOW' ? 'PROVIDER_ERROR' : error.code, severity: 'high', provider: 'openai', windows: [new Date(range.start * 1000).toISOString().slice(0, 10)], message: `${key}: ${error.message}; ${group.selected.length} run(s) left as they were`, figures: { scope: key, runs: group.selected.length } });
+        continue;
+      }
+      if (usage.origin === 'simulator') origin = 'simulator';
+      const attribution = attributeUsage(group.participants, usage.buckets);
+      const query = { start_time: range.start, end_time: range.end, bucket_width: '1m' as const };
+      for (const entry of group.selected) {
+        const figure = attribution.runs.get(entry.id);
+        const outcome = outcomes.get(entry.id)!;
+        if (!figure || figure.tokens_in + figure.tokens_out === 0) {
+          outcome.outcome = 'data_not_available';
+          continue;
+        }
+        if (sameFigures(entry.run.record, figure)) {
+          outcome.outcome = 'unchanged';
+          continue;
+        }
+        const updated = reconciledRecord(entry.run.record, figure, { reconciledAt: now.toISOString(), scope: group.scope, query, requests: usage.pages });
+        if (!settings.dryRun) {
+          try {
+            await writeRun(entry.run, updated);
+          } catch (error) {
+            if (!(error instanceof RunChangedError)) throw error;
+            outcome.outcome = 'failed';
+            findings.push(badRunRecord(entry.run.relativePath, null, 'changed on disk while it was being reconciled; left as its writer wrote it, try again'));
+            continue;
+          }
+          partial.written.push(entry.run.file);
+        }
+        Object.assign(outcome, { outcome: 'reconciled', tokensIn: figure.tokens_in, tokensOut: figure.tokens_out });
+        diffRuns.push({
+          file: outcome.file,
+          framework: entry.run.framework,
+          run_id: entry.run.runId,
+          scope: scopeKey(group.scope),
+          query,
+          tokens_in_before: entry.run.record.aggregate_metrics.TOK_IN,
+          tokens_out_before: entry.run.record.aggregate_metrics.TOK_OUT,
+          tokens_in: figure.tokens_in,
+          tokens_out: figure.tokens_out,
+          steps: figure.steps.map((step) => ({ step: step.step_number, tokens_in: step.tokens_in, tokens_out: step.tokens_out, method: step.method })),
+        });
+      }
+    }
+  } finally {
+    partial.requests = http.stats.requests;
+    await http.close();
+  }
+
+  if (diffRuns.length > 0 && !settings.dryRun) {
+    const store = createLedgerStore(workspace.auditDir);
+    const diff = {
+      schema_version: 1,
+      command: 'reconcile',
+      run_at: now.toISOString(),
+      origin,
+      runs: diffRuns,
+      findings,
+      requests: { total: http.stats.requests, retries: http.stats.retries, by_endpoint: { ...http.stats.byLabel } },
+    };
+    partial.diffFile = await store.writeDiff(now, 'reconcile', diff, 'run-diff');
+    partial.written.push(partial.diffFile);
+  }
+  if (settings.publish === 'commit' && !settings.dryRun && partial.written.length > 0 && workspace.repoRoot) {
+    const message = `usage-ledger reconcile: ${diffRuns.length} run(s)\n\n${diffRuns.length} run record(s) reconciled with per-minute usage; ${findings.length} finding(s); ${partial.requests} request(s).\n`;
+    partial.commitSha = (await publishCommit({ git, repoRoot: workspace.repoRoot, files: partial.written, message, logger: deps.logger })).sha;
+  }
+  partial.runs = [...outcomes.values()];
+  return { ...partial, outputs: countOutputs(partial) };
+}
