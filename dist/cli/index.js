@@ -97491,10 +97491,13 @@ async function startSimulator(options = {}) {
     };
 }
 
+;// CONCATENATED MODULE: ./runs/example-agent/run-0001/metrics.json
+const metrics_namespaceObject = /*#__PURE__*/JSON.parse('{"run_id":"run-0001","framework":"example-agent","task":"Summarise the open issues of a repository into a weekly status report","model":"gpt-4o-2024-08-06","started_at":"2025-10-09T13:09:46Z","finished_at":"2025-10-09T13:17:58Z","runner":{"name":"example-runner","version":"0.4.2","seed":17},"steps":[{"step_number":1,"action":"plan the report, read the issues and draft the summary","tool_calls":6,"tokens_in":0,"tokens_out":0,"start_timestamp":1760015386,"end_timestamp":1760015878}],"aggregate_metrics":{"TOK_IN":0,"TOK_OUT":0,"AEI":0,"AUTR":0.72,"SUCCESS":1,"WALL_SECONDS":492},"usage_scope":{"provider":"openai","api_key_id":"key_example_agent"}}');
 ;// CONCATENATED MODULE: ./src/commands/demo.ts
 // `npm start`: the main job end to end against the embedded simulator, in a throwaway
 // git repository. A 7-day sync, the same sync again (nothing changes, nothing is
 // committed), then the provider restates a settled day and the third sync records it.
+
 
 
 
@@ -97531,6 +97534,7 @@ async function runDemo(options) {
         const restated = addDays(now.toISOString().slice(0, 10), -3);
         simulator.restateDay(restated, 3);
         await sync(`3. The provider restates ${restated} (+3% of its completions tokens): the ledger records a revision`);
+        await reconcileExample(repo, simulator, env, out);
         const log = await git.exec(['log', '--format=%h %s']);
         out('');
         out('== Where to look');
@@ -97539,6 +97543,7 @@ async function runDemo(options) {
         out('   cat audit/manifest.json              # state of every window (provisional, settled, revised)');
         out(`   ls audit/snapshots/openai/*/          # one canonical snapshot per day`);
         out('   ls audit/diffs/*/                      # what each run changed, with token deltas');
+        out('   cat runs/example-agent/run-0001/metrics.json   # the run record with its reconciled tokens');
         out('');
         for (const line of log.stdout.trim().split('\n'))
             out(`   ${line}`);
@@ -97547,6 +97552,34 @@ async function runDemo(options) {
     finally {
         await simulator.close();
     }
+}
+/**
+ * The shipped example run: one step with zero tokens, as a runner writes it. The provider
+ * has 84,604 input and 23,275 output tokens for the run's key in that window, and other
+ * keys' traffic in the same minutes; reconcile attributes only the run's own.
+ */
+async function reconcileExample(repo, simulator, env, out) {
+    const [step] = metrics_namespaceObject.steps;
+    if (!step)
+        return;
+    const dir = external_node_path_default().join(repo, 'runs', 'example-agent', 'run-0001');
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    await (0,promises_.writeFile)(external_node_path_default().join(dir, 'metrics.json'), `${JSON.stringify(metrics_namespaceObject, null, 2)}\n`);
+    const usage = (timestamp, api_key_id, input_tokens, output_tokens) => ({
+        timestamp, endpoint: 'completions', project_id: 'proj_demo', api_key_id, user_id: 'user-demo', model: 'gpt-4o-2024-08-06', input_tokens, output_tokens, num_model_requests: 1,
+    });
+    simulator.addEvents([
+        usage(step.start_timestamp + 20, 'key_example_agent', 50_000, 12_000),
+        usage(step.start_timestamp + 240, 'key_example_agent', 34_604, 11_275),
+        usage(step.start_timestamp + 60, 'key_another_team', 70_000, 9_000),
+    ]);
+    const at = new Date((step.end_timestamp + 3600) * 1000).toISOString();
+    out('');
+    out('== 4. Reconcile the example run record (runs/example-agent/run-0001): its tokens are zero until the usage API has them');
+    const settings = parseSettings('reconcile', [], { 'openai-base-url': simulator.url, now: at }, env, new Date(at));
+    const report = await runCommand(settings, { cwd: repo, clock: systemClock, logger: silentLogger });
+    for (const line of report.lines)
+        out(`   ${line}`);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/simulate.ts

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createRepoWithRemote, gitIn, type RepoWithRemote } from '../helpers/git-repos.js';
 import { readTree, runLedger } from '../support/ledger-run.js';
+import { runRecord, writeRunFile } from '../support/runs.js';
 
 const run = promisify(execFile);
 const ACTION = path.resolve(import.meta.dirname, '../../dist/index.js');
@@ -118,5 +119,33 @@ describe('node dist/index.js', () => {
     expect(withoutMaskCommands(result.stdout)).not.toContain('sk-proj-not-an-admin-key');
     expect(await readTree(path.join(repo.work, 'audit'))).toEqual(new Map());
     expect(simulator.requestLog.length).toBeGreaterThan(0);
+  });
+
+  it('reconciles run records in the checkout and commits them once', async () => {
+    const start = 1760015386;
+    const end = 1760015878;
+    const usage = (timestamp: number, api_key_id: string, input_tokens: number, output_tokens: number) => ({
+      timestamp, endpoint: 'completions' as const, project_id: 'proj_a', api_key_id, user_id: 'user-a', model: 'gpt-4o-2024-08-06', input_tokens, output_tokens, num_model_requests: 1,
+    });
+    simulator.addEvents([usage(start + 30, 'key_runner', 84_604, 23_275), usage(start + 90, 'key_someone_else', 5_000, 700)]);
+    await writeRunFile(path.join(repo.work, 'runs'), 'example-agent', 'run-0001', runRecord('run-0001', [{ start, end }], { usage_scope: { provider: 'openai', api_key_id: 'key_runner' } }));
+    await gitIn(repo.work, ['add', 'runs']);
+    await gitIn(repo.work, ['commit', '--quiet', '-m', 'a finished run']);
+    const head = await gitIn(repo.work, ['rev-parse', 'HEAD']);
+
+    const result = await runAction(
+      repo.work,
+      { command: 'reconcile', 'openai-base-url': simulator.url, now: new Date((end + 3600) * 1000).toISOString(), 'openai-admin-key': SECRET },
+      scratch,
+    );
+
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs).toMatchObject({ 'runs-reconciled': '1', 'runs-pending': '0', 'runs-failed': '0', changed: 'true' });
+    const record = JSON.parse(await readFile(path.join(repo.work, 'runs/example-agent/run-0001/metrics.json'), 'utf8'));
+    expect(record.aggregate_metrics).toMatchObject({ TOK_IN: 84_604, TOK_OUT: 23_275 });
+    expect(await gitIn(repo.work, ['rev-list', '--count', `${head}..HEAD`])).toBe('1');
+    expect(result.outputs['commit-sha']).toBe(await gitIn(repo.bare, ['rev-parse', 'main']));
+    expect(result.summary).toContain('## usage-ledger reconcile');
+    expect(result.summary).toContain('| example\\-agent/run\\-0001 | reconciled |');
   });
 });
