@@ -24,7 +24,8 @@ export async function run(): Promise<void> {
     const { command, options } = readInputs();
     const secret = options['openai-admin-key'];
     if (secret) core.setSecret(secret);
-    for (const name of ['OPENAI_ADMIN_KEY', 'OPENAI_API_KEY_USAGE_TRACKING']) {
+    if (options['github-token']) core.setSecret(options['github-token']);
+    for (const name of ['OPENAI_ADMIN_KEY', 'OPENAI_API_KEY_USAGE_TRACKING', 'GITHUB_TOKEN']) {
       const value = process.env[name];
       if (value) core.setSecret(value);
     }
@@ -33,6 +34,7 @@ export async function run(): Promise<void> {
       cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
       clock: systemClock,
       logger: actionsLogger,
+      env: process.env,
     });
     for (const output of OUTPUTS) core.setOutput(output.name, report.outputs[output.name] ?? '');
     await core.summary.addRaw(report.summary).write();

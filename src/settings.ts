@@ -23,7 +23,20 @@ export interface Settings {
   /** The inclusive UTC days to fetch, ascending. */
   dates: string[];
   force: boolean;
-  publish: 'commit' | 'none';
+  publish: 'commit' | 'pull-request' | 'none';
+  staleAfterDays: number;
+  alarmClearRuns: number;
+  githubToken: string | undefined;
+  /** owner/name, from --repository or GITHUB_REPOSITORY. */
+  repository: string | undefined;
+  /** GITHUB_API_URL, for GitHub Enterprise Server. */
+  githubApiUrl: string;
+  /** GITHUB_SERVER_URL, for links in bodies. */
+  githubServerUrl: string;
+  /** The workflow run's page, when running inside Actions. */
+  runUrl: string | undefined;
+  artifactName: string;
+  artifactRetentionDays: number;
   driftThreshold: string;
   maxRequestsPerMinute: number | undefined;
   maxRetries: number;
@@ -176,6 +189,18 @@ export function parseSettings(
   const settleDays = integer('settle-days', get('settle-days'), 0, 31)!;
   const dates = commandName === 'sync' || commandName === 'backfill' ? planDates(commandName, raw, days, today) : [];
   const envKey = optionSpec('openai-admin-key')!.env!.map((name) => env[name]?.trim()).find((value) => value);
+  const githubToken = raw['github-token']?.trim() || env.GITHUB_TOKEN?.trim() || undefined;
+  const repository = get('repository') ?? (env.GITHUB_REPOSITORY?.trim() || undefined);
+  if (repository !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
+    throw new UsageError(`expected owner/name, got ${JSON.stringify(repository)}`, 'repository');
+  }
+  const publish = choice('publish', get('publish'), ['commit', 'pull-request', 'none'] as const);
+  if (publish === 'pull-request' && !githubToken) {
+    throw new UsageError('pull-request mode needs a GitHub token: set the input github-token (or GITHUB_TOKEN), with contents: write and pull-requests: write', 'github-token');
+  }
+  if (publish === 'pull-request' && !repository) {
+    throw new UsageError('pull-request mode needs the repository: set --repository owner/name (GITHUB_REPOSITORY inside Actions)', 'repository');
+  }
   const openaiAdminKey = raw['openai-admin-key']?.trim() || envKey || undefined;
   return {
     command: commandName,
@@ -188,7 +213,17 @@ export function parseSettings(
     settleDays,
     dates,
     force: boolean('force', get('force')),
-    publish: choice('publish', get('publish'), ['commit', 'none'] as const),
+    publish,
+    staleAfterDays: integer('stale-after-days', get('stale-after-days'), 1, 365)!,
+    alarmClearRuns: integer('alarm-clear-runs', get('alarm-clear-runs'), 1, 100)!,
+    githubToken,
+    repository,
+    githubApiUrl: parseUrl('GITHUB_API_URL', env.GITHUB_API_URL?.trim() || 'https://api.github.com'),
+    githubServerUrl: parseUrl('GITHUB_SERVER_URL', env.GITHUB_SERVER_URL?.trim() || 'https://github.com'),
+    runUrl:
+      env.GITHUB_RUN_ID && repository ? `${(env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '')}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    artifactName: get('artifact-name')!,
+    artifactRetentionDays: integer('artifact-retention-days', get('artifact-retention-days'), 1, 90)!,
     driftThreshold: percent(get('drift-threshold')!),
     maxRequestsPerMinute: integer('max-requests-per-minute', get('max-requests-per-minute'), 1, 100_000),
     maxRetries: integer('max-retries', get('max-retries'), 0, 10)!,

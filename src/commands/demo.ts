@@ -36,7 +36,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       out('');
       out(`== ${title}`);
       const settings = parseSettings('sync', [], { 'openai-base-url': simulator.url, now: now.toISOString() }, env, now);
-      const report = await runCommand(settings, { cwd: repo, clock: systemClock, logger: silentLogger });
+      const report = await runCommand(settings, { cwd: repo, clock: systemClock, logger: silentLogger, env: {} });
       for (const line of report.lines) out(`   ${line}`);
     };
 
@@ -88,6 +88,6 @@ async function reconcileExample(repo: string, simulator: Simulator, env: Record<
   out('');
   out('== 4. Reconcile the example run record (runs/example-agent/run-0001): its tokens are zero until the usage API has them');
   const settings = parseSettings('reconcile', [], { 'openai-base-url': simulator.url, now: at }, env, new Date(at));
-  const report = await runCommand(settings, { cwd: repo, clock: systemClock, logger: silentLogger });
+  const report = await runCommand(settings, { cwd: repo, clock: systemClock, logger: silentLogger, env: {} });
   for (const line of report.lines) out(`   ${line}`);
 }

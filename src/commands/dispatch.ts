@@ -25,17 +25,22 @@ export async function runCommand(settings: Settings, deps: LedgerCommandDeps): P
         command: settings.command,
         dryRun: settings.dryRun,
         windows: run.windows,
-        findings: run.findings,
+        findings: result.findings,
         requests: run.requests,
         commitSha: result.commitSha,
-        diffFiles: run.diffFiles.map((file) => file.slice(file.lastIndexOf('/diffs/') + 1)),
+        diffFiles: result.diffPaths,
+        links: settings.repository ? { serverUrl: settings.githubServerUrl, repository: settings.repository } : undefined,
+        pullRequest: result.published.pullRequest ?? undefined,
+        alarm: result.published.alarm,
       });
       const lines = run.windows.map((window) => {
         const tokens = window.tokens === null ? '-' : window.tokens.toLocaleString('en-US');
         const delta = window.status === 'changed' ? ` (${window.tokenDelta >= 0 ? '+' : ''}${window.tokenDelta.toLocaleString('en-US')})` : '';
         return `${window.provider} ${window.date}  ${window.state.padEnd(11)} ${window.status.padEnd(9)} ${tokens.padStart(12)} tokens${delta}`;
       });
-      for (const finding of run.findings) lines.push(`${finding.severity.toUpperCase()} ${finding.code}: ${finding.message}`);
+      for (const finding of result.findings) lines.push(`${finding.severity.toUpperCase()} ${finding.code}: ${finding.message}`);
+      if (result.published.pullRequest) lines.push(`pull request #${result.published.pullRequest.number} ${result.published.pullRequest.operation}: ${result.published.pullRequest.url}`);
+      if (result.published.alarm.operation !== 'none') lines.push(`parity alarm ${result.published.alarm.issueNumber === null ? '' : `#${result.published.alarm.issueNumber} `}${result.published.alarm.operation}`);
       lines.push(
         `${run.windows.length} window(s), ${run.written.length} file(s) written, ${run.requests.total} request(s)` +
           (result.commitSha ? `, commit ${result.commitSha.slice(0, 12)}` : run.written.length === 0 ? ', nothing to commit' : ''),

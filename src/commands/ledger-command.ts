@@ -2,7 +2,9 @@
 // ledger, then publish the files this run wrote as one commit.
 
 import type { Dispatcher } from 'undici';
-import { type Finding, countByCode, maxDriftPercent } from '../core/findings.js';
+import { type Finding, type FindingCode, countByCode, maxDriftPercent } from '../core/findings.js';
+import { buildRunSummary, GITHUB_BODY_LIMIT } from '../core/markdown.js';
+import { staleLedgerFindings } from '../core/staleness.js';
 import { createLedgerStore, type Manifest } from '../ledger/store.js';
 import { fixedClock, type Clock, type Logger } from '../ports.js';
 import { createHttpClient } from '../providers/http/index.js';
@@ -10,13 +12,19 @@ import { createOpenAiSource } from '../providers/openai/source.js';
 import { createGit } from '../publish/git.js';
 import { requireAdminKey, type Settings } from '../settings.js';
 import { resolveWorkspace } from '../workspace.js';
-import { publishCommit, repositoryRoot } from './publish-commit.js';
-import { type LedgerRunResult, updateLedger } from './update-ledger.js';
+import { repositoryRoot } from './publish-commit.js';
+import { type PublishOutcome, publishRun } from './publish-run.js';
+import { type LedgerRunResult, toRepoPath, updateLedger } from './update-ledger.js';
+
+/** Under GitHub's limit with room to spare for the title and template text. */
+const PULL_REQUEST_BODY_LIMIT = GITHUB_BODY_LIMIT - 1_536;
 
 export interface LedgerCommandDeps {
   cwd: string;
   clock: Clock;
   logger: Logger;
+  /** The process environment: the artifact service's variables live there. */
+  env: Readonly<Record<string, string | undefined>>;
   /** Tests route provider traffic through their own dispatcher; by default the client owns one. */
   dispatcher?: Dispatcher;
 }
@@ -24,10 +32,17 @@ export interface LedgerCommandDeps {
 export interface LedgerCommandResult {
   run: LedgerRunResult;
   plannedDates: string[];
+  /** The run's findings and the ledger-wide ones (staleness). */
+  findings: Finding[];
+  published: PublishOutcome;
+  /** Repository-relative diff paths, as linked from the summary. */
+  diffPaths: string[];
   commitSha: string | null;
-  pushed: boolean;
   outputs: Record<string, string>;
 }
+
+/** What sync and backfill evaluate, so only these alarms can be judged clean by them. */
+export const LEDGER_CODES: ReadonlySet<FindingCode> = new Set(['TOKEN_DRIFT', 'MISSING_WINDOW', 'PROVIDER_ERROR', 'RATE_LIMITED', 'SCHEMA_MISMATCH', 'STALE_LEDGER']);
 
 /** Backfill resumes: days the ledger already holds as settled are skipped unless --force. */
 export function datesToFetch(settings: Settings, manifest: Manifest): string[] {
@@ -53,18 +68,14 @@ function commitMessage(command: string, dates: readonly string[], run: LedgerRun
   );
 }
 
-export function ledgerOutputs(run: LedgerRunResult, findings: readonly Finding[], commitSha: string | null): Record<string, string> {
+export function ledgerOutputs(run: LedgerRunResult, findings: readonly Finding[], published: PublishOutcome): Record<string, string> {
   return {
     'windows-processed': String(run.windows.length),
     'updated-events': String(run.updatedRecords),
     'issues-by-code': JSON.stringify(countByCode(findings)),
     'max-drift-pct': String(maxDriftPercent(findings)),
     changed: String(run.written.length > 0),
-    'commit-sha': commitSha ?? '',
-    'pull-request-number': '',
-    'pull-request-operation': 'none',
-    'alarm-issue-number': '',
-    'alarm-operation': 'none',
+    ...published.outputs,
     'runs-reconciled': '0',
     'runs-pending': '0',
     'runs-failed': '0',
@@ -79,7 +90,7 @@ export async function runLedgerCommand(settings: Settings, deps: LedgerCommandDe
     cwd: deps.cwd,
     auditDir: settings.auditDir,
     repoRoot: await repositoryRoot(git),
-    needsRepository: settings.publish === 'commit' && !settings.dryRun,
+    needsRepository: settings.publish !== 'none' && !settings.dryRun,
   });
   const store = createLedgerStore(workspace.auditDir);
   const dates = datesToFetch(settings, await store.readManifest());
@@ -122,19 +133,24 @@ export async function runLedgerCommand(settings: Settings, deps: LedgerCommandDe
     await http.close();
   }
 
-  let commitSha: string | null = null;
-  let pushed = false;
-  if (settings.publish === 'commit' && !settings.dryRun && run.written.length > 0 && workspace.repoRoot) {
-    const published = await publishCommit({
-      git,
-      repoRoot: workspace.repoRoot,
-      files: run.written,
-      message: commitMessage(settings.command, dates, run),
-      logger: deps.logger,
-    });
-    commitSha = published.sha;
-    pushed = published.pushed;
-  }
+  const findings = [...run.findings, ...staleLedgerFindings(run.windowsAfter, clock.now().toISOString().slice(0, 10), settings.staleAfterDays)];
+  const root = workspace.repoRoot;
+  const diffPaths = root ? run.diffFiles.map((file) => toRepoPath(root, file)) : run.diffFiles;
+  const published = await publishRun(settings, { git, repoRoot: root, clock, logger: deps.logger, env: deps.env }, {
+    command: settings.command,
+    written: run.written,
+    evidence: run.written.filter((file) => /[\\/](raw|diffs)[\\/]/.test(file)),
+    diffFiles: run.diffFiles,
+    findings,
+    evaluatedCodes: LEDGER_CODES,
+    commitMessage: commitMessage(settings.command, dates, run),
+    pullRequestTitle: `usage-ledger ${settings.command}: ${settings.providers.join(', ')} ${dates[0] ?? ''}${dates.length > 1 ? `..${dates[dates.length - 1]}` : ''}`,
+    pullRequestBody: (sha) =>
+      buildRunSummary(
+        { command: settings.command, dryRun: false, windows: run.windows, findings, requests: run.requests, commitSha: sha, diffFiles: diffPaths, links: settings.repository ? { serverUrl: settings.githubServerUrl, repository: settings.repository } : undefined },
+        PULL_REQUEST_BODY_LIMIT,
+      ),
+  });
   if (dates.length === 0 && settings.command === 'backfill') deps.logger.info('Nothing to fetch: every day in the range is settled');
-  return { run, plannedDates: dates, commitSha, pushed, outputs: ledgerOutputs(run, run.findings, commitSha) };
+  return { run, plannedDates: dates, findings, published, diffPaths, commitSha: published.commitSha, outputs: ledgerOutputs(run, findings, published) };
 }

@@ -5,7 +5,9 @@
 
 import type { Dispatcher } from 'undici';
 import { attributeUsage, queryRange } from '../core/attribution.js';
-import { countByCode, type Finding } from '../core/findings.js';
+import { countByCode, type Finding, type FindingCode } from '../core/findings.js';
+import { buildReconcileSummary, GITHUB_BODY_LIMIT } from '../core/markdown.js';
+import { staleLedgerFindings } from '../core/staleness.js';
 import { createLedgerStore } from '../ledger/store.js';
 import { fixedClock, type Clock, type Logger } from '../ports.js';
 import { createHttpClient } from '../providers/http/index.js';
@@ -15,7 +17,8 @@ import { createGit } from '../publish/git.js';
 import { assertSafeFilter, badRunRecord, loadRuns, RunChangedError, writeRun } from '../runs/index.js';
 import { requireAdminKey, type Settings } from '../settings.js';
 import { resolveToolDir, resolveWorkspace } from '../workspace.js';
-import { publishCommit, repositoryRoot } from './publish-commit.js';
+import { repositoryRoot } from './publish-commit.js';
+import { type PublishOutcome, publishRun } from './publish-run.js';
 import { type PlannedRun, planReconcile, runWindow } from './reconcile-plan.js';
 import { reconciledRecord, sameFigures } from './reconcile-apply.js';
 import { resolveScopeMap, scopeKey } from './run-scopes.js';
@@ -25,6 +28,7 @@ export interface ReconcileDeps {
   cwd: string;
   clock: Clock;
   logger: Logger;
+  env: Readonly<Record<string, string | undefined>>;
   dispatcher?: Dispatcher;
 }
 
@@ -40,7 +44,11 @@ export interface ReconcileReport {
   outputs: Record<string, string>;
   /** --list: nothing was fetched. */
   listed: boolean;
+  published?: PublishOutcome;
 }
+
+/** What reconcile evaluates, so only these alarms can be judged clean by it. */
+export const RECONCILE_CODES: ReadonlySet<FindingCode> = new Set(['STALE_LEDGER', 'RUN_DRIFT', 'RUN_OVERLAP', 'UNSCOPED_RUN', 'BAD_RUN_RECORD']);
 
 /** A bad record's path (runs/<framework>/<run_id>/metrics.json) against the [framework] [run-id] filter. */
 function matchesFilter(file: string, filter: { framework: string | undefined; runId: string | undefined }): boolean {
@@ -56,7 +64,7 @@ function countOutputs(report: Omit<ReconcileReport, 'outputs'>): Record<string, 
     'issues-by-code': JSON.stringify(countByCode(report.findings)),
     'max-drift-pct': '0',
     changed: String(report.written.length > 0),
-    'commit-sha': report.commitSha ?? '',
+    'commit-sha': '',
     'pull-request-number': '',
     'pull-request-operation': 'none',
     'alarm-issue-number': '',
@@ -71,7 +79,7 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
   const clock = settings.nowFixed ? fixedClock(settings.now, deps.clock.sleep) : deps.clock;
   const now = clock.now();
   const git = createGit(deps.cwd, { logger: deps.logger });
-  const needsRepository = settings.publish === 'commit' && !settings.dryRun && !settings.list;
+  const needsRepository = settings.publish !== 'none' && !settings.dryRun && !settings.list;
   const workspace = await resolveWorkspace({ cwd: deps.cwd, auditDir: settings.auditDir, repoRoot: await repositoryRoot(git), needsRepository });
   const runsDir = await resolveToolDir('runs-dir', deps.cwd, settings.runsDir, workspace.repoRoot);
   const scopeMap = await resolveScopeMap(settings.runScopes, deps.cwd);
@@ -101,15 +109,17 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
     const file = String(finding.figures.file ?? '');
     outcomes.set(`bad:${file}`, { id: file, file, outcome: 'bad', ageMinutes: 0, tokensIn: 0, tokensOut: 0 });
   }
-  const findings = [...badRecords, ...plan.findings];
+  const manifest = await createLedgerStore(workspace.auditDir).readManifest();
+  const findings = [...badRecords, ...plan.findings, ...staleLedgerFindings(manifest.windows, now.toISOString().slice(0, 10), settings.staleAfterDays)];
   const partial: Omit<ReconcileReport, 'outputs'> = { runs: [], findings, written: [], diffFile: null, commitSha: null, requests: 0, listed: settings.list };
-  if (settings.list || plan.scopes.size === 0) {
+  if (settings.list) {
     partial.runs = [...outcomes.values()];
     return { ...partial, outputs: countOutputs(partial) };
   }
 
-  const adminKey = requireAdminKey(settings);
-  const http = createHttpClient({ clock, dispatcher: deps.dispatcher, maxRetries: settings.maxRetries, maxRequestsPerMinute: settings.maxRequestsPerMinute, secrets: [adminKey], logger: deps.logger });
+  // The key is needed only when there is something to ask the provider.
+  const adminKey = plan.scopes.size > 0 ? requireAdminKey(settings) : '';
+  const http = createHttpClient({ clock, dispatcher: deps.dispatcher, maxRetries: settings.maxRetries, maxRequestsPerMinute: settings.maxRequestsPerMinute, secrets: adminKey ? [adminKey] : [], logger: deps.logger });
   const diffRuns: object[] = [];
   let origin: 'provider' | 'simulator' = 'provider';
   try {
@@ -185,10 +195,20 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
     partial.diffFile = await store.writeDiff(now, 'reconcile', diff, 'run-diff');
     partial.written.push(partial.diffFile);
   }
-  if (settings.publish === 'commit' && !settings.dryRun && partial.written.length > 0 && workspace.repoRoot) {
-    const message = `usage-ledger reconcile: ${diffRuns.length} run(s)\n\n${diffRuns.length} run record(s) reconciled with per-minute usage; ${findings.length} finding(s); ${partial.requests} request(s).\n`;
-    partial.commitSha = (await publishCommit({ git, repoRoot: workspace.repoRoot, files: partial.written, message, logger: deps.logger })).sha;
-  }
   partial.runs = [...outcomes.values()];
-  return { ...partial, outputs: countOutputs(partial) };
+  const message = `usage-ledger reconcile: ${diffRuns.length} run(s)\n\n${diffRuns.length} run record(s) reconciled with per-minute usage; ${findings.length} finding(s); ${partial.requests} request(s).\n`;
+  const published = await publishRun(settings, { git, repoRoot: workspace.repoRoot, clock, logger: deps.logger, env: deps.env }, {
+    command: 'reconcile',
+    written: partial.written,
+    evidence: partial.diffFile ? [partial.diffFile] : [],
+    diffFiles: partial.diffFile ? [partial.diffFile] : [],
+    findings,
+    evaluatedCodes: RECONCILE_CODES,
+    commitMessage: message,
+    pullRequestTitle: `usage-ledger reconcile: ${diffRuns.length} run(s)`,
+    pullRequestBody: (sha) => buildReconcileSummary({ ...partial, commitSha: sha }, GITHUB_BODY_LIMIT - 1_536),
+  });
+  partial.commitSha = published.commitSha;
+  partial.published = published;
+  return { ...partial, outputs: { ...countOutputs(partial), ...published.outputs } };
 }

@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 import { daysBetween } from '../core/dates.js';
-import { diffRecords } from '../core/diff.js';
+import { diffRecords, largestTokenChange } from '../core/diff.js';
 import { type Finding, fetchFailureFinding, tokenDriftFinding } from '../core/findings.js';
 import { canonicalJson } from '../core/json.js';
 import { buildSnapshot } from '../core/snapshot.js';
@@ -65,6 +65,8 @@ export interface LedgerRunResult {
   /** Records added, removed or changed (a new window counts all its records). */
   updatedRecords: number;
   requests: { total: number; retries: number };
+  /** The manifest's windows after the run, for checks such as staleness. */
+  windowsAfter: Manifest['windows'];
 }
 
 /** Refused before anything is written: simulated and real data never share a ledger. */
@@ -101,6 +103,7 @@ export async function updateLedger(input: LedgerRunInput): Promise<LedgerRunResu
     diffFiles: [],
     updatedRecords: 0,
     requests: { total: 0, retries: 0 },
+    windowsAfter: manifest.windows,
   };
 
   const write = async (step: () => Promise<string>): Promise<void> => {
@@ -236,7 +239,16 @@ async function applyDay(
       changed: changes.changed,
     });
     if (transition.revisedAfterSettling && tokensBefore !== null && tokensBefore !== snapshot.totals.tokens) {
-      work.findings.push(tokenDriftFinding(name, day.date, tokensBefore, snapshot.totals.tokens));
+      const largest = largestTokenChange(changes);
+      work.findings.push(
+        tokenDriftFinding(name, day.date, tokensBefore, snapshot.totals.tokens, largest && {
+          endpoint: largest.key.endpoint,
+          model: largest.key.model,
+          project_id: largest.key.project_id,
+          api_key_id: largest.key.api_key_id,
+          token_delta: largest.token_delta,
+        }),
+      );
     }
   }
   return { entry: transition.entry, window, recordChanges };

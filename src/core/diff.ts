@@ -2,7 +2,7 @@
 // records, with counter deltas (integers for counts, exact decimals for money).
 
 import { subtractDecimals, isDecimalString } from './decimal.js';
-import { type CanonicalRecord, type CounterValue, KEY_FIELDS, type RecordKey, isKeyField, recordKeyString } from './records.js';
+import { type CanonicalRecord, type CounterValue, KEY_FIELDS, type RecordKey, TOKEN_COUNTERS, isKeyField, recordKeyString } from './records.js';
 
 export interface RecordChange {
   key: RecordKey;
@@ -66,4 +66,22 @@ export function diffRecords(before: readonly CanonicalRecord[], after: readonly 
     if (differs) changed.push({ key: keyOf(record), before: oldCounters, after: newCounters, deltas });
   }
   return { added, removed: [...previous.values()], changed };
+}
+
+function tokensOf(values: Record<string, unknown>): number {
+  let total = 0;
+  for (const name of TOKEN_COUNTERS) if (typeof values[name] === 'number') total += values[name] as number;
+  return total;
+}
+
+/** The record whose tokens moved most in a diff, added and removed records included. */
+export function largestTokenChange(diff: RecordDiff): { key: RecordKey; token_delta: number } | undefined {
+  let best: { key: RecordKey; token_delta: number } | undefined;
+  const consider = (key: RecordKey, delta: number): void => {
+    if (delta !== 0 && (!best || Math.abs(delta) > Math.abs(best.token_delta))) best = { key, token_delta: delta };
+  };
+  for (const record of diff.added) consider(record, tokensOf(record));
+  for (const record of diff.removed) consider(record, -tokensOf(record));
+  for (const change of diff.changed) consider(change.key, tokensOf(change.deltas));
+  return best;
 }

@@ -69,15 +69,33 @@ export function driftSeverity(before: number, after: number): Severity {
   return 'high';
 }
 
-export function tokenDriftFinding(provider: string, date: string, before: number, after: number): Finding {
+/** The record that moved most, named in a drift finding so a reviewer knows where to look. */
+export interface LargestChange {
+  endpoint: string;
+  model: string | null;
+  project_id: string | null;
+  api_key_id: string | null;
+  token_delta: number;
+}
+
+export function tokenDriftFinding(provider: string, date: string, before: number, after: number, largest?: LargestChange): Finding {
   const percent = driftPercent(before, after);
+  const where = largest
+    ? `; largest change ${largest.token_delta > 0 ? '+' : ''}${largest.token_delta} tokens on ${largest.endpoint}${largest.model === null ? '' : ` model ${largest.model}`}${largest.project_id === null ? '' : ` project ${largest.project_id}`}`
+    : '';
   return {
     code: 'TOKEN_DRIFT',
     severity: driftSeverity(before, after),
     provider,
     windows: [date],
-    message: `${provider} ${date}: settled window's tokens changed from ${before} to ${after}${percent === null ? '' : ` (${percent}%)`} on re-fetch`,
-    figures: { tokens_before: before, tokens_after: after, token_delta: after - before, drift_pct: percent },
+    message: `${provider} ${date}: settled window's tokens changed from ${before} to ${after}${percent === null ? '' : ` (${percent}%)`} on re-fetch${where}`,
+    figures: {
+      tokens_before: before,
+      tokens_after: after,
+      token_delta: after - before,
+      drift_pct: percent,
+      ...(largest ? { largest_change_endpoint: largest.endpoint, largest_change_model: largest.model, largest_change_tokens: largest.token_delta } : {}),
+    },
   };
 }
 

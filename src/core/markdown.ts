@@ -20,21 +20,40 @@ export interface RunSummaryInput {
   findings: readonly Finding[];
   requests: { total: number; retries: number };
   commitSha?: string | null;
+  /** Repository-relative paths of the diff files this run wrote. */
   diffFiles: readonly string[];
+  /** Where the commit can be read; without it, files are named but not linked. */
+  links?: { serverUrl: string; repository: string } | undefined;
+  pullRequest?: { number: number; url: string; operation: string } | undefined;
+  alarm?: { operation: string; issueNumber: number | null } | undefined;
+}
+
+/** GitHub refuses a pull request body or issue body over 65,536 characters. */
+export const GITHUB_BODY_LIMIT = 65_536;
+
+function fileLink(file: string, input: RunSummaryInput): string {
+  if (!input.links || !input.commitSha) return `\`${file}\``;
+  const { serverUrl, repository } = input.links;
+  return `[\`${file}\`](${serverUrl.replace(/\/+$/, '')}/${repository}/blob/${input.commitSha}/${file})`;
 }
 
 /** GitHub's limit for a job summary or a pull request body is larger; stay well under it. */
 export const SUMMARY_LIMIT = 60_000;
 
-/** Escapes text so Markdown, HTML and @-mentions in it are shown literally. */
+/**
+ * Escapes text so Markdown, HTML and @-mentions in it are shown literally. `>` is left to
+ * its entity alone: a backslash before the entity would show "&gt;" instead of ">". `:`
+ * is escaped so "https://..." cannot become an autolink. Every line ending (a lone CR
+ * too) becomes a space, so the text cannot end a table row.
+ */
 export function escapeMarkdown(text: string): string {
   return text
-    .replace(/[\\`*_{}[\]()#+\-.!|>~]/g, (character) => `\\${character}`)
+    .replace(/[\\`*_{}[\]()#+\-.!|~:]/g, (character) => `\\${character}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/@/g, '@\u200b')
-    .replace(/\r?\n/g, ' ');
+    .replace(/\r\n?|\n/g, ' ');
 }
 
 function formatInteger(value: number): string {
@@ -60,6 +79,19 @@ function tokensChart(windows: readonly SummaryWindow[]): string[] {
   return ['```mermaid', 'xychart-beta', '  title "Tokens per day"', `  x-axis [${labels}]`, `  y-axis "tokens"`, `  bar [${values}]`, '```', ''];
 }
 
+/** Appends table rows while they fit, then says how many were left out and where to find them. */
+function appendRows(body: string, rows: readonly string[], limit: number, what: string, where: string): string {
+  let text = body;
+  let shown = 0;
+  for (const row of rows) {
+    if (text.length + row.length + 1 + 300 > limit) break;
+    text += `\n${row}`;
+    shown += 1;
+  }
+  if (shown < rows.length) text += `\n\n…and ${rows.length - shown} more ${what}; ${where}.`;
+  return text;
+}
+
 export function buildRunSummary(input: RunSummaryInput, limit = SUMMARY_LIMIT): string {
   const changed = input.windows.filter((window) => window.status === 'new' || window.status === 'changed').length;
   const failed = input.windows.filter((window) => window.status === 'failed').length;
@@ -70,30 +102,30 @@ export function buildRunSummary(input: RunSummaryInput, limit = SUMMARY_LIMIT): 
     '',
   ];
   if (input.commitSha) lines.push(`Committed \`${input.commitSha}\`.`, '');
-  if (input.findings.length > 0) {
-    lines.push('### Findings', '', '| code | severity | windows | detail |', '| --- | --- | --- | --- |');
-    for (const finding of input.findings) {
-      lines.push(`| ${finding.code} | ${finding.severity} | ${finding.windows.join(', ')} | ${escapeMarkdown(finding.message)} |`);
-    }
-    lines.push('');
+  if (input.pullRequest) lines.push(`Pull request [#${input.pullRequest.number}](${input.pullRequest.url}) ${input.pullRequest.operation}.`, '');
+  if (input.alarm && input.alarm.operation !== 'none') {
+    lines.push(input.alarm.issueNumber === null ? `Parity alarm: ${input.alarm.operation} (no GitHub token to open an issue).` : `Parity alarm #${input.alarm.issueNumber} ${input.alarm.operation}.`, '');
   }
+  const diffList = input.diffFiles.length > 0 ? ['', '### Diff files', '', ...input.diffFiles.map((file) => `- ${fileLink(file, input)}`)].join('\n') : '';
+  // The diff links and the chart are the evidence: reserve room for them before the tables.
   const provider = input.windows[0]?.provider;
-  lines.push(...tokensChart(input.windows.filter((window) => window.provider === provider)));
-  const header = ['### Windows', '', '| provider | day | state | change | tokens | Δ tokens | cost |', '| --- | --- | --- | --- | ---: | ---: | ---: |'];
-  const footer: string[] = [];
-  if (input.diffFiles.length > 0) footer.push('', 'Diff files:', ...input.diffFiles.map((file) => `- \`${file}\``));
-  let body = [...lines, ...header].join('\n');
-  let shown = 0;
-  for (const window of input.windows) {
-    const row = `\n| ${escapeMarkdown(window.provider)} | ${window.date} | ${window.state} | ${window.status} | ${window.tokens === null ? '–' : formatInteger(window.tokens)} | ${formatDelta(window.tokenDelta)} | ${formatCost(window.cost)} |`;
-    if (body.length + row.length + 200 > limit) break;
-    body += row;
-    shown += 1;
+  const chart = tokensChart(input.windows.filter((window) => window.provider === provider).slice(-62)).join('\n');
+  const budget = limit - diffList.length - chart.length - 2;
+  let body = lines.join('\n');
+  if (input.findings.length > 0) {
+    body += '\n### Findings\n\n| code | severity | windows | detail |\n| --- | --- | --- | --- |';
+    const rows = input.findings.map((finding) => `| ${finding.code} | ${finding.severity} | ${finding.windows.join(', ')} | ${escapeMarkdown(finding.message)} |`);
+    body = appendRows(body, rows, budget, 'finding(s)', 'see the diff files');
+    body += '\n';
   }
-  if (shown < input.windows.length) body += `\n\n…and ${input.windows.length - shown} more window(s); see the diff files.`;
-  const tail = footer.join('\n');
-  if (body.length + tail.length + 1 <= limit) body += tail;
-  return `${body}\n`;
+  if (chart) body += `\n${chart}`;
+  body += '\n### Windows\n\n| provider | day | state | change | tokens | Δ tokens | cost |\n| --- | --- | --- | --- | ---: | ---: | ---: |';
+  const rows = input.windows.map(
+    (window) =>
+      `| ${escapeMarkdown(window.provider)} | ${window.date} | ${window.state} | ${window.status} | ${window.tokens === null ? '–' : formatInteger(window.tokens)} | ${formatDelta(window.tokenDelta)} | ${formatCost(window.cost)} |`,
+  );
+  body = appendRows(body, rows, budget, 'window(s)', 'see the diff files');
+  return `${body}${diffList}\n`;
 }
 
 export interface ReconcileSummaryInput {

@@ -77,7 +77,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     const settings = parseSettings(args.command, args.positionals, args.options, env, systemClock.now());
     if (settings.command === 'simulate') return await serveSimulator(settings, logger);
     if (settings.command === 'demo') return await runDemo({ logger, out: (line) => io.stdout(`${line}\n`) });
-    const report = await runCommand(settings, { cwd: io.cwd, clock: systemClock, logger });
+    const report = await runCommand(settings, { cwd: io.cwd, clock: systemClock, logger, env });
     for (const line of report.lines) io.stdout(`${line}\n`);
     return EXIT_COMPLETED;
   } catch (error) {

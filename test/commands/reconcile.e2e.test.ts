@@ -21,7 +21,7 @@ function event(timestamp: number, api_key_id: string, input_tokens: number, outp
 
 async function reconcile(cwd: string, baseUrl: string, now: Date, flags: Record<string, string> = {}, positionals: string[] = []) {
   const settings = parseSettings('reconcile', positionals, { 'openai-base-url': baseUrl, now: now.toISOString(), ...flags }, ADMIN_ENV, now);
-  return runReconcile(settings, { cwd, clock: recordingClock(now), logger: silentLogger });
+  return runReconcile(settings, { cwd, clock: recordingClock(now), logger: silentLogger, env: {} });
 }
 
 async function readRun(runsDir: string, framework: string, runId: string) {

@@ -68,7 +68,6 @@ describe('sync against the simulator', () => {
     // 6 usage endpoints and costs, one page each for a week.
     expect(simulator.requestLog).toHaveLength(7);
     expect(result.commitSha).toMatch(/^[0-9a-f]{40}$/);
-    expect(result.pushed).toBe(true);
     expect(await gitIn(repo.bare, ['rev-parse', 'main'])).toBe(result.commitSha);
     expect((await logOf(repo.work, 'HEAD'))[0]).toBe(`usage-ledger sync: openai ${addDays(TODAY, -6)}..${TODAY}`);
     const committed = (await gitIn(repo.work, ['show', '--name-only', '--format=', 'HEAD'])).split('\n').sort();

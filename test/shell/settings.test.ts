@@ -66,7 +66,7 @@ describe('parseSettings', () => {
     ['group-by', 'sync', { 'group-by': 'model,region' }, /unknown value "region"/],
     ['now', 'sync', { now: 'tomorrow' }, /ISO 8601/],
     ['now', 'sync', { now: '2026-13-01T00:00:00Z' }, /ISO 8601/],
-    ['publish', 'sync', { publish: 'push' }, /commit, none/],
+    ['publish', 'sync', { publish: 'push' }, /commit, pull-request, none/],
     ['drift-threshold', 'sync', { 'drift-threshold': '-1' }, /percentage/],
     ['openai-base-url', 'sync', { 'openai-base-url': 'ftp://example' }, /http\(s\) URL/],
     ['openai-base-url', 'sync', { 'openai-base-url': 'https://user:secret@example.com/v1' }, /credentials/],

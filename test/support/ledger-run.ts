@@ -30,7 +30,7 @@ export async function runLedger(
     ADMIN_ENV,
     options.now,
   );
-  return runLedgerCommand(settings, { cwd: options.cwd, clock, logger: silentLogger });
+  return runLedgerCommand(settings, { cwd: options.cwd, clock, logger: silentLogger, env: {} });
 }
 
 /** Every file under a directory, relative path to bytes. */

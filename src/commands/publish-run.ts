@@ -1,0 +1,126 @@
+// After a command has written its files: publish them (a commit, a pull request, or
+// nothing), raise or clear parity alarms, and keep the evidence as a workflow artifact.
+// Every command ends here, so the three modes and the alarms behave the same everywhere.
+
+import type { AlarmContext } from '../core/alarm.js';
+import type { Finding, FindingCode } from '../core/findings.js';
+import type { Clock, Logger } from '../ports.js';
+import { type AlarmOperation, publishAlarms } from '../publish/alarms.js';
+import { uploadEvidence } from '../publish/artifact.js';
+import type { Git } from '../publish/git.js';
+import { createGitHubClient } from '../publish/github/client.js';
+import type { GitHubPort } from '../publish/github/port.js';
+import { publishPullRequest } from '../publish/pull-request.js';
+import type { Settings } from '../settings.js';
+import { LEDGER_IDENTITY, publishCommit } from './publish-commit.js';
+import { toRepoPath } from './update-ledger.js';
+
+export interface Publication {
+  command: string;
+  /** Absolute paths of every file the command wrote. */
+  written: readonly string[];
+  /** Absolute paths of the raw pages and diff files, the evidence for the artifact. */
+  evidence: readonly string[];
+  /** Absolute paths of the diff files, linked from bodies. */
+  diffFiles: readonly string[];
+  findings: readonly Finding[];
+  /** The codes this command evaluates; only alarms of these codes can be judged clean. */
+  evaluatedCodes: ReadonlySet<FindingCode>;
+  commitMessage: string;
+  pullRequestTitle: string;
+  /** The pull request body, given the commit it links to. */
+  pullRequestBody: (sha: string) => string;
+}
+
+export interface PublishOutcome {
+  commitSha: string | null;
+  pullRequest: { number: number; url: string; operation: 'created' | 'updated' | 'unchanged' } | null;
+  alarm: { operation: AlarmOperation; issueNumber: number | null };
+  outputs: Record<string, string>;
+}
+
+export async function publishRun(
+  settings: Settings,
+  context: { git: Git; repoRoot: string | undefined; clock: Clock; logger: Logger; env: Readonly<Record<string, string | undefined>> },
+  publication: Publication,
+): Promise<PublishOutcome> {
+  const { git, repoRoot, logger } = context;
+  const github: GitHubPort | undefined =
+    settings.githubToken && settings.repository
+      ? createGitHubClient({ token: settings.githubToken, repository: settings.repository, apiUrl: settings.githubApiUrl, clock: context.clock, logger })
+      : undefined;
+  const repoPaths = repoRoot ? publication.written.map((file) => toRepoPath(repoRoot, file)) : [];
+  let commitSha: string | null = null;
+  let pullRequest: PublishOutcome['pullRequest'] = null;
+
+  if (!settings.dryRun && repoRoot && publication.written.length > 0) {
+    if (settings.publish === 'commit') {
+      commitSha = (await publishCommit({ git, repoRoot, files: publication.written, message: publication.commitMessage, logger })).sha;
+    } else if (settings.publish === 'pull-request' && github) {
+      const upstream = await git.upstream();
+      const base = upstream ? upstream.mergeRef.replace(/^refs\/heads\//, '') : ((await git.currentBranch()) ?? 'main');
+      const result = await logger.group('Pull request', () =>
+        publishPullRequest({
+          git,
+          github,
+          command: publication.command,
+          base,
+          remote: upstream?.remote ?? 'origin',
+          paths: repoPaths,
+          message: publication.commitMessage,
+          title: publication.pullRequestTitle,
+          identity: LEDGER_IDENTITY,
+          bodyFor: publication.pullRequestBody,
+          logger,
+        }),
+      );
+      commitSha = result.sha;
+      pullRequest = { number: result.number, url: result.url, operation: result.operation };
+    }
+  }
+
+  const alarmContext: AlarmContext = {
+    serverUrl: settings.githubServerUrl,
+    repository: settings.repository ?? '',
+    commitSha,
+    diffFiles: repoRoot ? publication.diffFiles.map((file) => toRepoPath(repoRoot, file)) : [],
+    command: publication.command,
+    now: context.clock.now().toISOString(),
+    ...(settings.runUrl ? { runUrl: settings.runUrl } : {}),
+  };
+  const alarm = settings.dryRun
+    ? { operation: 'none' as const, issueNumber: null }
+    : await publishAlarms({
+        github,
+        findings: publication.findings,
+        evaluatedCodes: publication.evaluatedCodes,
+        thresholdPercent: settings.driftThreshold,
+        clearRuns: settings.alarmClearRuns,
+        context: alarmContext,
+        logger,
+      });
+
+  if (!settings.dryRun && publication.evidence.length > 0) {
+    await uploadEvidence({
+      name: `${settings.artifactName}-${publication.command}`,
+      files: publication.evidence,
+      rootDirectory: repoRoot ?? context.git.cwd,
+      retentionDays: settings.artifactRetentionDays,
+      env: context.env,
+      logger,
+    });
+  }
+
+  return {
+    commitSha,
+    pullRequest,
+    alarm: { operation: alarm.operation, issueNumber: alarm.issueNumber },
+    outputs: {
+      'commit-sha': commitSha ?? '',
+      'pull-request-number': pullRequest ? String(pullRequest.number) : '',
+      'pull-request-operation': pullRequest?.operation ?? 'none',
+      'alarm-issue-number': alarm.issueNumber === null ? '' : String(alarm.issueNumber),
+      'alarm-operation': alarm.operation,
+    },
+  };
+}
