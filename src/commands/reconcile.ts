@@ -4,8 +4,8 @@
 // every record of that scope byte-identical; zero usage means "not there yet".
 
 import type { Dispatcher } from 'undici';
-import { attributeUsage, queryRange } from '../core/attribution.js';
-import { countByCode, type Finding, type FindingCode } from '../core/findings.js';
+import { attributeUsage, queryRange, type RunFigure } from '../core/attribution.js';
+import { countByCode, driftPercent, driftSeverity, type Finding, type FindingCode } from '../core/findings.js';
 import { buildReconcileSummary, GITHUB_BODY_LIMIT } from '../core/markdown.js';
 import { staleLedgerFindings } from '../core/staleness.js';
 import { createLedgerStore } from '../ledger/store.js';
@@ -49,6 +49,27 @@ export interface ReconcileReport {
 
 /** What reconcile evaluates, so only these alarms can be judged clean by it. */
 export const RECONCILE_CODES: ReadonlySet<FindingCode> = new Set(['STALE_LEDGER', 'RUN_DRIFT', 'RUN_OVERLAP', 'UNSCOPED_RUN', 'BAD_RUN_RECORD']);
+
+/**
+ * RUN_DRIFT: a run reconciled before now disagrees with what the provider reports for the
+ * same scope and window (late data, or a restatement after reconciliation).
+ */
+function runDriftFinding(entry: PlannedRun, figure: RunFigure): Finding | undefined {
+  const previous = entry.run.record.usage_api_reconciliation;
+  if (previous?.status !== 'success') return undefined;
+  const before = entry.run.record.aggregate_metrics.TOK_IN + entry.run.record.aggregate_metrics.TOK_OUT;
+  const after = figure.tokens_in + figure.tokens_out;
+  if (before === after) return undefined;
+  const percent = driftPercent(before, after);
+  return {
+    code: 'RUN_DRIFT',
+    severity: driftSeverity(before, after),
+    provider: 'openai',
+    windows: [new Date(entry.lastEnd * 1000).toISOString().slice(0, 10)],
+    message: `${entry.run.relativePath}: reconciled tokens were ${before}, the provider now reports ${after}${percent === null ? '' : ` (${percent}%)`} for the same scope and window`,
+    figures: { tokens_before: before, tokens_after: after, token_delta: after - before, drift_pct: percent },
+  };
+}
 
 /** A bad record's path (runs/<framework>/<run_id>/metrics.json) against the [framework] [run-id] filter. */
 function matchesFilter(file: string, filter: { framework: string | undefined; runId: string | undefined }): boolean {
@@ -149,6 +170,8 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
           outcome.outcome = 'unchanged';
           continue;
         }
+        const drift = runDriftFinding(entry, figure);
+        if (drift) findings.push(drift);
         const updated = reconciledRecord(entry.run.record, figure, { reconciledAt: now.toISOString(), scope: group.scope, query, requests: usage.pages });
         if (!settings.dryRun) {
           try {

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createRepoWithRemote, gitIn, type RepoWithRemote } from '../helpers/git-repos.js';
+import { startGitHubFake } from '../support/github-fake.js';
 import { readTree, runLedger } from '../support/ledger-run.js';
 import { runRecord, writeRunFile } from '../support/runs.js';
 
@@ -33,7 +34,7 @@ function parseOutputs(text: string): Record<string, string> {
   return outputs;
 }
 
-async function runAction(workspace: string, inputs: Record<string, string>, scratch: string) {
+async function runAction(workspace: string, inputs: Record<string, string>, scratch: string, extraEnv: Record<string, string> = {}) {
   const outputFile = path.join(scratch, 'output.txt');
   const summaryFile = path.join(scratch, 'summary.md');
   await writeFile(outputFile, '');
@@ -45,6 +46,7 @@ async function runAction(workspace: string, inputs: Record<string, string>, scra
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: scratch,
+    ...extraEnv,
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const result = await run(process.execPath, [ACTION], { cwd: workspace, env }).catch((error: { stdout: string; stderr: string; code: number }) => ({ ...error, failed: true }));
@@ -147,5 +149,42 @@ describe('node dist/index.js', () => {
     expect(result.outputs['commit-sha']).toBe(await gitIn(repo.bare, ['rev-parse', 'main']));
     expect(result.summary).toContain('## usage-ledger reconcile');
     expect(result.summary).toContain('| example\\-agent/run\\-0001 | reconciled |');
+  });
+
+  it('opens a pull request and a parity alarm through the GitHub API at GITHUB_API_URL', async () => {
+    const github = await startGitHubFake({ token: 'ghs_action_token', owner: 'acme', repo: 'ledger', pathPrefix: '/api/v3' });
+    try {
+      await runLedger('sync', { cwd: repo.work, baseUrl: simulator.url, now: NOW });
+      simulator.restateDay('2026-11-19', 3);
+      github.failNext({ method: 'POST', path: /\/pulls$/, status: 502, afterStore: true });
+      const result = await runAction(
+        repo.work,
+        { command: 'sync', publish: 'pull-request', 'openai-base-url': simulator.url, now: NOW.toISOString(), 'openai-admin-key': SECRET, 'github-token': 'ghs_action_token' },
+        scratch,
+        { GITHUB_API_URL: github.apiUrl, GITHUB_REPOSITORY: 'acme/ledger', GITHUB_SERVER_URL: 'https://ghe.example.test', GITHUB_RUN_ID: '4242' },
+      );
+      expect(result.exitCode).toBe(0);
+      expect(github.pulls).toHaveLength(1);
+      expect(github.issues.filter((issue) => issue.labels.includes('parity-alarm'))).toHaveLength(1);
+      expect(result.outputs).toMatchObject({
+        'pull-request-operation': 'created',
+        'pull-request-number': String(github.pulls[0]!.number),
+        'alarm-operation': 'opened',
+        'alarm-issue-number': String(github.issues.find((issue) => issue.labels.includes('parity-alarm'))!.number),
+      });
+      expect(JSON.parse(result.outputs['issues-by-code']!)).toEqual({ TOKEN_DRIFT: 1 });
+      expect(github.pulls[0]!.body ?? '').toContain(`https://ghe.example.test/acme/ledger/blob/${result.outputs['commit-sha']}/audit/diffs/`);
+      expect(result.summary).toContain(`Pull request [#${result.outputs['pull-request-number']}]`);
+      expect(result.summary).toContain(`Parity alarm #${result.outputs['alarm-issue-number']} opened`);
+      expect(withoutMaskCommands(result.stdout)).not.toContain('ghs_action_token');
+    } finally {
+      await github.close();
+    }
+  });
+
+  it('fails naming the input when pull-request mode has no token', async () => {
+    const result = await runAction(repo.work, { command: 'sync', publish: 'pull-request', 'openai-admin-key': SECRET }, scratch, { GITHUB_REPOSITORY: 'acme/ledger' });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('::error::github-token: pull-request mode needs a GitHub token');
   });
 });

@@ -174,6 +174,14 @@ describe('reconcile', () => {
     expect(await readTree(repo.work)).toEqual(afterFirst);
     expect(await gitIn(repo.work, ['rev-parse', 'HEAD'])).toBe(head);
 
+    // The provider restates the old run's window: a forced reconcile records it as RUN_DRIFT.
+    simulator.addEvents([event(STEP_START + 90, 'key_x', 100, 0)]);
+    const drifted = await reconcile(repo.work, simulator.url, now, { force: 'true' }, ['fw', 'old']);
+    expect(drifted.runs.map((run) => [run.id, run.outcome])).toEqual([['fw/old', 'reconciled']]);
+    expect(drifted.findings).toEqual([
+      expect.objectContaining({ code: 'RUN_DRIFT', severity: 'medium', figures: expect.objectContaining({ tokens_before: 1290, tokens_after: 1390 }) }),
+    ]);
+
     const listed = await reconcile(repo.work, simulator.url, now, { list: 'true' });
     expect(listed.listed).toBe(true);
     expect(listed.runs.find((run) => run.id === 'fw/young')).toMatchObject({ outcome: 'too-young' });
