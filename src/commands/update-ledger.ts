@@ -8,6 +8,7 @@ import { daysBetween } from '../core/dates.js';
 import { diffRecords, largestTokenChange } from '../core/diff.js';
 import { type Finding, fetchFailureFinding, tokenDriftFinding } from '../core/findings.js';
 import { canonicalJson } from '../core/json.js';
+import { buildLedgerReadme } from '../core/ledger-readme.js';
 import { buildSnapshot } from '../core/snapshot.js';
 import type { DataOrigin, DayOk, DayResult, UsageSource } from '../core/usage-source.js';
 import { type WindowState, nextEntry } from '../core/window-state.js';
@@ -160,8 +161,12 @@ export async function updateLedger(input: LedgerRunInput): Promise<LedgerRunResu
         });
       }
       // The manifest goes last: a crash before this line leaves the previous manifest
-      // describing files that are all still valid.
-      if (manifestChanged) await write(() => store.writeManifest(manifest));
+      // describing files that are all still valid. The README is derived from it.
+      if (manifestChanged) {
+        const readme = input.dryRun ? undefined : await store.writeReadme(buildLedgerReadme(manifest.windows, manifest.origin));
+        if (readme) result.written.push(readme);
+        await write(() => store.writeManifest(manifest));
+      }
       logger.info(`${name}: ${batch.length} window(s) processed, ${work.diffWindows.length} changed`);
     }
     const stats = provider.stats();

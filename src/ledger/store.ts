@@ -44,6 +44,8 @@ export interface LedgerStore {
   writeRaw(provider: string, date: string, origin: DataOrigin, raw: RawEndpointDay): Promise<string>;
   writeDiff(runAt: Date, command: string, diff: object, kind?: 'diff' | 'run-diff'): Promise<string>;
   writeManifest(manifest: Manifest): Promise<string>;
+  /** Writes the generated audit/README.md when its text differs; returns the path, or undefined when unchanged. */
+  writeReadme(text: string): Promise<string | undefined>;
 }
 
 async function readIfPresent(file: string): Promise<string | undefined> {
@@ -118,6 +120,12 @@ export function createLedgerStore(auditDir: string): LedgerStore {
     },
     writeManifest(manifest) {
       return writeValidated('manifest', ledgerPaths.manifest(), manifest);
+    },
+    async writeReadme(text) {
+      const file = at(ledgerPaths.readme());
+      if ((await readIfPresent(file)) === text) return undefined;
+      await writeFileAtomic(file, text);
+      return file;
     },
   };
 }

@@ -40,7 +40,9 @@ describe('sync against the simulator', () => {
 
     expect(result.run.windows.map((w) => w.date)).toEqual(Array.from({ length: 7 }, (_, i) => addDays(TODAY, i - 6)));
     const tree = await readTree(audit);
-    for (const [file, text] of tree) assertValid(kindOf(file), JSON.parse(text), file);
+    for (const [file, text] of tree) if (file !== 'README.md') assertValid(kindOf(file), JSON.parse(text), file);
+    expect(tree.get('README.md')).toContain('Simulated data');
+    expect(tree.get('README.md')).toContain(`| ${TODAY} | provisional |`);
 
     let totalTokens = 0;
     for (const window of result.run.windows) {
@@ -185,7 +187,8 @@ describe('sync against the simulator', () => {
     expect(failed.run.windows.every((w) => w.state === 'missing' && w.status === 'failed')).toBe(true);
     expect(simulator.requestLog.filter((r) => r.endpoint === 'completions')).toHaveLength(3);
     const tree = await readTree(fresh);
-    expect([...tree.keys()]).toEqual(['manifest.json']);
+    expect([...tree.keys()].sort()).toEqual(['README.md', 'manifest.json']);
+    expect(tree.get('README.md')).toContain(`| ${TODAY} | missing | – | 0 | PROVIDER_ERROR |`);
     const manifest = JSON.parse(tree.get('manifest.json')!);
     for (const entry of Object.values(manifest.windows.openai) as Array<{ state: string; sha256: null; tokens: null }>) {
       expect(entry).toMatchObject({ state: 'missing', sha256: null, tokens: null });
