@@ -1,0 +1,127 @@
+// Backfill a year for a large organization (about 3,000 usage records a day): are
+// requests at the API's minimum, is wall time within 2x of the I/O-and-parsing floor,
+// and does memory stay bounded (streamed day by day, not a year held at once)?
+//
+// Fairness: responses are recorded once from the simulator and replayed byte for byte,
+// so data generation is paid by neither side; tool and floor run in fresh child
+// processes, alternately, with dirty pages flushed before each.
+
+import path from 'node:path';
+import { runJob } from '../child-process.js';
+import { flushDisk, MiB, removeDir, type TreeDigest, treeDifferences, treeDigest } from '../files.js';
+import { loadRecording } from '../recording.js';
+import { startReplayServer } from '../replay-server.js';
+import type { Scenario, ScenarioContext, ScenarioMeasurement } from '../scenario.js';
+import { median } from '../stats.js';
+
+const NOW = '2026-11-22T06:00:00Z';
+const DAYS = 365;
+// The simulator's default (100,000 results a page) splits a 31-day completions page of
+// the large organization; raised so every query fits one page and the lower bound below
+// (no follow-up pages) is the right yardstick. The bench still reports any split.
+const MAX_RESULTS_PER_PAGE = 1_000_000;
+
+// The provider's own limits (OpenAI organization usage API), not the tool's constants:
+// a usage request returns at most 31 daily buckets, a costs request at most 180.
+const USAGE_ENDPOINTS = 6;
+const USAGE_DAYS_PER_REQUEST = 31;
+const COSTS_DAYS_PER_REQUEST = 180;
+
+/** Fewest requests for `days` contiguous days when no day needs a second page. */
+export function backfillLowerBound(days: number): number {
+  return USAGE_ENDPOINTS * Math.ceil(days / USAGE_DAYS_PER_REQUEST) + Math.ceil(days / COSTS_DAYS_PER_REQUEST);
+}
+
+const mib = (bytes: number): string => `${(bytes / MiB).toFixed(1)} MiB`;
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+async function run(context: ScenarioContext): Promise<ScenarioMeasurement> {
+  const notes: string[] = [];
+  const problems: string[] = [];
+
+  context.log(`recording the responses a ${DAYS}-day backfill of the large organization needs`);
+  const recorded = (
+    await runJob('record-backfill', { dir: context.workDir, now: NOW, days: DAYS, org: 'large', maxResultsPerPage: MAX_RESULTS_PER_PAGE })
+  ).result;
+  if (recorded.nonOkStatuses.length > 0) problems.push(`the simulator answered non-200 statuses while recording: ${recorded.nonOkStatuses.join(', ')}`);
+  if (recorded.followUpPages > 0) notes.push(`${recorded.followUpPages} follow-up page(s): the lower bound assumes none (raise MAX_RESULTS_PER_PAGE)`);
+  notes.push(`recorded ${recorded.responses} responses (${recorded.plannedRequests} planned by the backfill, ${recorded.followUpPages} follow-up pages), ${mib(recorded.bodyBytes)} of bodies`);
+
+  const responses = await loadRecording(recorded.recordingDir);
+  const urls = responses.map((response) => response.url);
+  const server = await startReplayServer(responses);
+  const tools: Array<{ wallMs: number; peakMiB: number; requests: number }> = [];
+  const floors: Array<{ wallMs: number; peakMiB: number }> = [];
+  let first: TreeDigest | undefined;
+  let floorBytes = 0;
+  let floorFiles = 0;
+  try {
+    for (let round = 1; round <= context.repeat; round += 1) {
+      const cwd = path.join(context.workDir, `tool-${round}`);
+      const floorDir = path.join(context.workDir, `floor-${round}`);
+      flushDisk();
+      server.reset();
+      const execArgv = context.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`] : [];
+      const tool = await runJob('backfill-tool', { baseUrl: `${server.origin}/v1`, cwd, now: NOW, days: DAYS }, { execArgv });
+      tools.push({ wallMs: tool.result.wallMs, peakMiB: tool.peakMiB, requests: server.counts.requests });
+      context.log(
+        `round ${round}: tool ${seconds(tool.result.wallMs)}, ${server.counts.requests} requests, peak ${tool.peakMiB.toFixed(1)} MiB, ` +
+          `${tool.result.filesWritten} file writes (${mib(tool.result.bytesWritten)})`,
+      );
+      // A retry (e.g. after a kept-alive connection was closed under it) changes the
+      // request counts the diff file records, and so the ledger's bytes: say so.
+      if (tool.result.retries > 0) notes.push(`round ${round}: the tool retried ${tool.result.retries} request(s)`);
+      if (server.counts.unrecorded > 0) problems.push(`round ${round}: ${server.counts.unrecorded} request(s) had no recording`);
+      if (tool.result.failedWindows > 0) problems.push(`round ${round}: ${tool.result.failedWindows} of ${tool.result.windows} window(s) failed`);
+
+      // Same responses, same --now: every round must write the same ledger.
+      const digest = await treeDigest(tool.result.auditDir);
+      let keepTool = false;
+      if (first === undefined) {
+        first = digest;
+        notes.push(`the ledger: ${digest.files} files, ${mib(digest.bytes)}`);
+        keepTool = context.keep;
+      } else {
+        const differing = treeDifferences(first, digest);
+        if (differing.length > 0) {
+          keepTool = context.keep;
+          problems.push(`round ${round} wrote a different ledger than round 1: ${differing.length} file(s), e.g. ${differing.slice(0, 3).join(', ')}`);
+        }
+      }
+
+      flushDisk();
+      server.reset();
+      const floor = await runJob('backfill-floor', { origin: server.origin, urls, fromAuditDir: tool.result.auditDir, outDir: floorDir });
+      floors.push({ wallMs: floor.result.wallMs, peakMiB: floor.peakMiB });
+      floorBytes = floor.result.bytesWritten;
+      floorFiles = floor.result.filesWritten;
+      context.log(`round ${round}: floor ${seconds(floor.result.wallMs)}, ${floor.result.requests} requests, ${floor.result.filesWritten} snapshots (${mib(floorBytes)})`);
+
+      // A ledger is about 2.5 GiB: keep only what --keep asked for.
+      if (!keepTool) await removeDir(cwd);
+      await removeDir(floorDir);
+    }
+  } finally {
+    await server.close();
+  }
+
+  notes.push(`tool runs: ${tools.map((sample) => seconds(sample.wallMs)).join(', ')}; peak ${tools.map((sample) => sample.peakMiB.toFixed(1)).join(', ')} MiB`);
+  notes.push(`floor runs: ${floors.map((sample) => seconds(sample.wallMs)).join(', ')}; ${urls.length} pages fetched and parsed, ${floorFiles} snapshots (${mib(floorBytes)}) written`);
+  return {
+    scenario: 'backfill-365',
+    requests: median(tools.map((sample) => sample.requests)),
+    lowerBound: backfillLowerBound(DAYS),
+    wallMs: median(tools.map((sample) => sample.wallMs)),
+    floorMs: median(floors.map((sample) => sample.wallMs)),
+    peakMiB: median(tools.map((sample) => sample.peakMiB)),
+    targets: { maxRatio: 2, maxPeakMiB: 512 },
+    notes,
+    problems,
+  };
+}
+
+export const backfill365: Scenario = {
+  name: 'backfill-365',
+  description: `backfill ${DAYS} days of the large synthetic organization (about 3,000 usage records a day), --now ${NOW}`,
+  run,
+};

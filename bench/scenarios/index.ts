@@ -1,0 +1,6 @@
+// Every benchmark scenario, in the order `bench` runs them when none is named.
+
+import type { Scenario } from '../scenario.js';
+import { backfill365 } from './backfill-365.js';
+
+export const SCENARIOS: readonly Scenario[] = [backfill365];
