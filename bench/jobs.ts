@@ -4,11 +4,15 @@
 import { recordBackfill } from './jobs/record-backfill.js';
 import { backfillTool } from './jobs/backfill-tool.js';
 import { backfillFloor } from './jobs/backfill-floor.js';
+import { reconcilePhases } from './jobs/reconcile-phases.js';
+import { reconcileTool } from './jobs/reconcile-tool.js';
 
 export const JOBS = {
   'record-backfill': recordBackfill,
   'backfill-tool': backfillTool,
   'backfill-floor': backfillFloor,
+  'reconcile-tool': reconcileTool,
+  'reconcile-phases': reconcilePhases,
 } satisfies Record<string, (params: never) => Promise<unknown>>;
 
 export type JobName = keyof typeof JOBS;

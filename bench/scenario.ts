@@ -23,13 +23,17 @@ export interface ScenarioMeasurement {
   lowerBound: number;
   /** Median wall time of the tool doing the job. */
   wallMs: number;
-  /** Median wall time of the same I/O and parsing with nothing else. */
-  floorMs: number;
+  /** Median wall time of the same I/O and parsing with nothing else; absent when wall time is dominated by the provider's latency, so only CPU is judged. */
+  floorMs?: number;
+  /** Median CPU time (user + system) of the tool's process doing the job, when judged. */
+  cpuMs?: number;
   /** Median peak resident set size of the tool's process. */
   peakMiB: number;
   targets: {
-    /** Wall time may be at most this many times the floor. */
-    maxRatio: number;
+    /** Wall time may be at most this many times the floor (with floorMs). */
+    maxRatio?: number;
+    /** CPU time must stay below this (with cpuMs). */
+    maxCpuMs?: number;
     /** Peak memory must stay below this. */
     maxPeakMiB: number;
   };

@@ -2,5 +2,6 @@
 
 import type { Scenario } from '../scenario.js';
 import { backfill365 } from './backfill-365.js';
+import { reconcile10k } from './reconcile-10k.js';
 
-export const SCENARIOS: readonly Scenario[] = [backfill365];
+export const SCENARIOS: readonly Scenario[] = [backfill365, reconcile10k];
