@@ -60,6 +60,27 @@ describe('openai source: requests', () => {
     expect(last.query.get('end_time')).toBe(String(midnight('2026-09-03')));
   });
 
+  it('asks for a year in ceil(365 / 31) usage windows, running them across the costs pages', async () => {
+    const { fake, collect } = await openAiHarness(everyDay());
+    const dates = daysFrom('2025-11-23', 365);
+    const batches = await collect(dates);
+    expect(batches.flat().map((day) => day.date)).toEqual(dates);
+    expect(batches.flat().every((day) => day.status === 'ok')).toBe(true);
+    expect(batches.map((batch) => batch.length)).toEqual([...Array<number>(11).fill(31), 24]);
+    const limits = (suffix: string) => fake.requests.filter((request) => request.path.endsWith(suffix)).map((request) => request.query.get('limit'));
+    expect(limits('/costs')).toEqual(['180', '180', '5']);
+    expect(limits('/completions')).toEqual([...Array<string>(11).fill('31'), '24']);
+    // Each costs page is asked for just before the first window that needs it.
+    expect(fake.requests.map((request) => endpointOf(request.path))).toEqual([
+      'costs',
+      ...Array<string>(5).fill('completions'),
+      'costs',
+      ...Array<string>(6).fill('completions'),
+      'costs',
+      'completions',
+    ]);
+  });
+
   it('refuses dates that are not ascending UTC days', async () => {
     const { collect } = await openAiHarness(everyDay());
     await expect(collect(['2026-11-02', '2026-11-01'])).rejects.toThrow(/ascending/);

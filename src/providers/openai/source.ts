@@ -1,7 +1,8 @@
 // The OpenAI UsageSource. Requests are planned to cost as little as the API allows:
-// costs once per run of up to 180 days, each usage endpoint once per 31 days (plus any
-// pages), and each batch of days is yielded as soon as its requests are done, so a long
-// backfill writes as it goes and a cancelled run keeps what it had.
+// costs once per run of up to 180 days, each usage endpoint once per 31 days of the whole
+// contiguous run (plus any pages), and each batch of days is yielded as soon as its
+// requests are done, so a long backfill writes as it goes and a cancelled run keeps what
+// it had.
 
 import type { DayResult, UsageSource } from '../../core/usage-source.js';
 import { silentLogger, type Logger } from '../../ports.js';
@@ -62,6 +63,32 @@ function resolveGroupBy(endpoints: readonly OpenAiEndpoint[], configured: OpenAi
   return resolved;
 }
 
+/**
+ * The usage requests for one contiguous run: as few as the API allows, ceil(days / 31).
+ * Where cutting them at the costs pages' boundaries needs no more requests than that,
+ * they are cut there, so each batch needs a single costs page and the windows (and the
+ * raw files that record their requests) are the ones a run of that length always had;
+ * otherwise they run across the boundaries.
+ */
+interface CostsPage {
+  first: string;
+  last: string;
+  days: string[];
+  outcome?: EndpointOutcome;
+}
+
+function usageWindows(run: readonly string[], costsPageLengths: readonly number[]): string[][] {
+  const fewest = Math.ceil(run.length / MAX_USAGE_DAYS_PER_REQUEST);
+  const aligned: string[][] = [];
+  let offset = 0;
+  for (const length of costsPageLengths) {
+    aligned.push(...chunksOf(run.slice(offset, offset + length), MAX_USAGE_DAYS_PER_REQUEST));
+    offset += length;
+  }
+  if (costsPageLengths.length > 0 && offset === run.length && aligned.length === fewest) return aligned;
+  return chunksOf(run, MAX_USAGE_DAYS_PER_REQUEST);
+}
+
 export function createOpenAiSource(options: OpenAiSourceOptions): UsageSource {
   const endpoints = resolveEndpoints(options.endpoints);
   const groupBy = resolveGroupBy(endpoints, options.groupBy);
@@ -81,17 +108,30 @@ export function createOpenAiSource(options: OpenAiSourceOptions): UsageSource {
   async function* fetchDays(dates: readonly string[]): AsyncIterable<DayResult[]> {
     assertAscendingDays(dates);
     for (const run of contiguousRuns(dates)) {
-      for (const chunk of chunksOf(run, MAX_COSTS_DAYS_PER_REQUEST)) {
-        const costs = withCosts ? await fetch('costs', chunk) : undefined;
-        for (const days of chunksOf(chunk, MAX_USAGE_DAYS_PER_REQUEST)) {
-          const outcomes: EndpointOutcome[] = [];
-          // One endpoint at a time: the organization's rate limit is shared, and parallel
-          // requests would only trade wall time for 429s.
-          for (const endpoint of usageEndpoints) outcomes.push(await fetch(endpoint, days));
-          if (costs !== undefined) outcomes.push(costs);
-          logger.debug(`openai ${days[0]}..${days[days.length - 1]}: ${days.length} day(s) fetched`);
-          yield days.map((date) => assembleDay(date, outcomes));
+      const costsPages: CostsPage[] = withCosts
+        ? chunksOf(run, MAX_COSTS_DAYS_PER_REQUEST).map((days) => ({ first: days[0] as string, last: days[days.length - 1] as string, days }))
+        : [];
+      for (const days of usageWindows(run, costsPages.map((page) => page.days.length))) {
+        const first = days[0] as string;
+        const last = days[days.length - 1] as string;
+        // A costs page is asked for when the first window needing it comes up, before that
+        // window's usage requests, and let go once the last day it covers is done.
+        const costs: CostsPage[] = [];
+        for (const page of costsPages) {
+          if (page.last < first || page.first > last) continue;
+          page.outcome ??= await fetch('costs', page.days);
+          costs.push(page);
         }
+        const outcomes: EndpointOutcome[] = [];
+        // One endpoint at a time: the organization's rate limit is shared, and parallel
+        // requests would only trade wall time for 429s.
+        for (const endpoint of usageEndpoints) outcomes.push(await fetch(endpoint, days));
+        logger.debug(`openai ${first}..${last}: ${days.length} day(s) fetched`);
+        yield days.map((date) => {
+          const page = costs.find((candidate) => candidate.first <= date && date <= candidate.last);
+          return assembleDay(date, page?.outcome === undefined ? outcomes : [...outcomes, page.outcome]);
+        });
+        for (const page of costs) if (page.last <= last) delete page.outcome;
       }
     }
   }
