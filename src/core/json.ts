@@ -54,6 +54,7 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The writer canonicalJson falls back to where JSON.stringify cannot keep the key order. */
 function write(value: unknown, indent: string, out: string[]): void {
   if (value === null || value === undefined) {
     out.push('null');
@@ -98,8 +99,70 @@ function write(value: unknown, indent: string, out: string[]): void {
   }
 }
 
+// JSON.rawJSON (Node 21+) is not in the ES2023 library types.
+const rawJson = (JSON as unknown as { rawJSON(text: string): object }).rawJSON;
+
+/** Thrown inside the replacer when an object has an array-index key (see below). */
+const INDEX_KEYS = Symbol('array-index keys');
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * JSON.stringify does the writing (far faster than building the text in JavaScript); this
+ * replacer makes its output the canonical text. It sees a value after its toJSON, so an
+ * object whose toJSON ran is recognised on the holder: an ExactNumber goes out as its
+ * raw literal, any other object by its own keys, as the writer always did. Plain objects
+ * already in key order (records and snapshots are built that way) are written as they
+ * are; anything else is swapped for a copy with sorted keys.
+ */
+function canonicalReplacer(this: unknown, key: string, value: unknown): unknown {
+  const original = (this as Record<string, unknown>)[key];
+  if (original !== value && typeof original === 'object' && original !== null) {
+    return original instanceof ExactNumber ? rawJson(original.literal) : inKeyOrder(original);
+  }
+  switch (typeof value) {
+    case 'number':
+      if (!Number.isFinite(value)) throw new Error(`cannot serialize non-finite number ${value}`);
+      return value;
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return value;
+    case 'object':
+      return value === null ? value : inKeyOrder(value);
+    default:
+      throw new Error(`cannot serialize a ${typeof value}`);
+  }
+}
+
+/** `value` itself when it is a plain object with sorted keys (or an array), else a sorted copy. */
+function inKeyOrder(value: object): object {
+  if (Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  let sorted = true;
+  for (let index = 0; index < keys.length; index += 1) {
+    const name = keys[index] as string;
+    // Array-index keys are always listed first, in numeric order: JSON.stringify could
+    // not write "10" before "9", so such objects go to the writer above.
+    if (ARRAY_INDEX.test(name)) throw INDEX_KEYS;
+    if (index > 0 && (keys[index - 1] as string) > name) sorted = false;
+  }
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (sorted && (prototype === Object.prototype || prototype === null)) return value;
+  // A copy is plain, so JSON.stringify neither calls a toJSON nor unwraps a boxed primitive
+  // on it; without a prototype, a "__proto__" key stays an ordinary key.
+  const copy = Object.create(null) as Record<string, unknown>;
+  for (const name of keys.sort(compareKeys)) copy[name] = (value as Record<string, unknown>)[name];
+  return copy;
+}
+
 /** Canonical JSON text: sorted keys, two-space indentation, newline at the end. */
 export function canonicalJson(value: unknown): string {
+  try {
+    const text = JSON.stringify(value, canonicalReplacer, 2) as string | undefined;
+    return `${text ?? 'null'}\n`;
+  } catch (error) {
+    if (error !== INDEX_KEYS) throw error;
+  }
   const out: string[] = [];
   write(value, '', out);
   out.push('\n');

@@ -21,11 +21,120 @@ describe('parseJsonExact', () => {
   });
 });
 
+/** The writer canonicalJson had before it used JSON.stringify: the bytes it must keep. */
+function referenceCanonicalJson(value: unknown): string {
+  const out: string[] = [];
+  const write = (item: unknown, indent: string): void => {
+    if (item === null || item === undefined) out.push('null');
+    else if (item instanceof ExactNumber) out.push(item.literal);
+    else if (typeof item === 'number') {
+      if (!Number.isFinite(item)) throw new Error(`cannot serialize non-finite number ${item}`);
+      out.push(JSON.stringify(item));
+    } else if (typeof item === 'string' || typeof item === 'boolean') out.push(JSON.stringify(item));
+    else if (Array.isArray(item)) {
+      if (item.length === 0) return void out.push('[]');
+      const inner = `${indent}  `;
+      out.push('[\n');
+      item.forEach((element, index) => {
+        out.push(inner);
+        write(element, inner);
+        out.push(index === item.length - 1 ? '\n' : ',\n');
+      });
+      out.push(`${indent}]`);
+    } else if (typeof item === 'object') {
+      const record = item as Record<string, unknown>;
+      const keys = Object.keys(record)
+        .filter((key) => record[key] !== undefined)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      if (keys.length === 0) return void out.push('{}');
+      const inner = `${indent}  `;
+      out.push('{\n');
+      keys.forEach((key, index) => {
+        out.push(`${inner}${JSON.stringify(key)}: `);
+        write(record[key], inner);
+        out.push(index === keys.length - 1 ? '\n' : ',\n');
+      });
+      out.push(`${indent}}`);
+    } else throw new Error(`cannot serialize a ${typeof item}`);
+  };
+  write(value, '');
+  out.push('\n');
+  return out.join('');
+}
+
+/** An object whose toJSON the canonical writer has never used. */
+class Boxed {
+  z = 1;
+  a = [new ExactNumber('3.0')];
+  toJSON(): string {
+    return 'ignored';
+  }
+}
+
+/** Small deterministic generator (mulberry32), so a failure names a reproducible seed. */
+function generator(seed: number) {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+  const KEYS = ['a', 'b', 'B', 'z', 'amount', 'value', '_x', 'é', 'ü', '\u00e9a', 'a"b', 'line\nbreak', '', ' ', '-1', '1.5', 'x1', 'Z9', '__proto__', 'toJSON', 'records', 'window_start'];
+  const STRINGS = ['', 'usd', 'quote"inside', 'back\\slash', 'tab\there', '\u0001', 'ünï', '\ud83d\ude00', 'line\nbreak', '2026-11-01T00:00:00Z'];
+  const LITERALS = ['0.1', '1e-7', '2.50', '-0.000', '9007199254740993', '1.5E+3', '0.30000000000000004441', '-12.75'];
+  const value = (depth: number): unknown => {
+    const kind = Math.floor(next() * (depth > 3 ? 6 : 10));
+    switch (kind) {
+      case 0: return null;
+      case 1: return next() < 0.5;
+      case 2: return pick([0, -0, 1, -1, 42, 1.5, -2.25, 1e21, 1e-7, 123456789, Number.MAX_SAFE_INTEGER]);
+      case 3: return pick(STRINGS);
+      case 4: return new ExactNumber(pick(LITERALS));
+      case 5: return undefined;
+      case 6: return Array.from({ length: Math.floor(next() * 4) }, () => value(depth + 1));
+      case 7: return new Date(Date.UTC(2026, 0, 1 + Math.floor(next() * 300)));
+      default: {
+        const object: Record<string, unknown> = {};
+        const count = Math.floor(next() * 6);
+        for (let index = 0; index < count; index += 1) Object.defineProperty(object, pick(KEYS), { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+        return object;
+      }
+    }
+  };
+  return { value, next };
+}
+
 describe('canonicalJson', () => {
   it('sorts keys at every depth, indents by two and ends with a newline', () => {
     expect(canonicalJson({ b: [1, { d: 1, c: null }], a: 'x', e: [], f: {} })).toBe(
       '{\n  "a": "x",\n  "b": [\n    1,\n    {\n      "c": null,\n      "d": 1\n    }\n  ],\n  "e": [],\n  "f": {}\n}\n',
     );
+  });
+
+  it('writes the same bytes as the reference writer for random nested values', () => {
+    for (let seed = 1; seed <= 3000; seed += 1) {
+      const value = generator(seed).value(0);
+      expect(canonicalJson(value), `seed ${seed}`).toBe(referenceCanonicalJson(value));
+    }
+  });
+
+  it('keeps the reference bytes for array-index keys, toJSON objects and parsed pages', () => {
+    const cases: unknown[] = [
+      { 10: 'ten', 9: 'nine', a: 1, '-1': 2 },
+      { nested: [{ 2: true, 1: false }], b: new ExactNumber('1.10') },
+      { when: new Date(0), boxed: new Boxed(), number: Object(5), word: Object('ab') },
+      parseJsonExact('{"__proto__": {"b": 1, "a": 0.5}, "data": [{"z": 1e-7, "a": [], "m": {}}]}'),
+      new ExactNumber('0.1'),
+      undefined,
+      [undefined, null, 'x'],
+    ];
+    for (const value of cases) expect(canonicalJson(value)).toBe(referenceCanonicalJson(value));
+    expect(() => canonicalJson({ a: () => 1 })).toThrow(/cannot serialize a function/);
+    expect(() => canonicalJson({ a: 1n })).toThrow(/cannot serialize a bigint/);
+    expect(() => canonicalJson([Number.POSITIVE_INFINITY])).toThrow(/non-finite/);
   });
 
   it('refuses non-finite numbers instead of writing null', () => {
