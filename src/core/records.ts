@@ -69,6 +69,8 @@ function compareValues(a: string | boolean | null, b: string | boolean | null): 
   if (a === b) return 0;
   if (a === null) return -1;
   if (b === null) return 1;
+  // Key fields are nearly always strings: compare them without converting.
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : 1;
   const left = String(a);
   const right = String(b);
   return left < right ? -1 : left > right ? 1 : 0;
@@ -82,8 +84,17 @@ export function compareRecordKeys(a: RecordKey, b: RecordKey): number {
   return 0;
 }
 
+/** True when `records` is already in key order, so sorting it again can be skipped. */
+export function isSorted(records: readonly RecordKey[]): boolean {
+  for (let index = 1; index < records.length; index += 1) {
+    if (compareRecordKeys(records[index - 1] as RecordKey, records[index] as RecordKey) > 0) return false;
+  }
+  return true;
+}
+
 export function sortRecords<T extends RecordKey>(records: readonly T[]): T[] {
-  return [...records].sort(compareRecordKeys);
+  // Sorting is stable, so records already in order (as a provider's days arrive) keep it.
+  return isSorted(records) ? [...records] : [...records].sort(compareRecordKeys);
 }
 
 /** Tokens of one record: input (all of it) plus output; 0 for records without tokens. */

@@ -41,6 +41,16 @@ describe('openai normalize', () => {
     expect(completions).toMatchObject({ input_cached_tokens: 0, input_uncached_tokens: 0, output_audio_tokens: 0, batch: null });
   });
 
+  it('builds every record with its keys in sorted order, as canonical JSON writes them', () => {
+    for (const [endpoint, result] of [
+      ['completions', { object: 'organization.usage.completions.result', input_tokens: 1, output_tokens: 2, num_model_requests: 1 }],
+      ['costs', { object: 'organization.costs.result', amount: { value: 0.5, currency: 'usd' } }],
+    ] as const) {
+      const keys = Object.keys(normalizeResult(endpoint, window, result as OpenAiResult));
+      expect(keys).toEqual([...keys].sort());
+    }
+  });
+
   it('turns costs into exact decimal strings with a lowercase currency', () => {
     const costs = normalizeResult('costs', window, {
       object: 'organization.costs.result',

@@ -3,7 +3,7 @@
 // as integers with absent optional ones read as 0, and money as exact decimal strings.
 
 import { ExactNumber } from '../../core/json.js';
-import type { CanonicalRecord, KeyField } from '../../core/records.js';
+import { type CanonicalRecord, KEY_FIELDS, type KeyField } from '../../core/records.js';
 import { OPENAI_ENDPOINT_SPECS, type OpenAiEndpoint } from './endpoints.js';
 import type { CostsResult, OpenAiResult } from './schemas.js';
 
@@ -32,7 +32,9 @@ function fieldOf(result: OpenAiResult, name: string): unknown {
   return (result as Readonly<Record<string, unknown>>)[name];
 }
 
-function costCounters(result: CostsResult): Record<string, string | null> {
+const COST_FIELDS = ['amount', 'currency', 'quantity', 'quantity_unit'] as const;
+
+function costCounters(result: CostsResult): Record<(typeof COST_FIELDS)[number], string | null> {
   return {
     amount: exactDecimal(result.amount.value),
     currency: result.amount.currency.toLowerCase(),
@@ -46,32 +48,73 @@ export interface BucketWindow {
   end_time: number;
 }
 
+/** Every result of a bucket shares its two window times: format each once, not per record. */
+const isoCache = new Map<number, string>();
+function windowIso(seconds: number): string {
+  let iso = isoCache.get(seconds);
+  if (iso === undefined) {
+    if (isoCache.size >= 64) isoCache.clear();
+    iso = unixSecondsToIso(seconds);
+    isoCache.set(seconds, iso);
+  }
+  return iso;
+}
+
+type FieldSource = 'provider' | 'endpoint' | 'window_start' | 'window_end' | 'dimension' | 'absent' | 'counter' | 'cost';
+
+/**
+ * Per endpoint, every field of its records in sorted order with where its value comes
+ * from. Records are built in that order so canonical JSON can write them as they are.
+ */
+const FIELD_PLANS: Readonly<Record<OpenAiEndpoint, ReadonlyArray<readonly [string, FieldSource]>>> = (() => {
+  const plans = {} as Record<OpenAiEndpoint, Array<readonly [string, FieldSource]>>;
+  for (const endpoint of Object.keys(DIMENSIONS) as OpenAiEndpoint[]) {
+    const fields = new Map<string, FieldSource>();
+    for (const field of KEY_FIELDS) {
+      const fixed = field === 'provider' || field === 'endpoint' || field === 'window_start' || field === 'window_end';
+      fields.set(field, fixed ? field : DIMENSIONS[endpoint].includes(field) ? 'dimension' : 'absent');
+    }
+    if (endpoint === 'costs') for (const field of COST_FIELDS) fields.set(field, 'cost');
+    else for (const counter of OPENAI_ENDPOINT_SPECS[endpoint].counters) fields.set(counter, 'counter');
+    plans[endpoint] = [...fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+  return plans;
+})();
+
 export function normalizeResult(endpoint: OpenAiEndpoint, bucket: BucketWindow, result: OpenAiResult): CanonicalRecord {
-  const record: CanonicalRecord = {
-    provider: 'openai',
-    endpoint,
-    window_start: unixSecondsToIso(bucket.start_time),
-    window_end: unixSecondsToIso(bucket.end_time),
-    project_id: null,
-    api_key_id: null,
-    user_id: null,
-    model: null,
-    batch: null,
-    service_tier: null,
-    line_item: null,
-    source: null,
-    size: null,
-  };
-  for (const field of DIMENSIONS[endpoint]) {
-    const value = fieldOf(result, field);
-    if (typeof value === 'string' || typeof value === 'boolean') {
-      (record as Record<KeyField, string | boolean | null>)[field] = value;
+  const costs = endpoint === 'costs' ? costCounters(result as CostsResult) : undefined;
+  const record: Record<string, unknown> = {};
+  for (const [field, source] of FIELD_PLANS[endpoint]) {
+    switch (source) {
+      case 'provider':
+        record[field] = 'openai';
+        break;
+      case 'endpoint':
+        record[field] = endpoint;
+        break;
+      case 'window_start':
+        record[field] = windowIso(bucket.start_time);
+        break;
+      case 'window_end':
+        record[field] = windowIso(bucket.end_time);
+        break;
+      case 'dimension': {
+        const value = fieldOf(result, field);
+        record[field] = typeof value === 'string' || typeof value === 'boolean' ? value : null;
+        break;
+      }
+      case 'absent':
+        record[field] = null;
+        break;
+      case 'counter': {
+        const value = fieldOf(result, field);
+        record[field] = typeof value === 'number' ? value : 0;
+        break;
+      }
+      case 'cost':
+        record[field] = (costs as Record<string, string | null>)[field];
+        break;
     }
   }
-  if (endpoint === 'costs') return { ...record, ...costCounters(result as CostsResult) };
-  for (const counter of OPENAI_ENDPOINT_SPECS[endpoint].counters) {
-    const value = fieldOf(result, counter);
-    record[counter] = typeof value === 'number' ? value : 0;
-  }
-  return record;
+  return record as CanonicalRecord;
 }
