@@ -5,7 +5,7 @@
 
 import path from 'node:path';
 import { daysBetween } from '../core/dates.js';
-import { diffRecords, largestTokenChange } from '../core/diff.js';
+import { diffRecords, largestTokenChange, type RecordDiff } from '../core/diff.js';
 import { type Finding, fetchFailureFinding, tokenDriftFinding } from '../core/findings.js';
 import { canonicalJson } from '../core/json.js';
 import { buildLedgerReadme } from '../core/ledger-readme.js';
@@ -107,73 +107,132 @@ export async function updateLedger(input: LedgerRunInput): Promise<LedgerRunResu
     windowsAfter: manifest.windows,
   };
 
+  // A day's raw files and snapshot are independent of each other and of the next day's,
+  // so a few are written at once (each is flushed to disk, mostly waiting); all of them
+  // are done before the batch's diff file and manifest, which still go last.
+  const writes = boundedWrites(WRITES_IN_FLIGHT, result.written);
   const write = async (step: () => Promise<string>): Promise<void> => {
     if (input.dryRun) return;
-    result.written.push(await step());
+    await writes.add(step);
   };
 
-  for (const provider of input.providers) {
-    const name = provider.source.provider;
-    const windows = (manifest.windows[name] ??= {});
-    for await (const batch of provider.source.fetchDays(input.dates)) {
-      checkOrigin(manifest, batch, input.allowMixedOrigin);
-      const work: BatchWork = { diffWindows: [], findings: [] };
-      let manifestChanged = false;
-      for (const day of batch) {
-        const previous = windows[day.date];
-        const provisional = isProvisional(day.date, today, input.settleDays);
-        if (day.status !== 'ok') {
-          const transition = nextEntry(previous, { kind: 'failed', state: day.status, code: day.code, message: day.message }, provisional, nowIso);
-          work.findings.push(fetchFailureFinding(name, day));
-          manifestChanged ||= canonicalJson(previous ?? null) !== canonicalJson(transition.entry);
-          windows[day.date] = transition.entry;
-          result.windows.push({ provider: name, date: day.date, state: transition.entry.state, status: 'failed', tokens: previous?.tokens ?? null, tokenDelta: 0, cost: {}, records: 0 });
-          continue;
+  try {
+    for (const provider of input.providers) {
+      const name = provider.source.provider;
+      const windows = (manifest.windows[name] ??= {});
+      for await (const batch of provider.source.fetchDays(input.dates)) {
+        checkOrigin(manifest, batch, input.allowMixedOrigin);
+        const work: BatchWork = { diffWindows: [], findings: [] };
+        let manifestChanged = false;
+        for (const day of batch) {
+          const previous = windows[day.date];
+          const provisional = isProvisional(day.date, today, input.settleDays);
+          if (day.status !== 'ok') {
+            const transition = nextEntry(previous, { kind: 'failed', state: day.status, code: day.code, message: day.message }, provisional, nowIso);
+            work.findings.push(fetchFailureFinding(name, day));
+            manifestChanged ||= canonicalJson(previous ?? null) !== canonicalJson(transition.entry);
+            windows[day.date] = transition.entry;
+            result.windows.push({ provider: name, date: day.date, state: transition.entry.state, status: 'failed', tokens: previous?.tokens ?? null, tokenDelta: 0, cost: {}, records: 0 });
+            continue;
+          }
+          const report = await applyDay(input, provider, day, previous, provisional, nowIso, work, write);
+          manifestChanged ||= canonicalJson(previous ?? null) !== canonicalJson(report.entry);
+          windows[day.date] = report.entry;
+          result.windows.push(report.window);
+          if (report.window.status === 'new') result.updatedRecords += report.window.records;
+          result.updatedRecords += report.recordChanges;
         }
-        const report = await applyDay(input, provider, day, previous, provisional, nowIso, work, write);
-        manifestChanged ||= canonicalJson(previous ?? null) !== canonicalJson(report.entry);
-        windows[day.date] = report.entry;
-        result.windows.push(report.window);
-        if (report.window.status === 'new') result.updatedRecords += report.window.records;
-        result.updatedRecords += report.recordChanges;
+        await writes.drain();
+        result.findings.push(...work.findings);
+        const stats = provider.stats();
+        if (work.diffWindows.length > 0) {
+          const diff = {
+            schema_version: 1,
+            command: input.command,
+            run_at: nowIso,
+            origin: manifest.origin ?? 'provider',
+            windows: work.diffWindows,
+            findings: work.findings,
+            requests: {
+              total: stats.requests,
+              retries: stats.retries,
+              by_endpoint: { ...stats.byLabel },
+              rate_limit_headers: stats.rateLimitHeaders.map((seen) => ({ endpoint: seen.label, status: seen.status, headers: seen.headers })),
+            },
+          };
+          await write(async () => {
+            const file = await store.writeDiff(now, input.command, diff);
+            result.diffFiles.push(file);
+            return file;
+          });
+          await writes.drain();
+        }
+        // The manifest goes last: a crash before this line leaves the previous manifest
+        // describing files that are all still valid. The README is derived from it.
+        if (manifestChanged) {
+          const readme = input.dryRun ? undefined : await store.writeReadme(buildLedgerReadme(manifest.windows, manifest.origin));
+          if (readme) result.written.push(readme);
+          await write(() => store.writeManifest(manifest));
+          await writes.drain();
+        }
+        logger.info(`${name}: ${batch.length} window(s) processed, ${work.diffWindows.length} changed`);
       }
-      result.findings.push(...work.findings);
       const stats = provider.stats();
-      if (work.diffWindows.length > 0) {
-        const diff = {
-          schema_version: 1,
-          command: input.command,
-          run_at: nowIso,
-          origin: manifest.origin ?? 'provider',
-          windows: work.diffWindows,
-          findings: work.findings,
-          requests: {
-            total: stats.requests,
-            retries: stats.retries,
-            by_endpoint: { ...stats.byLabel },
-            rate_limit_headers: stats.rateLimitHeaders.map((seen) => ({ endpoint: seen.label, status: seen.status, headers: seen.headers })),
-          },
-        };
-        await write(async () => {
-          const file = await store.writeDiff(now, input.command, diff);
-          result.diffFiles.push(file);
-          return file;
-        });
-      }
-      // The manifest goes last: a crash before this line leaves the previous manifest
-      // describing files that are all still valid. The README is derived from it.
-      if (manifestChanged) {
-        const readme = input.dryRun ? undefined : await store.writeReadme(buildLedgerReadme(manifest.windows, manifest.origin));
-        if (readme) result.written.push(readme);
-        await write(() => store.writeManifest(manifest));
-      }
-      logger.info(`${name}: ${batch.length} window(s) processed, ${work.diffWindows.length} changed`);
+      result.requests.total += stats.requests;
+      result.requests.retries += stats.retries;
     }
-    const stats = provider.stats();
-    result.requests.total += stats.requests;
-    result.requests.retries += stats.retries;
+  } catch (error) {
+    // Nothing keeps writing once the run has ended, whichever way it ended.
+    await writes.settle();
+    throw error;
   }
   return result;
+}
+
+/** Ledger files being written at once; enough to overlap their flushes to disk. */
+const WRITES_IN_FLIGHT = 16;
+
+/**
+ * Runs write steps with at most `limit` in flight, recording each path in `written` in
+ * the order the steps were added. drain() waits for all of them and rethrows the first
+ * failure once none is left running.
+ */
+function boundedWrites(limit: number, written: string[]) {
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  return {
+    async add(step: () => Promise<string>): Promise<void> {
+      while (running.size >= limit) await Promise.race(running);
+      // Stop at the first failure, as writing one file at a time did.
+      if (failure) await this.drain();
+      const slot = written.length;
+      written.push('');
+      const task = step().then(
+        (file) => {
+          written[slot] = file;
+        },
+        (error: unknown) => {
+          failure ??= { error };
+        },
+      );
+      const tracked = task.finally(() => running.delete(tracked));
+      running.add(tracked);
+    },
+    /** Waits for the writes in flight without judging them. */
+    async settle(): Promise<void> {
+      while (running.size > 0) await Promise.race(running);
+    },
+    async drain(): Promise<void> {
+      await this.settle();
+      // A failed step leaves its slot empty; what was written is still listed.
+      for (let index = written.length - 1; index >= 0; index -= 1) if (written[index] === '') written.splice(index, 1);
+      if (failure) {
+        const { error } = failure;
+        failure = undefined;
+        throw error;
+      }
+    },
+  };
 }
 
 function checkOrigin(manifest: Manifest, batch: readonly DayResult[], allowMixed: boolean): void {
@@ -222,7 +281,8 @@ async function applyDay(
     const old = previous?.sha256 ? await input.store.readSnapshot(name, day.date) : undefined;
     const before = old?.records ?? [];
     const tokensBefore = old ? old.totals.tokens : null;
-    const changes = diffRecords(before, snapshot.records);
+    // A new window has nothing to compare with: its diff entry lists no record changes.
+    const changes: RecordDiff = old ? diffRecords(before, snapshot.records) : { added: [], removed: [], changed: [] };
     window.status = old ? 'changed' : 'new';
     window.tokenDelta = snapshot.totals.tokens - (tokensBefore ?? 0);
     recordChanges = old ? changes.added.length + changes.removed.length + changes.changed.length : 0;
