@@ -4,6 +4,7 @@
 import { recordBackfill } from './jobs/record-backfill.js';
 import { backfillTool } from './jobs/backfill-tool.js';
 import { backfillFloor } from './jobs/backfill-floor.js';
+import { reconcileIoFloor } from './jobs/reconcile-io-floor.js';
 import { reconcilePhases } from './jobs/reconcile-phases.js';
 import { reconcileTool } from './jobs/reconcile-tool.js';
 
@@ -13,6 +14,7 @@ export const JOBS = {
   'backfill-floor': backfillFloor,
   'reconcile-tool': reconcileTool,
   'reconcile-phases': reconcilePhases,
+  'reconcile-io-floor': reconcileIoFloor,
 } satisfies Record<string, (params: never) => Promise<unknown>>;
 
 export type JobName = keyof typeof JOBS;

@@ -203,6 +203,7 @@ async function run(context: ScenarioContext): Promise<ScenarioMeasurement> {
 
   const tools: Array<{ wallMs: number; cpuMs: number; cpuUserMs: number; cpuSystemMs: number; peakMiB: number; requests: number }> = [];
   const phaseSamples = new Map<string, number[]>();
+  const floors: Array<{ cpuMs: number; wallMs: number; peakMiB: number }> = [];
   let first: TreeDigest | undefined;
   for (let round = 1; round <= context.repeat; round += 1) {
     const cwd = path.join(context.workDir, `tool-${round}`);
@@ -253,6 +254,15 @@ async function run(context: ScenarioContext): Promise<ScenarioMeasurement> {
       flushDisk();
       const phases = await runJob('reconcile-phases', { baseUrl: simulator.url, runsDir: path.join(phasesDir, 'runs'), now: NOW, maxAgeHours: MAX_AGE_HOURS });
       for (const phase of phases.result.phases) phaseSamples.set(phase.name, [...(phaseSamples.get(phase.name) ?? []), phase.cpuMs]);
+
+      const floorDir = path.join(context.workDir, `floor-${round}`);
+      await cp(pristine, path.join(floorDir, 'runs'), { recursive: true });
+      flushDisk();
+      const files = workload.runs.map((generated) => `${generated.framework}/${generated.runId}/metrics.json`);
+      const floor = await runJob('reconcile-io-floor', { runsDir: path.join(floorDir, 'runs'), rewrittenDir: path.join(cwd, 'runs'), files });
+      floors.push({ cpuMs: floor.result.cpuMs, wallMs: floor.result.wallMs, peakMiB: floor.peakMiB });
+      context.log(`round ${round}: file I/O floor ${floor.result.cpuMs.toFixed(0)} ms CPU, ${(floor.result.wallMs / 1000).toFixed(2)} s wall, peak ${floor.peakMiB.toFixed(1)} MiB`);
+      await removeDir(floorDir);
     } finally {
       await simulator.close();
     }
@@ -287,6 +297,8 @@ async function run(context: ScenarioContext): Promise<ScenarioMeasurement> {
   notes.push(
     `CPU by phase (a separate process calling the same steps one by one, medians): ${phaseMedians.map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join('; ')}`,
     `in memory (plan + attribute + build records) for ${grouped(steps)} steps: ${inMemory.toFixed(0)} ms CPU`,
+    `file I/O floor (read each record twice, replace it atomically with fsync; nothing else): ${median(floors.map((sample) => sample.cpuMs)).toFixed(0)} ms CPU, ` +
+      `${(median(floors.map((sample) => sample.wallMs)) / 1000).toFixed(2)} s wall, peak ${median(floors.map((sample) => sample.peakMiB)).toFixed(1)} MiB (medians)`,
   );
 
   return {
