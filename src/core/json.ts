@@ -143,7 +143,8 @@ function inKeyOrder(value: object): object {
     const name = keys[index] as string;
     // Array-index keys are always listed first, in numeric order: JSON.stringify could
     // not write "10" before "9", so such objects go to the writer above.
-    if (ARRAY_INDEX.test(name)) throw INDEX_KEYS;
+    const lead = name.charCodeAt(0);
+    if (lead >= 0x30 && lead <= 0x39 && ARRAY_INDEX.test(name)) throw INDEX_KEYS;
     if (index > 0 && (keys[index - 1] as string) > name) sorted = false;
   }
   const prototype: unknown = Object.getPrototypeOf(value);

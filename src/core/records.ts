@@ -92,9 +92,48 @@ export function isSorted(records: readonly RecordKey[]): boolean {
   return true;
 }
 
+/**
+ * One string per record that orders as compareRecordKeys does, so a sort compares flat
+ * strings instead of walking the fields: each field is "\u0000" when null, else "\u0001",
+ * its text and a "\u0000" terminator (so a shorter value sorts first, as in a string
+ * comparison). Fields equal across all records are left out. Undefined when a value
+ * holds a NUL character, which would break the encoding.
+ */
+function sortKeys(records: readonly RecordKey[]): string[] | undefined {
+  const first = records[0];
+  if (first === undefined) return [];
+  const varying = KEY_FIELDS.filter((field) => records.some((record) => record[field] !== first[field]));
+  const keys: string[] = new Array<string>(records.length);
+  for (let index = 0; index < records.length; index += 1) {
+    const record = records[index] as RecordKey;
+    let key = '';
+    for (const field of varying) {
+      const value = record[field];
+      if (value === null) {
+        key += '\u0000';
+        continue;
+      }
+      const text = String(value);
+      if (text.includes('\u0000')) return undefined;
+      key += `\u0001${text}\u0000`;
+    }
+    keys[index] = key;
+  }
+  return keys;
+}
+
 export function sortRecords<T extends RecordKey>(records: readonly T[]): T[] {
   // Sorting is stable, so records already in order (as a provider's days arrive) keep it.
-  return isSorted(records) ? [...records] : [...records].sort(compareRecordKeys);
+  if (isSorted(records)) return [...records];
+  const keys = sortKeys(records);
+  if (keys === undefined) return [...records].sort(compareRecordKeys);
+  const order = records.map((_, index) => index);
+  order.sort((a, b) => {
+    const left = keys[a] as string;
+    const right = keys[b] as string;
+    return left < right ? -1 : left > right ? 1 : a - b;
+  });
+  return order.map((index) => records[index] as T);
 }
 
 /** Tokens of one record: input (all of it) plus output; 0 for records without tokens. */

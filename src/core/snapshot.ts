@@ -48,8 +48,9 @@ export function computeTotals(records: readonly CanonicalRecord[]): SnapshotTota
     tokens += recordTokens(record);
     const sums = (byEndpoint[record.endpoint] ??= { records: 0 });
     sums.records = (sums.records ?? 0) + 1;
-    for (const [field, value] of Object.entries(record)) {
+    for (const field of Object.keys(record)) {
       if (isKeyField(field) || NON_COUNTER_FIELDS.has(field)) continue;
+      const value = record[field];
       if (typeof value === 'number') sums[field] = (sums[field] ?? 0) + value;
     }
     if (typeof record.amount === 'string' && typeof record.currency === 'string') {

@@ -150,7 +150,10 @@ export type PageParse = { ok: true; page: OpenAiPage } | { ok: false; issue: str
 /** Validates one page of `endpoint`; on failure names the first offending path. */
 export function parseOpenAiPage(endpoint: OpenAiEndpoint, body: unknown): PageParse {
   const parsed = PAGE_SCHEMAS[endpoint].safeParse(body);
-  if (parsed.success) return { ok: true, page: parsed.data };
+  // The schemas only check (no defaults, no transforms): the page is the body itself, not
+  // zod's copy of it, which would double what a long page holds in memory. The copy would
+  // only differ by dropping fields nothing here reads.
+  if (parsed.success) return { ok: true, page: body as OpenAiPage };
   const first = parsed.error.issues[0];
   const path = first === undefined || first.path.length === 0 ? '(root)' : first.path.map(String).join('.');
   const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
