@@ -49,10 +49,33 @@ export interface PlanOptions {
   scopeMap: ScopeMap;
 }
 
+/**
+ * Runners may write fractional timestamps (time.time()). Attribution works on whole
+ * units, so steps are compared in milliseconds: boundaries stay exact, a step that ends
+ * where the next begins still only touches it, and a sub-second step keeps its length.
+ */
+export const TIME_UNITS_PER_SECOND = 1000;
+
 export function runWindow(planned: Pick<PlannedRun, 'id' | 'run'>): RunWindow {
   return {
     id: planned.id,
-    steps: planned.run.record.steps.map((step) => ({ step_number: step.step_number, start: step.start_timestamp, end: step.end_timestamp })),
+    steps: planned.run.record.steps.map((step) => ({
+      step_number: step.step_number,
+      start: Math.round(step.start_timestamp * TIME_UNITS_PER_SECOND),
+      end: Math.round(step.end_timestamp * TIME_UNITS_PER_SECOND),
+    })),
+  };
+}
+
+/** The same steps in whole seconds, widened outward, for the provider query's range. */
+export function runWindowSeconds(planned: Pick<PlannedRun, 'id' | 'run'>): RunWindow {
+  return {
+    id: planned.id,
+    steps: planned.run.record.steps.map((step) => ({
+      step_number: step.step_number,
+      start: Math.floor(step.start_timestamp),
+      end: Math.max(Math.floor(step.start_timestamp) + 1, Math.ceil(step.end_timestamp)),
+    })),
   };
 }
 

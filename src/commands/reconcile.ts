@@ -19,7 +19,7 @@ import { requireAdminKey, type Settings } from '../settings.js';
 import { resolveToolDir, resolveWorkspace } from '../workspace.js';
 import { repositoryRoot } from './publish-commit.js';
 import { type PublishOutcome, publishRun } from './publish-run.js';
-import { type PlannedRun, planReconcile, runWindow } from './reconcile-plan.js';
+import { type PlannedRun, planReconcile, runWindowSeconds, TIME_UNITS_PER_SECOND } from './reconcile-plan.js';
 import { reconciledRecord, sameFigures } from './reconcile-apply.js';
 import { resolveScopeMap, scopeKey } from './run-scopes.js';
 import { toRepoPath } from './update-ledger.js';
@@ -145,7 +145,7 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
   let origin: 'provider' | 'simulator' = 'provider';
   try {
     for (const [key, group] of plan.scopes) {
-      const range = queryRange(group.selected.map(runWindow), settings.reconcileMarginSeconds);
+      const range = queryRange(group.selected.map(runWindowSeconds), settings.reconcileMarginSeconds);
       if (!range) continue;
       let usage;
       try {
@@ -157,7 +157,8 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
         continue;
       }
       if (usage.origin === 'simulator') origin = 'simulator';
-      const attribution = attributeUsage(group.participants, usage.buckets);
+      const buckets = usage.buckets.map((bucket) => ({ ...bucket, start: bucket.start * TIME_UNITS_PER_SECOND, end: bucket.end * TIME_UNITS_PER_SECOND }));
+      const attribution = attributeUsage(group.participants, buckets);
       const query = { start_time: range.start, end_time: range.end, bucket_width: '1m' as const };
       for (const entry of group.selected) {
         const figure = attribution.runs.get(entry.id);

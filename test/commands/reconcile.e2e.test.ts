@@ -224,6 +224,24 @@ describe('reconcile', () => {
     expect((await readRun(runsDir, 'fw', 'p')).aggregate_metrics).toMatchObject({ TOK_IN: 0, TOK_OUT: 0 });
   });
 
+  it('accepts fractional timestamps as runners write them, without inventing overlaps', async () => {
+    const base = 1_763_700_000;
+    const now = new Date((base + 3 * 3600) * 1000);
+    simulator = await startSimulator({ org: 'empty', now: () => now });
+    simulator.addEvents([event(base + 20, 'key_frac', 700, 70), event(base + 100, 'key_frac', 300, 30)]);
+    const scope = { usage_scope: { provider: 'openai', api_key_id: 'key_frac' } };
+    await writeRunFile(runsDir, 'fw', 'f1', runRecord('f1', [{ start: base + 0.25, end: base + 45.5 }, { start: base + 45.5, end: base + 45.9 }], scope));
+    await writeRunFile(runsDir, 'fw', 'f2', runRecord('f2', [{ start: base + 45.9, end: base + 130.75 }], scope));
+
+    const report = await reconcile(repo.work, simulator.url, now, { 'reconcile-margin': '0' });
+
+    expect(report.findings).toEqual([]);
+    const f1 = (await readRun(runsDir, 'fw', 'f1')).aggregate_metrics;
+    const f2 = (await readRun(runsDir, 'fw', 'f2')).aggregate_metrics;
+    expect(f1.TOK_IN + f2.TOK_IN).toBe(1000);
+    expect(f1.TOK_OUT + f2.TOK_OUT).toBe(100);
+  });
+
   it('reports unscoped and overlapping runs instead of guessing', async () => {
     const now = new Date((STEP_END + 3600) * 1000);
     simulator = await startSimulator({ org: 'empty', now: () => now });
