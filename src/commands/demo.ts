@@ -52,11 +52,12 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     out('');
     out('== Where to look');
     out(`   cd ${repo}`);
-    out('   git log --stat                       # one commit per run that changed data');
-    out('   cat audit/manifest.json              # state of every window (provisional, settled, revised)');
-    out(`   ls audit/snapshots/openai/*/          # one canonical snapshot per day`);
-    out('   ls audit/diffs/*/                      # what each run changed, with token deltas');
-    out('   cat runs/example-agent/run-0001/metrics.json   # the run record with its reconciled tokens');
+    out('   git log --stat                                # one commit per run that changed data');
+    out('   cat audit/README.md                           # the ledger at a glance');
+    out('   cat audit/manifest.json                       # state of every window (provisional, settled, revised)');
+    out('   ls audit/snapshots/openai/*/                  # one canonical snapshot per day');
+    out('   ls audit/diffs/*/                             # what each run changed, with token deltas');
+    out('   cat runs/example-agent/run-0001/metrics.json  # the run record with its reconciled tokens');
     out('');
     for (const line of log.stdout.trim().split('\n')) out(`   ${line}`);
     return EXIT_COMPLETED;
