@@ -93,7 +93,8 @@ export async function runLedgerCommand(settings: Settings, deps: LedgerCommandDe
     needsRepository: settings.publish !== 'none' && !settings.dryRun,
   });
   const store = createLedgerStore(workspace.auditDir);
-  const dates = datesToFetch(settings, await store.readManifest());
+  const manifest = await store.readManifest();
+  const dates = datesToFetch(settings, manifest);
   if (dates.length < settings.dates.length) {
     deps.logger.info(`${settings.dates.length - dates.length} day(s) already settled in the ledger; fetching ${dates.length} (use --force to re-fetch)`);
   }
@@ -119,6 +120,7 @@ export async function runLedgerCommand(settings: Settings, deps: LedgerCommandDe
     run = await deps.logger.group(`Fetch ${dates.length} day(s) from ${settings.providers.join(', ')}`, () =>
       updateLedger({
         command: settings.command,
+        manifest,
         dates,
         settleDays: settings.settleDays,
         providers: [{ source, endpoints: settings.endpoints, groupBy: settings.groupBy, stats: () => http.stats }],

@@ -32,6 +32,8 @@ export interface ProviderQuery {
 }
 
 export interface LedgerRunInput {
+  /** The ledger's manifest as read before the run; updated in place and written back. */
+  manifest: Manifest;
   command: string;
   dates: readonly string[];
   /** Days within this many of today (inclusive of today) are provisional. */
@@ -96,7 +98,7 @@ export async function updateLedger(input: LedgerRunInput): Promise<LedgerRunResu
   const now = clock.now();
   const nowIso = now.toISOString();
   const today = nowIso.slice(0, 10);
-  const manifest: Manifest = await store.readManifest();
+  const { manifest } = input;
   const result: LedgerRunResult = {
     windows: [],
     findings: [],

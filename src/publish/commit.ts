@@ -5,7 +5,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { silentLogger, type Logger } from '../ports.js';
-import { identityOptions, rootPathspec, type Git, type GitIdentity, type PathStatus } from './git.js';
+import { identityOptions, rootPathspec, type Git, type GitIdentity } from './git.js';
 import { pushWithRetry } from './git-push.js';
 
 export { PushFailedError } from './git-push.js';

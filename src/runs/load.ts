@@ -10,7 +10,7 @@ import { discoverRuns } from './discover.js';
 import { schemaProblem, type RecordProblem } from './metrics-validator.js';
 import { assertSafeFilter } from './paths.js';
 import { firstStepDay, recordProblem } from './step-checks.js';
-import type { LoadedRun, RunFilter, RunLoadResult, RunRecord } from './types.js';
+import type { RunFilter, RunLoadResult, RunRecord } from './types.js';
 
 /** Far above any real run (100,000 steps is about 15 MB); a larger file is not read into memory. */
 const MAX_RECORD_BYTES = 64 * 1024 * 1024;
