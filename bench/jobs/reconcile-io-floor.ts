@@ -1,14 +1,14 @@
 // What the files alone cost, whatever the implementation: read every record as reconcile
 // must (refusing links: open O_NOFOLLOW, fstat, read, close), read it again just before
 // replacing it (a runner may have rewritten it meanwhile), and replace it atomically and
-// durably with the bytes the tool wrote (writeFileAtomic: temp file, write, fsync, rename).
+// durably with the bytes the tool wrote (writeFileAtomicSync: temp file, write, fsync, rename).
 // No parsing, planning, attribution or serializing. The CPU this takes is the part of
 // reconcile's CPU no code change outside the write path can remove.
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { writeFileAtomic } from '../../src/ledger/atomic-write.js';
+import { writeFileAtomicSync } from '../../src/ledger/atomic-write.js';
 import { readRecordText } from '../../src/runs/load.js';
 
 export interface IoFloorParams {
@@ -33,15 +33,15 @@ export async function reconcileIoFloor(params: IoFloorParams): Promise<IoFloorRe
   const started = performance.now();
   let bytes = 0;
   for (const file of params.files) {
-    const read = await readRecordText(path.join(params.runsDir, file));
+    const read = readRecordText(path.join(params.runsDir, file));
     if (!('text' in read)) throw new Error(`floor: ${file} ${read.reason}`);
     bytes += read.text.length;
   }
   for (const [index, file] of params.files.entries()) {
     const target = path.join(params.runsDir, file);
-    const again = await readRecordText(target);
+    const again = readRecordText(target);
     if (!('text' in again)) throw new Error(`floor: ${file} ${again.reason}`);
-    await writeFileAtomic(target, rewritten[index]!);
+    writeFileAtomicSync(target, rewritten[index]!);
   }
   const used = process.cpuUsage(cpu);
   if (bytes === 0) throw new Error('floor: read nothing');

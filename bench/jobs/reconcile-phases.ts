@@ -86,7 +86,7 @@ export async function reconcilePhases(params: PhasesParams): Promise<PhasesResul
   });
 
   await timed('rewrite (validate, serialize, re-read, atomic write)', async () => {
-    for (const { entry, record } of updates) await writeRun(entry.run, record);
+    for (const { entry, record } of updates) writeRun(entry.run, record);
   });
 
   return { phases, steps: loaded.runs.reduce((sum, run) => sum + run.record.steps.length, 0), runs: loaded.runs.length };

@@ -128,7 +128,9 @@ export function planReconcile(runs: readonly LoadedRun[], options: PlanOptions):
   const byScope = new Map<string, PlannedRun[]>();
   for (const entry of valid) {
     const key = scopeKey(entry.scope as MinuteUsageScope);
-    byScope.set(key, [...(byScope.get(key) ?? []), entry]);
+    const group = byScope.get(key);
+    if (group) group.push(entry);
+    else byScope.set(key, [entry]);
   }
   const clashing = new Set<string>();
   for (const [key, group] of byScope) {

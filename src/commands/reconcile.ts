@@ -176,7 +176,7 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
         const updated = reconciledRecord(entry.run.record, figure, { reconciledAt: now.toISOString(), scope: group.scope, query, requests: usage.pages });
         if (!settings.dryRun) {
           try {
-            await writeRun(entry.run, updated);
+            writeRun(entry.run, updated);
           } catch (error) {
             if (!(error instanceof RunChangedError)) throw error;
             outcome.outcome = 'failed';

@@ -1,13 +1,21 @@
 // Files are replaced atomically: written beside the target, flushed, then renamed over
 // it, so a reader (or a crash) sees the old bytes or the new ones, never half of each.
+// The promise form lets the ledger overlap many flushes; the synchronous form is for
+// callers that replace thousands of small files one after another (run records), where
+// a round trip through the thread pool per call costs several times the work itself.
 
 import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
+function temporaryBeside(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
 export async function writeFileAtomic(target: string, content: string | Uint8Array): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = temporaryBeside(target);
   const handle = await open(temporary, 'wx');
   try {
     await handle.writeFile(content);
@@ -19,6 +27,27 @@ export async function writeFileAtomic(target: string, content: string | Uint8Arr
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** writeFileAtomic without the event loop; the target's directory must already exist. */
+export function writeFileAtomicSync(target: string, content: string | Uint8Array): void {
+  const temporary = temporaryBeside(target);
+  const descriptor = openSync(temporary, 'wx');
+  try {
+    writeFileSync(descriptor, content);
+    fsyncSync(descriptor);
+  } catch (error) {
+    closeSync(descriptor);
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  closeSync(descriptor);
+  try {
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
     throw error;
   }
 }

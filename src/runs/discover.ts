@@ -4,7 +4,7 @@
 // Hidden entries (.git, .DS_Store) and plain files beside the runs are not records and are
 // passed over silently; a visible directory with an unsafe name is reported.
 
-import { lstat, readdir } from 'node:fs/promises';
+import { type Dirent, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { isSafeName, joinRelative } from './paths.js';
 import type { RunFilter } from './types.js';
@@ -19,17 +19,25 @@ function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | null)?.code;
 }
 
-/** Names in code-unit order, the same on every machine and locale. */
-async function sortedNames(dir: string): Promise<string[]> {
-  const names = await readdir(dir);
-  return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+/** Entries in code-unit order of their names, the same on every machine and locale. */
+function sortedEntries(dir: string): Dirent[] {
+  const entries = readdirSync(dir, { withFileTypes: true });
+  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 type Classified = 'directory' | 'file' | 'symlink' | 'other' | 'missing';
 
-async function classify(target: string): Promise<Classified> {
+/** What the listing already says an entry is (no lstat per run), or lstat where it cannot tell. */
+function classifyEntry(entry: Dirent, target: string): Classified {
+  if (entry.isSymbolicLink()) return 'symlink';
+  if (entry.isDirectory()) return 'directory';
+  if (entry.isFile()) return 'file';
+  return classify(target);
+}
+
+function classify(target: string): Classified {
   try {
-    const stats = await lstat(target);
+    const stats = lstatSync(target);
     if (stats.isSymbolicLink()) return 'symlink';
     if (stats.isDirectory()) return 'directory';
     return stats.isFile() ? 'file' : 'other';
@@ -44,11 +52,12 @@ function describeError(error: unknown): string {
 }
 
 /** A directory entry that may hold runs (level 1) or one run (level 2), or why it may not. */
-async function childDirectory(parent: string, name: string, relativePath: string, level: 'framework' | 'run id'): Promise<DiscoveredEntry | 'skip' | 'directory'> {
+function childDirectory(parent: string, entry: Dirent, relativePath: string, level: 'framework' | 'run id'): DiscoveredEntry | 'skip' | 'directory' {
+  const { name } = entry;
   if (name.startsWith('.')) return 'skip';
   let kind: Classified;
   try {
-    kind = await classify(path.join(parent, name));
+    kind = classifyEntry(entry, path.join(parent, name));
   } catch (error) {
     return { kind: 'rejected', relativePath, reason: `cannot be inspected (${describeError(error)})` };
   }
@@ -60,12 +69,12 @@ async function childDirectory(parent: string, name: string, relativePath: string
   return 'directory';
 }
 
-async function runEntry(runDir: string, framework: string, runId: string, relativeDir: string): Promise<DiscoveredEntry | undefined> {
+function runEntry(runDir: string, framework: string, runId: string, relativeDir: string): DiscoveredEntry | undefined {
   const file = path.join(runDir, RECORD_FILE);
   const relativePath = joinRelative(relativeDir, RECORD_FILE);
   let kind: Classified;
   try {
-    kind = await classify(file);
+    kind = classify(file);
   } catch (error) {
     return { kind: 'rejected', relativePath, reason: `cannot be inspected (${describeError(error)})` };
   }
@@ -76,9 +85,9 @@ async function runEntry(runDir: string, framework: string, runId: string, relati
   return { kind: 'run', framework, runId, file, relativePath };
 }
 
-async function listOrReject(dir: string, relativePath: string): Promise<string[] | DiscoveredEntry> {
+function listOrReject(dir: string, relativePath: string): Dirent[] | DiscoveredEntry {
   try {
-    return await sortedNames(dir);
+    return sortedEntries(dir);
   } catch (error) {
     return { kind: 'rejected', relativePath, reason: `cannot be listed (${describeError(error)})` };
   }
@@ -88,34 +97,35 @@ async function listOrReject(dir: string, relativePath: string): Promise<string[]
  * Every run record and every rejected entry under `root` (an existing directory), in a
  * deterministic order: by framework, then run id. `rootName` prefixes relative paths.
  */
-export async function discoverRuns(root: string, rootName: string, filter: RunFilter): Promise<DiscoveredEntry[]> {
+export function discoverRuns(root: string, rootName: string, filter: RunFilter): DiscoveredEntry[] {
   const found: DiscoveredEntry[] = [];
-  const frameworks = await sortedNames(root);
-  for (const framework of frameworks) {
+  for (const frameworkEntry of sortedEntries(root)) {
+    const framework = frameworkEntry.name;
     if (filter.framework !== undefined && framework !== filter.framework) continue;
     const frameworkRelative = joinRelative(rootName, framework);
-    const frameworkKind = await childDirectory(root, framework, frameworkRelative, 'framework');
+    const frameworkKind = childDirectory(root, frameworkEntry, frameworkRelative, 'framework');
     if (frameworkKind === 'skip') continue;
     if (frameworkKind !== 'directory') {
       found.push(frameworkKind);
       continue;
     }
     const frameworkDir = path.join(root, framework);
-    const runIds = await listOrReject(frameworkDir, frameworkRelative);
-    if (!Array.isArray(runIds)) {
-      found.push(runIds);
+    const runEntries = listOrReject(frameworkDir, frameworkRelative);
+    if (!Array.isArray(runEntries)) {
+      found.push(runEntries);
       continue;
     }
-    for (const runId of runIds) {
+    for (const runDirEntry of runEntries) {
+      const runId = runDirEntry.name;
       if (filter.runId !== undefined && runId !== filter.runId) continue;
       const runRelative = joinRelative(frameworkRelative, runId);
-      const runKind = await childDirectory(frameworkDir, runId, runRelative, 'run id');
+      const runKind = childDirectory(frameworkDir, runDirEntry, runRelative, 'run id');
       if (runKind === 'skip') continue;
       if (runKind !== 'directory') {
         found.push(runKind);
         continue;
       }
-      const entry = await runEntry(path.join(frameworkDir, runId), framework, runId, runRelative);
+      const entry = runEntry(path.join(frameworkDir, runId), framework, runId, runRelative);
       if (entry) found.push(entry);
     }
   }

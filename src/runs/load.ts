@@ -2,8 +2,8 @@
 // at: it becomes one BAD_RUN_RECORD finding naming the file and the field, is skipped,
 // and is never rewritten, while every valid record beside it still loads.
 
-import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../core/findings.js';
 import { discoverRuns } from './discover.js';
@@ -31,33 +31,62 @@ export function badRunRecord(relativePath: string, field: string | null, reason:
 
 type ReadOutcome = { text: string } | { reason: string };
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /**
  * The record's text. O_NOFOLLOW closes the gap between discovery's lstat and this open:
  * a metrics.json swapped for a link in between fails here instead of being followed.
+ * Synchronous on purpose: reconcile reads thousands of small files one after another,
+ * and a thread-pool round trip per call would cost more than the reading itself.
  */
-export async function readRecordText(file: string): Promise<ReadOutcome> {
-  let handle;
+export function readRecordText(file: string): ReadOutcome {
+  let descriptor: number;
   try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+    descriptor = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') return { reason: 'is a symbolic link; links are not followed, so it was not read' };
     return { reason: `cannot be read (${code ?? String(error)})` };
   }
   try {
-    const stats = await handle.stat();
+    const stats = fstatSync(descriptor);
     if (!stats.isFile()) return { reason: 'is not a regular file' };
     if (stats.size > MAX_RECORD_BYTES) return { reason: `is ${stats.size} bytes, more than the ${MAX_RECORD_BYTES} a run record may have` };
-    const bytes = await handle.readFile();
+    const bytes = readAll(descriptor, stats.size);
+    if (bytes === null) return { reason: `grew past the ${MAX_RECORD_BYTES} bytes a run record may have while it was read` };
     try {
       // Fatal decoding: a file that is not UTF-8 would be mangled by a rewrite, so it is refused.
-      return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
+      return { text: UTF8.decode(bytes) };
     } catch {
       return { reason: 'is not valid UTF-8' };
     }
   } finally {
-    await handle.close();
+    closeSync(descriptor);
   }
+}
+
+
+/** Every byte of the file up to its end, even if it grew since fstat (a runner still appending). */
+function readAll(descriptor: number, sizeHint: number): Uint8Array | null {
+  let buffer = Buffer.allocUnsafe(sizeHint + 1);
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      if (length > MAX_RECORD_BYTES) return null;
+      const larger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(larger, 0, 0, length);
+      buffer = larger;
+    }
+    const read = readSync(descriptor, buffer, length, buffer.length - length, null);
+    if (read === 0) break;
+    length += read;
+  }
+  return buffer.subarray(0, length);
+}
+
+/** Tells whether a record's text changed between loading and rewriting it. */
+export function textDigest(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
 }
 
 type Checked = { record: RunRecord } | { problem: RecordProblem | null; reason: string; document?: unknown };
@@ -74,9 +103,9 @@ function checkText(text: string, runId: string, now: Date): Checked {
   return { record: document as RunRecord };
 }
 
-async function existingDirectory(root: string): Promise<boolean> {
+function existingDirectory(root: string): boolean {
   try {
-    const stats = await stat(root);
+    const stats = statSync(root);
     if (!stats.isDirectory()) throw new Error(`the runs directory ${root} is not a directory`);
     return true;
   } catch (error) {
@@ -95,21 +124,21 @@ export async function loadRuns(runsDir: string, filter: RunFilter = {}, now: Dat
   assertSafeFilter('run-id', filter.runId);
   const root = path.resolve(runsDir);
   const result: RunLoadResult = { runs: [], findings: [] };
-  if (!(await existingDirectory(root))) return result;
+  if (!existingDirectory(root)) return result;
 
-  for (const entry of await discoverRuns(root, path.basename(root), filter)) {
+  for (const entry of discoverRuns(root, path.basename(root), filter)) {
     if (entry.kind === 'rejected') {
       result.findings.push(badRunRecord(entry.relativePath, null, entry.reason));
       continue;
     }
-    const read = await readRecordText(entry.file);
+    const read = readRecordText(entry.file);
     if ('reason' in read) {
       result.findings.push(badRunRecord(entry.relativePath, null, read.reason));
       continue;
     }
     const checked = checkText(read.text, entry.runId, now);
     if ('record' in checked) {
-      result.runs.push({ framework: entry.framework, runId: entry.runId, file: entry.file, relativePath: entry.relativePath, bytes: read.text, record: checked.record });
+      result.runs.push({ framework: entry.framework, runId: entry.runId, file: entry.file, relativePath: entry.relativePath, digest: textDigest(read.text), record: checked.record });
     } else {
       result.findings.push(badRunRecord(entry.relativePath, checked.problem?.field ?? null, checked.reason, firstStepDay(checked.document)));
     }

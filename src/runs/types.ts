@@ -64,8 +64,12 @@ export interface LoadedRun {
   file: string;
   /** Forward slashes, starting with the runs directory's own name: runs/chatdev/run-1/metrics.json. */
   relativePath: string;
-  /** The file's text exactly as read; serializeRun takes key order, layout and literals from it. */
-  bytes: string;
+  /**
+   * A digest of the file's text as read. The text itself is not kept (ten thousand records
+   * would hold it all in memory at once): writeRun reads the file again, checks it still
+   * has this digest, and takes key order, layout and literals from it.
+   */
+  digest: string;
   record: RunRecord;
 }
 

@@ -45,9 +45,10 @@ describe('the example run', () => {
       usage_api_reconciliation: { reconciled_at: '2025-10-09T15:17:58.000Z', status: 'data_not_available' },
     };
 
-    await writeRun(run!, updated);
+    const original = await readFile(run!.file, 'utf8');
+    writeRun(run!, updated);
 
-    const expectedPrefix = run!.bytes
+    const expectedPrefix = original
       .replace('"tokens_in": 0,\n      "tokens_out": 0,', '"tokens_in": 84604,\n      "tokens_out": 23275,')
       .replace('"TOK_IN": 0,\n    "TOK_OUT": 0,\n    "AEI": 0,', `"TOK_IN": 84604,\n    "TOK_OUT": 23275,\n    "AEI": ${0.72 / Math.log1p(84_604)},`)
       .replace(/\n {2}\}\n\}\n$/, '\n  },\n');

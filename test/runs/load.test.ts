@@ -1,6 +1,7 @@
 // Loading valid run records: discovery two levels down, filters, a deterministic order,
 // and everything that is not a run record passed over without a finding.
 
+import { createHash } from 'node:crypto';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ describe('loadRuns', () => {
     await temp.cleanup();
   });
 
-  it('loads every valid run with its paths, bytes and record', async () => {
+  it('loads every valid run with its paths, the digest of its text and its record', async () => {
     const file = await writeRun(temp.runsDir, 'chatdev', 'run-1', validRecord('run-1'));
 
     const result = await loadRuns(temp.runsDir, {}, NOW);
@@ -28,7 +29,7 @@ describe('loadRuns', () => {
     const [run] = result.runs;
     expect(run).toMatchObject({ framework: 'chatdev', runId: 'run-1', file, relativePath: 'runs/chatdev/run-1/metrics.json' });
     expect(path.isAbsolute(run!.file)).toBe(true);
-    expect(run!.bytes).toBe(`${JSON.stringify(validRecord('run-1'), null, 2)}\n`);
+    expect(run!.digest).toBe(createHash('sha256').update(`${JSON.stringify(validRecord('run-1'), null, 2)}\n`).digest('base64'));
     expect(run!.record.steps[1]).toMatchObject({ step_number: 2, start_timestamp: STEP_START + 100, end_timestamp: STEP_END, action: 'write' });
     expect(run!.record.aggregate_metrics).toMatchObject({ TOK_IN: 0, TOK_OUT: 0, SUCCESS: 1 });
   });

@@ -75,17 +75,22 @@ describe('serializeRun and writeRun', () => {
     await temp.cleanup();
   });
 
+  /** The text each run was loaded from: serializeRun lays the new record out like it. */
+  const loadedTexts = new Map<LoadedRun, string>();
+  const textOf = (run: LoadedRun): string => loadedTexts.get(run)!;
+
   async function load(text: string, runId = 'r1'): Promise<LoadedRun> {
     await writeRunFile(temp.runsDir, 'fw', runId, text);
     const result = await loadRuns(temp.runsDir, { framework: 'fw', runId }, NOW);
     expect(result.findings).toEqual([]);
+    loadedTexts.set(result.runs[0]!, text);
     return result.runs[0]!;
   }
 
   it('changes only the updated values and appends the new block, keeping every other byte', async () => {
     const run = await load(ORIGINAL);
 
-    const text = serializeRun(run, reconciled(run.record));
+    const text = serializeRun(textOf(run), reconciled(run.record));
 
     const expected = ORIGINAL.replace('"tokens_in": 0,\n      "tokens_out": 0', '"tokens_in": 100,\n      "tokens_out": 10')
       .replace('"TOK_IN": 0,\n    "TOK_OUT": 0,\n    "AEI": 0,', '"TOK_IN": 100,\n    "TOK_OUT": 10,\n    "AEI": 0.25,')
@@ -127,18 +132,18 @@ describe('serializeRun and writeRun', () => {
 
   it('gives back the original bytes for an unchanged record', async () => {
     const run = await load(ORIGINAL);
-    expect(serializeRun(run, structuredClone(run.record))).toBe(ORIGINAL);
+    expect(serializeRun(textOf(run), structuredClone(run.record))).toBe(ORIGINAL);
   });
 
   it('keeps a block that was already there in its place on a second reconciliation', async () => {
     const first = await load(ORIGINAL);
     const once = reconciled(first.record);
-    const withTrailer = serializeRun(first, { ...once, trailer: true });
+    const withTrailer = serializeRun(textOf(first), { ...once, trailer: true });
     const second = await load(withTrailer);
 
     const again = reconciled(second.record);
     again.usage_api_reconciliation!.reconciled_at = '2025-10-10T00:00:00.000Z';
-    const text = serializeRun(second, again);
+    const text = serializeRun(textOf(second), again);
 
     expect(Object.keys(JSON.parse(text))).toEqual(['run_id', 'model', 'steps', 'aggregate_metrics', 'usage_scope', 'notes', 'seed', 'ratio', 'usage_api_reconciliation', 'trailer']);
     expect(text).toBe(withTrailer.replace('2025-10-09T15:17:58.000Z', '2025-10-10T00:00:00.000Z'));
@@ -150,7 +155,7 @@ describe('serializeRun and writeRun', () => {
     const { model: _model, ...withoutModel } = run.record;
     const updated = { ...withoutModel, steps: [{ ...first!, tokens_cached: 7 }] } as RunRecord;
 
-    const parsed = JSON.parse(serializeRun(run, updated));
+    const parsed = JSON.parse(serializeRun(textOf(run), updated));
 
     expect(Object.keys(parsed)).toEqual(['run_id', 'steps', 'aggregate_metrics', 'usage_scope', 'notes', 'seed', 'ratio']);
     expect(Object.keys(parsed.steps[0])).toEqual(['step_number', 'action', 'tokens_in', 'tokens_out', 'start_timestamp', 'end_timestamp', 'latency_ms', 'tokens_cached']);
@@ -168,31 +173,31 @@ describe('serializeRun and writeRun', () => {
     const run = await load(JSON.stringify(base, null, indent) + ending);
     const updated = reconciled(run.record);
 
-    expect(serializeRun(run, updated)).toBe(JSON.stringify(updated, null, indent) + ending);
+    expect(serializeRun(textOf(run), updated)).toBe(JSON.stringify(updated, null, indent) + ending);
   });
 
   it('keeps a one-line file on one line, and CRLF line endings and a byte order mark as they were', async () => {
     const base = { run_id: 'r1', steps: [{ step_number: 1, tokens_in: 0, tokens_out: 0, start_timestamp: STEP_START, end_timestamp: STEP_END }], aggregate_metrics: { TOK_IN: 0, TOK_OUT: 0, AEI: 0 } };
 
     const compact = await load(`${JSON.stringify(base)}\n`);
-    expect(serializeRun(compact, reconciled(compact.record))).toBe(`${JSON.stringify(reconciled(compact.record))}\n`);
+    expect(serializeRun(textOf(compact), reconciled(compact.record))).toBe(`${JSON.stringify(reconciled(compact.record))}\n`);
 
     const windows = await load(`\uFEFF${JSON.stringify({ ...base, run_id: 'r2' }, null, 2).replaceAll('\n', '\r\n')}\r\n`, 'r2');
     const updated = reconciled(windows.record);
-    expect(serializeRun(windows, updated)).toBe(`\uFEFF${JSON.stringify(updated, null, 2).replaceAll('\n', '\r\n')}\r\n`);
+    expect(serializeRun(textOf(windows), updated)).toBe(`\uFEFF${JSON.stringify(updated, null, 2).replaceAll('\n', '\r\n')}\r\n`);
   });
 
   it('writes atomically: the file reads back as the new record and no temporary file is left', async () => {
     const run = await load(ORIGINAL);
     const updated = reconciled(run.record);
 
-    await writeRun(run, updated);
+    writeRun(run, updated);
 
-    expect(await readFile(run.file, 'utf8')).toBe(serializeRun(run, updated));
+    expect(await readFile(run.file, 'utf8')).toBe(serializeRun(textOf(run), updated));
     expect(await readdir(path.dirname(run.file))).toEqual(['metrics.json']);
     const reloaded = await loadRuns(temp.runsDir, {}, NOW);
     expect(reloaded.findings).toEqual([]);
-    expect(reloaded.runs[0]!.record).toEqual(JSON.parse(serializeRun(run, updated)));
+    expect(reloaded.runs[0]!.record).toEqual(JSON.parse(serializeRun(textOf(run), updated)));
     expect(reloaded.runs[0]!.record.aggregate_metrics).toMatchObject({ TOK_IN: 100, TOK_OUT: 10, AUTR: 0.72 });
   });
 
@@ -201,7 +206,7 @@ describe('serializeRun and writeRun', () => {
     const newer = ORIGINAL.replace('"model": "gpt-4o"', '"model": "gpt-4o-mini"');
     await writeFile(run.file, newer);
 
-    await expect(writeRun(run, reconciled(run.record))).rejects.toBeInstanceOf(RunChangedError);
+    expect(() => writeRun(run, reconciled(run.record))).toThrow(RunChangedError);
     expect(await readFile(run.file, 'utf8')).toBe(newer);
     expect(await readdir(path.dirname(run.file))).toEqual(['metrics.json']);
   });
@@ -210,7 +215,7 @@ describe('serializeRun and writeRun', () => {
     const run = await load(ORIGINAL);
     const broken = { ...run.record, aggregate_metrics: { ...run.record.aggregate_metrics, TOK_IN: -1 } };
 
-    await expect(writeRun(run, broken)).rejects.toThrow(/refusing to write runs\/fw\/r1\/metrics\.json: \/aggregate_metrics\/TOK_IN must be >= 0/);
+    expect(() => writeRun(run, broken)).toThrow(/refusing to write runs\/fw\/r1\/metrics\.json: \/aggregate_metrics\/TOK_IN must be >= 0/);
     expect(await readFile(run.file, 'utf8')).toBe(ORIGINAL);
   });
 });
