@@ -299,6 +299,9 @@ async function run(context: ScenarioContext): Promise<ScenarioMeasurement> {
     `in memory (plan + attribute + build records) for ${grouped(steps)} steps: ${inMemory.toFixed(0)} ms CPU`,
     `file I/O floor (read each record twice, replace it atomically with fsync; nothing else): ${median(floors.map((sample) => sample.cpuMs)).toFixed(0)} ms CPU, ` +
       `${(median(floors.map((sample) => sample.wallMs)) / 1000).toFixed(2)} s wall, peak ${median(floors.map((sample) => sample.peakMiB)).toFixed(1)} MiB (medians)`,
+    // The target is judged on the whole command; this says how much of it is the tool's
+    // own work rather than the kernel creating, flushing and renaming 10,000 files.
+    `the command's CPU beyond that floor: ${(cpuMs - median(floors.map((sample) => sample.cpuMs))).toFixed(0)} ms`,
   );
 
   return {

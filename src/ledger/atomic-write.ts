@@ -4,13 +4,14 @@
 // callers that replace thousands of small files one after another (run records), where
 // a round trip through the thread pool per call costs several times the work itself.
 
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
+/** A name no other writer picks (randomUUID draws from a cached pool: cheap per file). */
 function temporaryBeside(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  return path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.tmp`);
 }
 
 export async function writeFileAtomic(target: string, content: string | Uint8Array): Promise<void> {

@@ -2,7 +2,7 @@
 // at: it becomes one BAD_RUN_RECORD finding naming the file and the field, is skipped,
 // and is never rewritten, while every valid record beside it still loads.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../core/findings.js';
@@ -86,7 +86,7 @@ function readAll(descriptor: number, sizeHint: number): Uint8Array | null {
 
 /** Tells whether a record's text changed between loading and rewriting it. */
 export function textDigest(text: string): string {
-  return createHash('sha256').update(text).digest('base64');
+  return hash('sha256', text, 'base64');
 }
 
 type Checked = { record: RunRecord } | { problem: RecordProblem | null; reason: string; document?: unknown };

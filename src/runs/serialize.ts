@@ -21,9 +21,15 @@ interface Layout {
 
 const DEFAULT_INDENT = '  ';
 
+/** Space, tab, line feed, carriage return. */
+const JSON_WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
 export function detectLayout(text: string): Layout {
   const prefix = /^\uFEFF?[ \t\r\n]*/.exec(text)?.[0] ?? '';
-  const suffix = /[ \t\r\n]*$/.exec(text.slice(prefix.length))?.[0] ?? '';
+  // Scanned from the end: the regex /[ \t\r\n]*$/ would try every whitespace run in the file.
+  let end = text.length;
+  while (end > prefix.length && JSON_WHITESPACE.has(text.charCodeAt(end - 1))) end -= 1;
+  const suffix = text.slice(end);
   const body = text.slice(prefix.length, text.length - suffix.length);
   const eol = body.includes('\r\n') ? '\r\n' : '\n';
   // JSON strings cannot hold a raw newline, so a newline in the body is formatting.
