@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apportion, type Attribution, attributeUsage, type MinuteUsage, type RunWindow } from '../../src/core/attribution.js';
-
-/** mulberry32: a small seeded generator so a failing case can be replayed from its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/seeded-random.js';
 
 function integerBetween(random: () => number, low: number, high: number): number {
   return low + Math.floor(random() * (high - low + 1));

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareRecordKeys, KEY_FIELDS, type RecordKey, sortRecords } from '../../src/core/records.js';
-
-/** Deterministic (mulberry32), so a failure names a reproducible seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../support/seeded-random.js';
 
 const VALUES: ReadonlyArray<string | boolean | null> = [null, '', 'a', 'ab', 'a\u0001', 'b', 'B', 'é', 'true', true, false, 'proj_1', 'proj_10', 'proj_2'];
 

@@ -6,17 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { serializeRun, serializeRunBySourceTree } from '../../src/runs/serialize.js';
 import type { RunRecord } from '../../src/runs/index.js';
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/seeded-random.js';
 
 const KEYS = ['run_id', 'steps', 'aggregate_metrics', 'b', 'a', '10', '2', 'note', 'usage_api_reconciliation'];
 const SCALARS: unknown[] = [0, 7, -3, 1.5, 0.1, 1e21, 'x', 'caf\u00e9', 'line\nbreak', true, false, null];
