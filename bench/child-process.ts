@@ -4,6 +4,7 @@
 // sends the parameters over IPC and gets the result back the same way.
 
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { JOBS, type JobName, type JobParams, type JobResult } from './jobs.js';
 
 export const CHILD_FLAG = '--child';
@@ -12,7 +13,7 @@ interface ChildReply {
   ok: boolean;
   result?: unknown;
   error?: string;
-  /** process.resourceUsage().maxRSS at the end of the job, in KiB. */
+  /** The child's own peak resident set at the end of the job, in KiB (see peakRssKiB). */
   maxRssKiB: number;
 }
 
@@ -43,6 +44,22 @@ export function runJob<N extends JobName>(name: N, params: JobParams<N>, options
   });
 }
 
+/**
+ * The peak resident set of this process alone. On Linux getrusage's maxRSS survives
+ * execve, so a forked child starts with the parent's resident set at the fork (the bench
+ * parent holds every recorded response); VmHWM belongs to the memory the child itself
+ * mapped after exec.
+ */
+function peakRssKiB(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]);
+  } catch {
+    // Not Linux: fall back to getrusage.
+  }
+  return process.resourceUsage().maxRSS;
+}
+
 /** Child side: take the parameters, run the job, answer, and exit so nothing lingers. */
 export function serveJob(name: string): void {
   if (!(name in JOBS)) {
@@ -56,7 +73,7 @@ export function serveJob(name: string): void {
     const answer = (reply: Omit<ChildReply, 'maxRssKiB'>): void => {
       // Exit only once the answer has left; a job may leave sockets or timers behind.
       process.removeAllListeners('disconnect');
-      process.send?.({ ...reply, maxRssKiB: process.resourceUsage().maxRSS }, () => process.exit(reply.ok ? 0 : 1));
+      process.send?.({ ...reply, maxRssKiB: peakRssKiB() }, () => process.exit(reply.ok ? 0 : 1));
     };
     job(params).then(
       (result) => answer({ ok: true, result }),
