@@ -191,8 +191,11 @@ export async function updateLedger(input: LedgerRunInput): Promise<LedgerRunResu
   return result;
 }
 
-/** Ledger files being written at once; enough to overlap their flushes to disk. */
-const WRITES_IN_FLIGHT = 16;
+/**
+ * Ledger files being written at once: enough to overlap their flushes to disk. Each holds
+ * its bytes until flushed (a large organization's snapshot is several MB a day), so no more.
+ */
+const WRITES_IN_FLIGHT = 4;
 
 /**
  * Runs write steps with at most `limit` in flight, recording each path in `written` in
@@ -256,13 +259,15 @@ async function applyDay(
   write: (step: () => Promise<string>) => Promise<void>,
 ) {
   const name = provider.source.provider;
+  // Built here, one day at a time, and let go once the day's files are written.
+  const { records, raw } = day.read();
   const snapshot = buildSnapshot({
     provider: name,
     date: day.date,
     origin: day.origin,
     endpoints: provider.endpoints,
     groupBy: provider.groupBy,
-    records: day.records,
+    records,
   });
   const bytes = canonicalJson(snapshot);
   const sha256 = sha256Hex(bytes);
@@ -288,7 +293,7 @@ async function applyDay(
     window.status = old ? 'changed' : 'new';
     window.tokenDelta = snapshot.totals.tokens - (tokensBefore ?? 0);
     recordChanges = old ? changes.added.length + changes.removed.length + changes.changed.length : 0;
-    for (const raw of day.raw) await write(() => input.store.writeRaw(name, day.date, day.origin, raw));
+    for (const endpointDay of raw) await write(() => input.store.writeRaw(name, day.date, day.origin, endpointDay));
     await write(() => input.store.writeSnapshot(bytes, snapshot));
     work.diffWindows.push({
       provider: name,

@@ -6,6 +6,7 @@
 // indentation, a newline at the end) makes an unchanged day byte-identical on disk.
 
 import { jsonNumberToDecimal } from './decimal.js';
+import { EXACT_NUMBER_MARK, markInexactNumbers } from './json-number-literals.js';
 
 /** A JSON number kept as the literal the sender wrote, so money and fractions stay exact. */
 export class ExactNumber {
@@ -35,11 +36,8 @@ interface ReviverContext {
   source?: string;
 }
 
-/**
- * Parses JSON text; numbers that are not safe integers become ExactNumber with their
- * source literal (Node's JSON.parse hands the reviver the source text of each primitive).
- */
-export function parseJsonExact(text: string): JsonValue {
+/** The slow, always-right reading: the reviver is handed the source text of each primitive. */
+function parseWithLiterals(text: string): JsonValue {
   return JSON.parse(text, function revive(this: unknown, _key: string, value: unknown, context?: ReviverContext) {
     if (typeof value === 'number') {
       const literal = context?.source ?? String(value);
@@ -48,6 +46,68 @@ export function parseJsonExact(text: string): JsonValue {
     }
     return value;
   }) as JsonValue;
+}
+
+/** Turns the marked strings of markInexactNumbers back into ExactNumbers, in place; false when a key is marked (never valid JSON). */
+function reviveMarked(holder: Record<string, unknown> | unknown[], key: string | number): boolean {
+  const value = (holder as Record<string | number, unknown>)[key];
+  if (typeof value === 'string') {
+    if (value.charCodeAt(0) !== 0) return true;
+    const exact = new ExactNumber(value.slice(EXACT_NUMBER_MARK.length));
+    // A "__proto__" key is an ordinary own property in parsed JSON; assigning would set the prototype.
+    if (key === '__proto__') Object.defineProperty(holder, key, { value: exact, writable: true, enumerable: true, configurable: true });
+    else (holder as Record<string | number, unknown>)[key] = exact;
+    return true;
+  }
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) if (!reviveMarked(value, index)) return false;
+    return true;
+  }
+  for (const name of Object.keys(value)) {
+    if (name.charCodeAt(0) === 0) return false;
+    if (!reviveMarked(value as Record<string, unknown>, name)) return false;
+  }
+  return true;
+}
+
+/**
+ * JSON text made ready for an exact parse, so a text kept for later is only examined
+ * once: `plain` when JSON.parse alone reads it exactly (every number a safe integer),
+ * `marked` when its inexact number literals were rewritten as marked strings (see
+ * json-number-literals.ts), `literals` when only the reviver with source text can be sure.
+ */
+export interface PreparedJson {
+  text: string;
+  form: 'plain' | 'marked' | 'literals';
+}
+
+export function prepareJsonExact(text: string): PreparedJson {
+  const marking = markInexactNumbers(text);
+  if (marking.kind === 'plain') return { text, form: 'plain' };
+  if (marking.kind === 'unsure') return { text, form: 'literals' };
+  return { text: marking.text, form: 'marked' };
+}
+
+/** Parses prepared text; throws SyntaxError when it is not JSON, as JSON.parse does. */
+export function parsePreparedJson({ text, form }: PreparedJson): JsonValue {
+  if (form === 'plain') return JSON.parse(text) as JsonValue;
+  if (form === 'literals') return parseWithLiterals(text);
+  const root = { value: JSON.parse(text) as unknown };
+  if (reviveMarked(root, 'value')) return root.value as JsonValue;
+  // A marked object key: the original had a number where a key belongs.
+  throw new SyntaxError('a number stands where an object key belongs');
+}
+
+/**
+ * Parses JSON text; numbers that are not safe integers become ExactNumber with their
+ * source literal. Text whose numbers are all safe integers is read by JSON.parse alone;
+ * otherwise the inexact literals are marked as strings first and made ExactNumbers after;
+ * only when that cannot be sure does Node's reviver with source text, several times
+ * slower, read it.
+ */
+export function parseJsonExact(text: string): JsonValue {
+  return parsePreparedJson(prepareJsonExact(text));
 }
 
 function compareKeys(a: string, b: string): number {

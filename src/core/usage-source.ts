@@ -25,12 +25,22 @@ export interface RawEndpointDay {
   buckets: JsonValue[];
 }
 
+/** What a good day holds: its canonical records and the raw buckets they came from. */
+export interface DayContent {
+  records: CanonicalRecord[];
+  raw: RawEndpointDay[];
+}
+
 export interface DayOk {
   date: string;
   status: 'ok';
   origin: DataOrigin;
-  records: CanonicalRecord[];
-  raw: RawEndpointDay[];
+  /**
+   * Builds the day's content. Called when the day is written, so a batch never holds all
+   * its days built at once; each call builds it afresh. Only valid until the next batch
+   * is asked for: a source lets go of a batch's data then.
+   */
+  read(): DayContent;
 }
 
 export interface DayFailed {

@@ -76,11 +76,21 @@ function parseLedgerFile(kind: LedgerFileKind, file: string, text: string): unkn
 export function createLedgerStore(auditDir: string): LedgerStore {
   const at = (relative: string): string => resolveInside(auditDir, relative);
 
-  async function writeValidated(kind: LedgerFileKind, relative: string, value: unknown, bytes?: string): Promise<string> {
-    const file = at(relative);
-    assertValid(kind, value, relative);
-    await writeFileAtomic(file, bytes ?? canonicalJson(value));
-    return file;
+  /**
+   * Not an async function on purpose: the value (a day's whole record tree) is let go once
+   * its bytes exist, instead of being held by a suspended frame until the file is flushed.
+   */
+  function writeValidated(kind: LedgerFileKind, relative: string, value: unknown, bytes?: string): Promise<string> {
+    let file: string;
+    let content: string;
+    try {
+      file = at(relative);
+      assertValid(kind, value, relative);
+      content = bytes ?? canonicalJson(value);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return writeFileAtomic(file, content).then(() => file);
   }
 
   return {

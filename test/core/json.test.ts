@@ -21,6 +21,46 @@ describe('parseJsonExact', () => {
   });
 });
 
+/** The parse parseJsonExact had before it marked literals: the values it must keep giving. */
+function referenceParse(text: string): unknown {
+  return JSON.parse(text, (_key: string, value: unknown, context?: { source?: string }) => {
+    if (typeof value !== 'number') return value;
+    const literal = context?.source ?? String(value);
+    return /^-?\d+$/.test(literal) && Number.isSafeInteger(value) ? value : new ExactNumber(literal);
+  });
+}
+
+describe('parseJsonExact without a reviver', () => {
+  const texts = [
+    '{"a":1,"b":[1,2,3],"c":"x"}',
+    '{"a":-0,"b":9007199254740991,"c":9007199254740992,"d":12345678901234567890,"e":1000000000000000}',
+    '[0.5,-1.25e-3,1E+2,2.50,"0.5",{"x":"1.5","y":1.5}]',
+    '1.5',
+    '"\\\\u0000 is not an escape here"',
+    '{"s":"\\u0000 1.5","n":1.5}',
+    '{"__proto__":1.5,"o":{"__proto__":{"v":2.5}}}',
+    '{"k\\"1.5":[true,false,null,0.1]}',
+  ];
+  for (const text of texts) {
+    it(`reads ${text} as the reviver did`, () => {
+      expect(canonicalJson(parseJsonExact(text))).toBe(canonicalJson(referenceParse(text)));
+    });
+  }
+
+  it('keeps "__proto__" an ordinary key', () => {
+    const value = parseJsonExact('{"__proto__":1.5}') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(['__proto__']);
+    expect(value.__proto__).toBeInstanceOf(ExactNumber);
+  });
+
+  it('refuses what is not JSON, numbers where keys belong included', () => {
+    for (const text of ['{1.5:2}', '[01]', '[1.]', '[-]', '[.5]', '[1.5 2]', '{"a":1.5,}', '[1e]', '']) {
+      expect(() => parseJsonExact(text), text).toThrow(SyntaxError);
+    }
+  });
+});
+
 /** The writer canonicalJson had before it used JSON.stringify: the bytes it must keep. */
 function referenceCanonicalJson(value: unknown): string {
   const out: string[] = [];

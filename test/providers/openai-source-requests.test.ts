@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DayFailed, DayOk } from '../../src/core/usage-source.js';
+import type { DayFailed } from '../../src/core/usage-source.js';
 import { OPENAI_ENDPOINTS } from '../../src/providers/openai/index.js';
 import { bucket, bucketsForQuery, completions, endpointOf, midnight, page, type FakeHandler } from './support/fake-openai-server.js';
 import { closeOpenAiHarnesses, daysFrom, everyDay, KEY, openAiHarness } from './support/openai-harness.js';
+import type { BuiltDayOk } from './support/openai-harness.js';
 
 afterEach(closeOpenAiHarnesses);
 
@@ -110,7 +111,7 @@ describe('openai source: pagination', () => {
     expect(withoutPage(usage[1]!.query)).toEqual(withoutPage(usage[0]!.query));
     expect(usage[1]!.query.get('page')).toBe('cursor-2');
 
-    const first = batch![0] as DayOk;
+    const first = batch![0] as BuiltDayOk;
     expect(first.status).toBe('ok');
     const firstUsage = first.records.filter((record) => record.endpoint === 'completions');
     expect(firstUsage.map((record) => [record.model, record.input_tokens])).toEqual([
@@ -122,7 +123,7 @@ describe('openai source: pagination', () => {
     expect(raw.buckets).toHaveLength(2);
     expect(raw.request.path).toBe('/organization/usage/completions');
     expect(raw.request.query).not.toHaveProperty('page');
-    expect((batch![1] as DayOk).raw.find((entry) => entry.endpoint === 'completions')!.pages).toBe(1);
+    expect((batch![1] as BuiltDayOk).raw.find((entry) => entry.endpoint === 'completions')!.pages).toBe(1);
   });
 
   it('marks the days partial when a cursor repeats, instead of a partial total', async () => {

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/core/json.js';
-import type { DayFailed, DayOk } from '../../src/core/usage-source.js';
+import type { DayFailed } from '../../src/core/usage-source.js';
 import { createHttpClient } from '../../src/providers/http/index.js';
 import { createOpenAiSource, ProviderRequestError, ScopeMissingError } from '../../src/providers/openai/index.js';
 import { createFakeClock } from './support/fake-clock.js';
 import { bucket, bucketsForQuery, completions, midnight, page, type FakeHandler } from './support/fake-openai-server.js';
 import { closeOpenAiHarnesses, everyDay, KEY, openAiHarness } from './support/openai-harness.js';
+import type { BuiltDayOk } from './support/openai-harness.js';
 
 afterEach(closeOpenAiHarnesses);
 
@@ -36,7 +37,7 @@ describe('openai source: failures', () => {
 
   it('treats empty results as zero usage: ok, no records, the bucket kept raw', async () => {
     const { collect } = await openAiHarness(everyDay());
-    const [day] = (await collect(['2026-11-01'])).flat() as DayOk[];
+    const [day] = (await collect(['2026-11-01'])).flat() as BuiltDayOk[];
     expect(day!.status).toBe('ok');
     expect(day!.origin).toBe('provider');
     expect(day!.records).toEqual([]);
@@ -110,7 +111,7 @@ describe('openai source: data', () => {
     const handler: FakeHandler = ({ path, query }) =>
       path.endsWith('/costs') ? { body: costsBody } : { body: page(bucketsForQuery(query)) };
     const { collect } = await openAiHarness(handler);
-    const [day] = (await collect(['2026-11-01'])).flat() as DayOk[];
+    const [day] = (await collect(['2026-11-01'])).flat() as BuiltDayOk[];
     const costs = day!.records.filter((record) => record.endpoint === 'costs');
     expect(costs.map((record) => [record.line_item, record.amount, record.currency, record.quantity, record.quantity_unit])).toEqual([
       ['gpt-4o, input', '0.30000000000000004', 'usd', '1200', 'tokens'],
@@ -126,7 +127,7 @@ describe('openai source: data', () => {
       endpoint === 'completions' ? [completions({ model: 'gpt-4o', batch: false, service_tier: 'default', input_cached_tokens: 4 })] : [],
     );
     const { collect } = await openAiHarness(handler);
-    const [day] = (await collect(['2026-11-01'])).flat() as DayOk[];
+    const [day] = (await collect(['2026-11-01'])).flat() as BuiltDayOk[];
     expect(day!.records).toEqual([
       expect.objectContaining({
         provider: 'openai',
@@ -157,7 +158,7 @@ describe('openai source: data', () => {
       body: page(bucketsForQuery(query)),
     });
     const { collect, logger } = await openAiHarness(handler);
-    const [day] = (await collect(['2026-11-01'])).flat() as DayOk[];
+    const [day] = (await collect(['2026-11-01'])).flat() as BuiltDayOk[];
     expect(day!.origin).toBe('simulator');
     expect(logger.lines.length).toBeGreaterThan(0);
     expect(logger.lines.join('\n')).not.toContain(KEY);

@@ -4,6 +4,7 @@
 
 import { Agent, request, type Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
+import { decodeUtf8Body } from '../../core/utf8.js';
 import { parseJsonExact, type JsonValue } from '../../core/json.js';
 import type { DataOrigin } from '../../core/usage-source.js';
 import type { Clock, Logger } from '../../ports.js';
@@ -31,13 +32,23 @@ export interface HttpRequest {
   label: string;
 }
 
-export interface HttpResponse {
+export interface HttpResponse<Body = JsonValue> {
   status: number;
   /** Lower-case names; repeated headers joined with ", ". */
   headers: Record<string, string>;
-  /** Parsed with parseJsonExact: non-integer numbers keep their literal. */
-  body: JsonValue;
+  /** By default parsed with parseJsonExact: non-integer numbers keep their literal. */
+  body: Body;
   origin: DataOrigin;
+}
+
+/**
+ * Reads a successful response's body as its bytes arrive, so a large body need never be
+ * held whole. A fresh reader is opened for every attempt. A SyntaxError from write or end
+ * means the body is not the JSON expected; anything else thrown is passed on as it is.
+ */
+export interface BodyReader<Body> {
+  write(chunk: Uint8Array): void;
+  end(): Body;
 }
 
 export interface RateLimitHeaders {
@@ -78,6 +89,8 @@ export interface HttpClientOptions {
 
 export interface HttpClient {
   getJson(request: HttpRequest): Promise<HttpResponse>;
+  /** As getJson, with the body given to `openReader()`'s reader chunk by chunk instead of parsed whole. */
+  getStreamed<Body>(request: HttpRequest, openReader: () => BodyReader<Body>): Promise<HttpResponse<Body>>;
   readonly stats: HttpStats;
   /** Closes the client's own connection pool; a dispatcher passed in is left to its owner. */
   close(): Promise<void>;
@@ -130,11 +143,52 @@ function providerMessage(text: string): string | undefined {
   return undefined;
 }
 
+/** The whole body as one text, parsed exactly: what getJson reads with. */
+function wholeJsonReader(): BodyReader<JsonValue> {
+  const chunks: Uint8Array[] = [];
+  return {
+    write(chunk) {
+      chunks.push(chunk);
+    },
+    end() {
+      return parseJsonExact(decodeUtf8Body(Buffer.concat(chunks)));
+    },
+  };
+}
+
+/** Thrown out of a body's read loop when the reader, not the connection, failed. */
+class ReaderFailure {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
+}
+
 interface AttemptFailure {
   status: number | undefined;
   retryAfterMs: number | undefined;
   description: string;
   cause?: unknown;
+}
+
+/**
+ * Feeds the body to the reader as it arrives. A reader's failure comes out wrapped in
+ * ReaderFailure, so it is never taken for the connection's (which may be retried); the
+ * body is then abandoned, which closes its stream.
+ */
+async function readBody<Body>(stream: AsyncIterable<Uint8Array>, reader: BodyReader<Body>): Promise<Body> {
+  for await (const chunk of stream) {
+    try {
+      reader.write(chunk);
+    } catch (error) {
+      throw new ReaderFailure(error);
+    }
+  }
+  try {
+    return reader.end();
+  } catch (error) {
+    throw new ReaderFailure(error);
+  }
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
@@ -176,7 +230,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
-  async function getJson({ url, headers, label }: HttpRequest): Promise<HttpResponse> {
+  async function getStreamed<Body>({ url, headers, label }: HttpRequest, openReader: () => BodyReader<Body>): Promise<HttpResponse<Body>> {
     const path = url.pathname;
     const where = `${label}: GET ${path}`;
     let lastFailure: AttemptFailure | undefined;
@@ -197,7 +251,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
       let status: number;
       let responseHeaders: Record<string, string>;
-      let text: string;
+      let text = '';
+      let body: Body | undefined;
+      let readerError: { error: unknown } | undefined;
       try {
         const response = await request(url, {
           method: 'GET',
@@ -208,7 +264,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         });
         status = response.statusCode;
         responseHeaders = flattenHeaders(response.headers);
-        text = await response.body.text();
+        if (status >= 200 && status <= 299) {
+          try {
+            body = await readBody(response.body, openReader());
+          } catch (error) {
+            if (!(error instanceof ReaderFailure)) throw error;
+            readerError = { error: error.error };
+          }
+        } else text = await response.body.text();
       } catch (error) {
         const reason = redact(getErrorMessage(error));
         if (!isRetryableNetworkError(error)) {
@@ -221,20 +284,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       recordRateLimitHeaders(label, status, responseHeaders);
       debug(`${where} -> ${status} (attempt ${attempt})`);
 
+      if (readerError !== undefined) {
+        if (!(readerError.error instanceof SyntaxError)) throw readerError.error;
+        throw new InvalidResponseError(`${where} returned ${status} with a body that is not JSON`, {
+          label,
+          path,
+          status,
+          cause: readerError.error,
+        });
+      }
       if (status >= 200 && status <= 299) {
-        let body: JsonValue;
-        try {
-          body = parseJsonExact(text);
-        } catch (error) {
-          throw new InvalidResponseError(`${where} returned ${status} with a body that is not JSON`, {
-            label,
-            path,
-            status,
-            cause: error,
-          });
-        }
         const origin: DataOrigin = responseHeaders[ORIGIN_HEADER]?.trim().toLowerCase() === 'simulator' ? 'simulator' : 'provider';
-        return { status, headers: responseHeaders, body, origin };
+        return { status, headers: responseHeaders, body: body as Body, origin };
       }
 
       const said = providerMessage(text);
@@ -276,7 +337,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
 
   return {
-    getJson,
+    getJson: (request) => getStreamed(request, wholeJsonReader),
+    getStreamed,
     stats,
     async close() {
       await ownAgent?.close();

@@ -7,6 +7,6 @@ export interface OpenAiConnection {
   /** Ends in /v1; endpoint paths are appended to it. */
   baseUrl: string;
   adminKey: string;
-  http: Pick<HttpClient, 'getJson'>;
+  http: Pick<HttpClient, 'getStreamed'>;
   logger?: Logger;
 }

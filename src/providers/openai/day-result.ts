@@ -2,9 +2,11 @@
 // endpoint answered completely for it; otherwise it is marked, never filled with zeros.
 
 import { sortRecords, type CanonicalRecord } from '../../core/records.js';
-import type { DataOrigin, DayFailed, DayResult, RawEndpointDay } from '../../core/usage-source.js';
+import type { JsonValue } from '../../core/json.js';
+import type { DataOrigin, DayContent, DayFailed, DayResult, RawEndpointDay } from '../../core/usage-source.js';
 import type { EndpointOutcome } from './fetch-endpoint.js';
 import { normalizeResult } from './normalize.js';
+import { readBucket } from './page-reader.js';
 
 type Failure = Omit<DayFailed, 'date'> & { endpoint: string };
 
@@ -28,23 +30,29 @@ function combineFailures(date: string, failures: readonly Failure[]): DayFailed 
   return { date, status: chosen.status, code: chosen.code, message, endpoint: chosen.endpoint };
 }
 
+/** Every endpoint's buckets for the day, parsed once: the raw file and the records read the same values. */
+function readDay(date: string, outcomes: readonly EndpointOutcome[]): DayContent {
+  const records: CanonicalRecord[] = [];
+  const raw: RawEndpointDay[] = [];
+  for (const outcome of outcomes) {
+    if (!outcome.ok) continue;
+    const day = outcome.days.get(date);
+    // assembleDay only calls a day good when every endpoint has it; gone means read too late.
+    if (day === undefined) throw new Error(`openai ${outcome.endpoint} ${date}: the day was read after its batch was let go`);
+    const buckets = day.buckets.map(readBucket);
+    for (const bucket of buckets) {
+      for (const result of bucket.results) records.push(normalizeResult(outcome.endpoint, bucket, result));
+    }
+    raw.push({ endpoint: outcome.endpoint, request: outcome.request, pages: day.pages, buckets: buckets as unknown as JsonValue[] });
+  }
+  return { records: sortRecords(records), raw };
+}
+
 export function assembleDay(date: string, outcomes: readonly EndpointOutcome[]): DayResult {
   const failures = outcomes.flatMap((outcome) => failureFor(date, outcome) ?? []);
   if (failures.length > 0) return combineFailures(date, failures);
 
-  const records: CanonicalRecord[] = [];
-  const raw: RawEndpointDay[] = [];
-  let origin: DataOrigin = 'provider';
-  for (const outcome of outcomes) {
-    if (!outcome.ok) continue;
-    const buckets = outcome.days.get(date);
-    if (buckets === undefined) continue;
-    for (const bucket of buckets.parsed) {
-      for (const result of bucket.results) records.push(normalizeResult(outcome.endpoint, bucket, result));
-    }
-    raw.push({ endpoint: outcome.endpoint, request: outcome.request, pages: buckets.pages, buckets: buckets.raw });
-    // Any simulated page makes the whole day simulated: the ledger must never take it for real data.
-    if (outcome.origin === 'simulator') origin = 'simulator';
-  }
-  return { date, status: 'ok', origin, records: sortRecords(records), raw };
+  // Any simulated page makes the whole day simulated: the ledger must never take it for real data.
+  const origin: DataOrigin = outcomes.some((outcome) => outcome.ok && outcome.origin === 'simulator') ? 'simulator' : 'provider';
+  return { date, status: 'ok', origin, read: () => readDay(date, outcomes) };
 }

@@ -3,18 +3,16 @@
 // so buckets are gathered per day across pages. Anything short of a complete, valid
 // answer becomes a failure for all the days asked for, never a partial total.
 
-import type { JsonValue } from '../../core/json.js';
 import type { DataOrigin, FetchFailureCode, RawEndpointDay } from '../../core/usage-source.js';
 import { dayEndSeconds, dayStartSeconds } from '../day-ranges.js';
 import type { OpenAiConnection } from './connection.js';
 import { OPENAI_ENDPOINT_SPECS, type OpenAiEndpoint } from './endpoints.js';
 import { fetchPages, PaginationError } from './paginate.js';
-import type { OpenAiBucket } from './schemas.js';
+import type { PageBucket, PageReaderOptions } from './page-reader.js';
 
-/** The buckets one day received from one endpoint, raw and validated, in page order. */
+/** The buckets one day received from one endpoint, validated and kept as (packed) text, in page order. */
 export interface DayBuckets {
-  raw: JsonValue[];
-  parsed: OpenAiBucket[];
+  buckets: PageBucket[];
   pages: number;
 }
 
@@ -53,6 +51,7 @@ export async function fetchEndpointDays(
   endpoint: OpenAiEndpoint,
   days: readonly string[],
   groupBy: readonly string[],
+  readerOptions: PageReaderOptions = {},
 ): Promise<EndpointOutcome> {
   const { path } = OPENAI_ENDPOINT_SPECS[endpoint];
   const query = queryFor(days, groupBy);
@@ -62,21 +61,20 @@ export async function fetchEndpointDays(
   let origin: DataOrigin = 'provider';
 
   try {
-    for await (const { page, rawBuckets, origin: pageOrigin } of fetchPages(connection, endpoint, query)) {
+    for await (const { page, origin: pageOrigin } of fetchPages(connection, endpoint, query, readerOptions)) {
       if (pageOrigin === 'simulator') origin = 'simulator';
       const daysOnThisPage = new Set<string>();
-      page.data.forEach((bucket, index) => {
-        const day = wanted.get(bucket.start_time);
+      for (const bucket of page.buckets) {
+        const day = wanted.get(bucket.startTime);
         if (day === undefined) {
-          connection.logger?.debug(`${label}: ignoring a bucket starting at ${bucket.start_time}, outside the days asked for`);
-          return;
+          connection.logger?.debug(`${label}: ignoring a bucket starting at ${bucket.startTime}, outside the days asked for`);
+          continue;
         }
-        const entry = gathered.get(day) ?? { raw: [], parsed: [], pages: 0 };
-        entry.raw.push(rawBuckets[index] as JsonValue);
-        entry.parsed.push(bucket);
+        const entry = gathered.get(day) ?? { buckets: [], pages: 0 };
+        entry.buckets.push(bucket);
         gathered.set(day, entry);
         daysOnThisPage.add(day);
-      });
+      }
       for (const day of daysOnThisPage) (gathered.get(day) as DayBuckets).pages += 1;
     }
   } catch (error) {

@@ -5,6 +5,7 @@
 import type { MinuteUsage } from '../../core/attribution.js';
 import type { DataOrigin } from '../../core/usage-source.js';
 import type { OpenAiConnection } from './connection.js';
+import { readBucket } from './page-reader.js';
 import { fetchPages } from './paginate.js';
 
 /** The most one-minute buckets a usage page may hold. */
@@ -41,7 +42,8 @@ export async function fetchMinuteUsage(
   for await (const { page, origin: pageOrigin } of fetchPages(connection, 'completions', query)) {
     pages += 1;
     if (pageOrigin === 'simulator') origin = 'simulator';
-    for (const bucket of page.data) {
+    for (const stored of page.buckets) {
+      const bucket = readBucket(stored);
       let input = 0;
       let output = 0;
       for (const result of bucket.results) {

@@ -2,13 +2,12 @@
 // `next_page` cursor back as `page` with the same filters until `has_more` is false.
 // Anything short of the last page is an error here, never a partial answer.
 
-import type { JsonValue } from '../../core/json.js';
 import type { DataOrigin, FetchFailureCode } from '../../core/usage-source.js';
 import { ProviderRequestError, ScopeMissingError } from '../errors.js';
 import { AuthError, ClientError, getErrorMessage, HttpError, RetriesExhaustedError } from '../http/errors.js';
 import type { OpenAiConnection } from './connection.js';
 import { OPENAI_ENDPOINT_SPECS, type OpenAiEndpoint } from './endpoints.js';
-import { parseOpenAiPage, type OpenAiPage } from './schemas.js';
+import { openPageReader, type PageRead, type PageReaderOptions, type ReadPage } from './page-reader.js';
 
 /** A guard against a provider that keeps inventing new cursors. */
 export const MAX_PAGES_PER_REQUEST = 1000;
@@ -30,9 +29,8 @@ export class PaginationError extends Error {
 
 export interface FetchedPage {
   number: number;
-  page: OpenAiPage;
-  /** The page's buckets exactly as received, aligned with page.data. */
-  rawBuckets: JsonValue[];
+  /** Validated whole; its buckets kept as their exact text. */
+  page: ReadPage;
   origin: DataOrigin;
 }
 
@@ -69,6 +67,7 @@ export async function* fetchPages(
   connection: OpenAiConnection,
   endpoint: OpenAiEndpoint,
   query: Record<string, string | string[]>,
+  readerOptions: PageReaderOptions = {},
 ): AsyncGenerator<FetchedPage> {
   const { path } = OPENAI_ENDPOINT_SPECS[endpoint];
   const label = `openai ${endpoint}`;
@@ -78,28 +77,29 @@ export async function* fetchPages(
     if (number > MAX_PAGES_PER_REQUEST) {
       throw new PaginationError('partial', 'PROVIDER_ERROR', `${label}: pagination did not end after ${MAX_PAGES_PER_REQUEST} pages`);
     }
-    let body: JsonValue;
+    let read: PageRead;
     let origin: DataOrigin;
     try {
-      const response = await connection.http.getJson({
-        url: urlFor(connection.baseUrl, path, query, cursor),
-        headers: { authorization: `Bearer ${connection.adminKey}` },
-        label,
-      });
-      body = response.body;
+      const response = await connection.http.getStreamed(
+        {
+          url: urlFor(connection.baseUrl, path, query, cursor),
+          headers: { authorization: `Bearer ${connection.adminKey}` },
+          label,
+        },
+        () => openPageReader(endpoint, readerOptions),
+      );
+      read = response.body;
       origin = response.origin;
     } catch (error) {
       throw translate(endpoint, error);
     }
-    const parsed = parseOpenAiPage(endpoint, body);
-    if (!parsed.ok) {
-      throw new PaginationError('missing', 'SCHEMA_MISMATCH', `${label} page ${number} does not match the expected shape at ${parsed.issue}`);
+    if (!read.ok) {
+      throw new PaginationError('missing', 'SCHEMA_MISMATCH', `${label} page ${number} does not match the expected shape at ${read.issue}`);
     }
-    // Validation passed, so body.data is an array aligned with the parsed buckets.
-    yield { number, page: parsed.page, rawBuckets: (body as { data: JsonValue[] }).data, origin };
+    yield { number, page: read.page, origin };
 
-    if (!parsed.page.has_more) return;
-    const next = parsed.page.next_page;
+    if (!read.page.has_more) return;
+    const next = read.page.next_page;
     if (next === null || next === '') {
       throw new PaginationError('partial', 'PROVIDER_ERROR', `${label}: page ${number} says has_more but gives no next_page`);
     }

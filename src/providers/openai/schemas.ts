@@ -145,17 +145,52 @@ const PAGE_SCHEMAS: Record<OpenAiEndpoint, z.ZodType<OpenAiPage>> = {
   costs: pageSchema(costsResult),
 };
 
+const BUCKET_SCHEMAS: Record<OpenAiEndpoint, z.ZodType<OpenAiBucket>> = {
+  completions: bucketSchema(completionsResult),
+  embeddings: bucketSchema(embeddingsResult),
+  moderations: bucketSchema(moderationsResult),
+  images: bucketSchema(imagesResult),
+  audio_speeches: bucketSchema(audioSpeechesResult),
+  audio_transcriptions: bucketSchema(audioTranscriptionsResult),
+  costs: bucketSchema(costsResult),
+};
+
+/** Where a page breaks the expected shape, and how. */
+export interface ShapeIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
+/** Every issue of a whole page, in the order zod reports them. */
+export function pageIssues(endpoint: OpenAiEndpoint, body: unknown): ShapeIssue[] {
+  const parsed = PAGE_SCHEMAS[endpoint].safeParse(body);
+  return parsed.success ? [] : parsed.error.issues;
+}
+
+/** Every issue of the page's bucket at `index` of its data, with paths from the page. */
+export function bucketIssues(endpoint: OpenAiEndpoint, bucket: unknown, index: number): ShapeIssue[] {
+  // The schemas only check (no defaults, no transforms), so the bucket itself is what
+  // later steps read; zod's copy of it is not kept.
+  const parsed = BUCKET_SCHEMAS[endpoint].safeParse(bucket);
+  return parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: ['data', index, ...issue.path], message: issue.message }));
+}
+
+/** The first issue's path and message, and how many more there are. */
+export function describeIssues(issues: readonly ShapeIssue[]): string {
+  const first = issues[0];
+  const path = first === undefined || first.path.length === 0 ? '(root)' : first.path.map(String).join('.');
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return `${path}: ${first?.message ?? 'invalid'}${more}`;
+}
+
 export type PageParse = { ok: true; page: OpenAiPage } | { ok: false; issue: string };
 
 /** Validates one page of `endpoint`; on failure names the first offending path. */
 export function parseOpenAiPage(endpoint: OpenAiEndpoint, body: unknown): PageParse {
-  const parsed = PAGE_SCHEMAS[endpoint].safeParse(body);
+  const issues = pageIssues(endpoint, body);
   // The schemas only check (no defaults, no transforms): the page is the body itself, not
   // zod's copy of it, which would double what a long page holds in memory. The copy would
   // only differ by dropping fields nothing here reads.
-  if (parsed.success) return { ok: true, page: body as OpenAiPage };
-  const first = parsed.error.issues[0];
-  const path = first === undefined || first.path.length === 0 ? '(root)' : first.path.map(String).join('.');
-  const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
-  return { ok: false, issue: `${path}: ${first?.message ?? 'invalid'}${more}` };
+  if (issues.length === 0) return { ok: true, page: body as OpenAiPage };
+  return { ok: false, issue: describeIssues(issues) };
 }

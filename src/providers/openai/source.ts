@@ -27,7 +27,7 @@ export interface OpenAiSourceOptions {
   /** E.g. https://api.openai.com/v1; endpoint paths are appended to it. */
   baseUrl: string | URL;
   adminKey: string;
-  http: Pick<HttpClient, 'getJson'>;
+  http: Pick<HttpClient, 'getStreamed'>;
   /** Names from OPENAI_ENDPOINTS; requests follow the table's order whatever the order here. */
   endpoints: readonly string[];
   /** Per endpoint, the dimensions to group by; an endpoint left out is grouped by all it supports. */
@@ -102,8 +102,10 @@ export function createOpenAiSource(options: OpenAiSourceOptions): UsageSource {
     logger,
   };
 
+  // Buckets wait, packed, until their day is written: a costs page's for every usage
+  // batch that needs them (up to 180 days' worth), a usage page's for its own batch.
   const fetch = (endpoint: OpenAiEndpoint, days: readonly string[]): Promise<EndpointOutcome> =>
-    fetchEndpointDays(connection, endpoint, days, groupBy[endpoint]);
+    fetchEndpointDays(connection, endpoint, days, groupBy[endpoint], { pack: true });
 
   async function* fetchDays(dates: readonly string[]): AsyncIterable<DayResult[]> {
     assertAscendingDays(dates);
@@ -131,7 +133,12 @@ export function createOpenAiSource(options: OpenAiSourceOptions): UsageSource {
           const page = costs.find((candidate) => candidate.first <= date && date <= candidate.last);
           return assembleDay(date, page?.outcome === undefined ? outcomes : [...outcomes, page.outcome]);
         });
-        for (const page of costs) if (page.last <= last) delete page.outcome;
+        // The batch is written by now: its days of a costs page (which may cover months
+        // more) are let go, and the page itself once its last day is done.
+        for (const page of costs) {
+          if (page.outcome?.ok) for (const date of days) page.outcome.days.delete(date);
+          if (page.last <= last) delete page.outcome;
+        }
       }
     }
   }

@@ -1,11 +1,15 @@
 // An OpenAI source wired to a loopback fake of the API through the real HTTP client.
-import type { DayResult } from '../../../src/core/usage-source.js';
+import type { DayContent, DayFailed, DayOk } from '../../../src/core/usage-source.js';
 import { createHttpClient } from '../../../src/providers/http/index.js';
 import { createOpenAiSource, type OpenAiSourceOptions } from '../../../src/providers/openai/index.js';
 import { createFakeClock, createRecordingLogger } from './fake-clock.js';
 import { bucketsForQuery, endpointOf, page, startFakeOpenAi, type FakeHandler } from './fake-openai-server.js';
 
 export const KEY = 'sk-admin-test-key-42';
+
+/** A good day with its content built, as the ledger would build it while writing the batch. */
+export type BuiltDayOk = DayOk & DayContent;
+export type BuiltDay = DayFailed | BuiltDayOk;
 
 const open: Array<() => Promise<void>> = [];
 
@@ -39,8 +43,11 @@ export async function openAiHarness(handler: FakeHandler, options: Partial<OpenA
     ...options,
   });
   const collect = async (dates: string[]) => {
-    const batches: DayResult[][] = [];
-    for await (const batch of source.fetchDays(dates)) batches.push(batch);
+    const batches: BuiltDay[][] = [];
+    // Each day is built before the next batch is asked for, while the source still holds it.
+    for await (const batch of source.fetchDays(dates)) {
+      batches.push(batch.map((day) => (day.status === 'ok' ? { ...day, ...day.read() } : day)));
+    }
     return batches;
   };
   return { fake, source, http, logger, collect };

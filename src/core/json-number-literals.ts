@@ -1,0 +1,68 @@
+// Finds the number literals of a JSON text that JSON.parse alone would not keep exactly
+// (anything but an integer that is safe as a double) and turns each into a marked string,
+// so one plain JSON.parse, far faster than a reviver asking for every value's source
+// text, can read the text, and the marked strings are then made ExactNumbers again.
+
+/** Starts every marked string. A parsed string can only begin with it through a \u0000 escape, which makes the marking unsure. */
+export const EXACT_NUMBER_MARK = '\u0000';
+
+export type NumberMarking =
+  /** Every number is a safe integer: JSON.parse reads the text exactly as it is. */
+  | { kind: 'plain' }
+  /** The text with each inexact number literal written as a marked string. */
+  | { kind: 'marked'; text: string }
+  /** A \u0000 escape, or something that is not a JSON number: only the slow, literal-keeping parse can say. */
+  | { kind: 'unsure' };
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const PLAIN_INTEGER = /^-?\d+$/;
+
+function isNumberChar(code: number): boolean {
+  // 0-9 . e E + -
+  return (code >= 0x30 && code <= 0x39) || code === 0x2e || code === 0x65 || code === 0x45 || code === 0x2b || code === 0x2d;
+}
+
+function isNumberStart(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || code === 0x2d;
+}
+
+/** True when JSON.parse gives this literal's exact value: an integer that is safe as a double. */
+function parsesExactly(literal: string): boolean {
+  return PLAIN_INTEGER.test(literal) && Number.isSafeInteger(Number(literal));
+}
+
+export function markInexactNumbers(text: string): NumberMarking {
+  const pieces: string[] = [];
+  let copiedUpTo = 0;
+  const length = text.length;
+  for (let index = 0; index < length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 0x22) {
+      // A string: skip to its closing quote, stepping over escapes.
+      for (index += 1; index < length; index += 1) {
+        const inner = text.charCodeAt(index);
+        if (inner === 0x22) break;
+        if (inner === 0x5c) {
+          if (text.startsWith('u0000', index + 1)) return { kind: 'unsure' };
+          index += 1;
+        }
+      }
+      continue;
+    }
+    if (!isNumberStart(code)) continue;
+    let end = index + 1;
+    while (end < length && isNumberChar(text.charCodeAt(end))) end += 1;
+    const literal = text.slice(index, end);
+    if (end - index > 15 || !PLAIN_INTEGER.test(literal)) {
+      if (!JSON_NUMBER.test(literal)) return { kind: 'unsure' };
+      if (!parsesExactly(literal)) {
+        pieces.push(text.slice(copiedUpTo, index), `"\\u0000${literal}"`);
+        copiedUpTo = end;
+      }
+    }
+    index = end - 1;
+  }
+  if (pieces.length === 0) return { kind: 'plain' };
+  pieces.push(text.slice(copiedUpTo));
+  return { kind: 'marked', text: pieces.join('') };
+}

@@ -1,0 +1,94 @@
+// Reads one page of an OpenAI usage or costs endpoint as its body streams in. The page's
+// `data` array is split into buckets (see JsonArraySplitter); each is parsed and
+// validated on its own and then kept only as its text, ready for an exact parse when its
+// day is built: a 180-day costs page is ~160 MB of JSON, and its tree several times that.
+// A page is only usable once all of it has been validated: one failing at its 150th
+// bucket gives no bucket at all, and the issue reported is the one validating the whole
+// page at once would report.
+
+import { JsonArraySplitter } from '../../core/json-array-splitter.js';
+import { parseJsonExact, parsePreparedJson, prepareJsonExact, type PreparedJson } from '../../core/json.js';
+import { packJson, unpackJson, type PackedJson } from '../../core/packed-json.js';
+import { decodeUtf8 } from '../../core/utf8.js';
+import type { BodyReader } from '../http/client.js';
+import type { OpenAiEndpoint } from './endpoints.js';
+import { bucketIssues, describeIssues, pageIssues, type OpenAiBucket, type ShapeIssue } from './schemas.js';
+
+/** One validated bucket of a page, as text, or packed when it is to be kept long. */
+export interface PageBucket {
+  /** Unix seconds; says which day the bucket belongs to without parsing it again. */
+  startTime: number;
+  json: PreparedJson | PackedJson;
+}
+
+export interface PageReaderOptions {
+  /** Keep the buckets packed: for pages whose days wait long before they are written. */
+  pack?: boolean;
+}
+
+export interface ReadPage {
+  has_more: boolean;
+  next_page: string | null;
+  /** In the order the page lists them. */
+  buckets: PageBucket[];
+}
+
+export type PageRead = { ok: true; page: ReadPage } | { ok: false; issue: string };
+
+/** The bucket's value, as validated when its page was read: the raw bucket and its parsed form at once. */
+export function readBucket({ json }: PageBucket): OpenAiBucket {
+  return parsePreparedJson('packed' in json ? unpackJson(json) : json) as unknown as OpenAiBucket;
+}
+
+/**
+ * The page's issues in the order zod reports them for the whole page: its fields in the
+ * schema's order (object, data, has_more, next_page), the buckets' in data order.
+ */
+function pageOrder(envelopeIssues: readonly ShapeIssue[], dataIssues: readonly ShapeIssue[]): ShapeIssue[] {
+  const before = envelopeIssues.filter((issue) => issue.path[0] === 'object');
+  const after = envelopeIssues.filter((issue) => issue.path[0] !== 'object');
+  return [...before, ...dataIssues, ...after];
+}
+
+/** A reader for the HTTP client: a fresh one per attempt. SyntaxError when the body is not JSON. */
+export function openPageReader(endpoint: OpenAiEndpoint, options: PageReaderOptions = {}): BodyReader<PageRead> {
+  let buckets: PageBucket[] = [];
+  let dataIssues: ShapeIssue[] = [];
+  let index = 0;
+  const splitter = new JsonArraySplitter('data', {
+    onArrayStart() {
+      // A later "data" entry replaces an earlier one, as it would in a parsed object.
+      buckets = [];
+      dataIssues = [];
+      index = 0;
+    },
+    onElement({ bytes, plainNumbers }) {
+      const text = decodeUtf8(bytes);
+      const json: PreparedJson = plainNumbers ? { text, form: 'plain' } : prepareJsonExact(text);
+      const bucket = parsePreparedJson(json);
+      const issues = bucketIssues(endpoint, bucket, index);
+      index += 1;
+      if (issues.length > 0) dataIssues.push(...issues);
+      // Once the page has failed none of it will be used; only its issues are still counted.
+      if (dataIssues.length > 0) {
+        buckets = [];
+        return;
+      }
+      buckets.push({ startTime: (bucket as unknown as OpenAiBucket).start_time, json: options.pack ? packJson(json) : json });
+    },
+  });
+
+  return {
+    write: (chunk) => splitter.write(chunk),
+    end() {
+      const { envelope, split } = splitter.end();
+      const body = parseJsonExact(envelope);
+      // Not split: the body has no data array, so it is not a page; say why as a whole.
+      if (!split) return { ok: false, issue: describeIssues(pageIssues(endpoint, body)) };
+      const issues = pageOrder(pageIssues(endpoint, body), dataIssues);
+      if (issues.length > 0) return { ok: false, issue: describeIssues(issues) };
+      const { has_more, next_page } = body as { has_more: boolean; next_page: string | null };
+      return { ok: true, page: { has_more, next_page, buckets } };
+    },
+  };
+}
