@@ -6,7 +6,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { attributeUsage, type MinuteUsage, queryRange } from '../../src/core/attribution.js';
-import { planReconcile, runWindow } from '../../src/commands/reconcile-plan.js';
+import { planReconcile, runWindowSeconds, TIME_UNITS_PER_SECOND } from '../../src/commands/reconcile-plan.js';
 import { reconciledRecord } from '../../src/commands/reconcile-apply.js';
 import { silentLogger, systemClock } from '../../src/ports.js';
 import { createHttpClient } from '../../src/providers/http/index.js';
@@ -57,9 +57,11 @@ export async function reconcilePhases(params: PhasesParams): Promise<PhasesResul
   try {
     await timed('fetch (waiting on latency)', async () => {
       for (const [key, group] of plan.scopes) {
-        const range = queryRange(group.selected.map(runWindow), 60);
+        // As the command does: the query in whole seconds, attribution in its finer units.
+        const range = queryRange(group.selected.map(runWindowSeconds), 60);
         if (!range) continue;
-        usage.set(key, { range, buckets: (await fetchMinuteUsage(connection, group.scope, range)).buckets });
+        const { buckets } = await fetchMinuteUsage(connection, group.scope, range);
+        usage.set(key, { range, buckets: buckets.map((bucket) => ({ ...bucket, start: bucket.start * TIME_UNITS_PER_SECOND, end: bucket.end * TIME_UNITS_PER_SECOND })) });
       }
     });
   } finally {
