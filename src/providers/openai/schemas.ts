@@ -135,25 +135,15 @@ export interface OpenAiPage {
   next_page: string | null;
 }
 
-const PAGE_SCHEMAS: Record<OpenAiEndpoint, z.ZodType<OpenAiPage>> = {
-  completions: pageSchema(completionsResult),
-  embeddings: pageSchema(embeddingsResult),
-  moderations: pageSchema(moderationsResult),
-  images: pageSchema(imagesResult),
-  audio_speeches: pageSchema(audioSpeechesResult),
-  audio_transcriptions: pageSchema(audioTranscriptionsResult),
-  costs: pageSchema(costsResult),
-};
+/** One schema per endpoint, made from its result schema. */
+function perEndpoint<T>(make: (result: z.ZodType<OpenAiResult>) => T): Record<OpenAiEndpoint, T> {
+  const made = {} as Record<OpenAiEndpoint, T>;
+  for (const [endpoint, result] of Object.entries(OPENAI_RESULT_SCHEMAS)) made[endpoint as OpenAiEndpoint] = make(result as z.ZodType<OpenAiResult>);
+  return made;
+}
 
-const BUCKET_SCHEMAS: Record<OpenAiEndpoint, z.ZodType<OpenAiBucket>> = {
-  completions: bucketSchema(completionsResult),
-  embeddings: bucketSchema(embeddingsResult),
-  moderations: bucketSchema(moderationsResult),
-  images: bucketSchema(imagesResult),
-  audio_speeches: bucketSchema(audioSpeechesResult),
-  audio_transcriptions: bucketSchema(audioTranscriptionsResult),
-  costs: bucketSchema(costsResult),
-};
+const PAGE_SCHEMAS: Record<OpenAiEndpoint, z.ZodType<OpenAiPage>> = perEndpoint(pageSchema);
+const BUCKET_SCHEMAS: Record<OpenAiEndpoint, z.ZodType<OpenAiBucket>> = perEndpoint(bucketSchema);
 
 /** Where a page breaks the expected shape, and how. */
 export interface ShapeIssue {
