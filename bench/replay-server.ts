@@ -33,6 +33,9 @@ export async function startReplayServer(recorded: readonly RecordedResponse[]): 
     outgoing.writeHead(found.status, { ...found.headers, 'content-length': String(found.body.length) });
     outgoing.end(found.body);
   });
+  // Never drop an idle kept-alive connection: a client busy parsing a large page for
+  // longer than Node's default 5 s would otherwise find it closed under its next request.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
