@@ -7,7 +7,7 @@ import path from 'node:path';
 import { daysBetween } from '../core/dates.js';
 import { diffRecords, largestTokenChange, type RecordDiff } from '../core/diff.js';
 import { type Finding, fetchFailureFinding, tokenDriftFinding } from '../core/findings.js';
-import { canonicalJson } from '../core/json.js';
+import { canonicalJson, canonicalJsonBytes } from '../core/json.js';
 import { buildLedgerReadme } from '../core/ledger-readme.js';
 import { buildSnapshot } from '../core/snapshot.js';
 import type { DataOrigin, DayOk, DayResult, UsageSource } from '../core/usage-source.js';
@@ -269,7 +269,7 @@ async function applyDay(
     groupBy: provider.groupBy,
     records,
   });
-  const bytes = canonicalJson(snapshot);
+  const bytes = canonicalJsonBytes(snapshot);
   const sha256 = sha256Hex(bytes);
   const transition = nextEntry(previous, { kind: 'fetched', sha256, tokens: snapshot.totals.tokens }, provisional, nowIso);
   const window: WindowReport = {

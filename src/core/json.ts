@@ -7,6 +7,7 @@
 
 import { jsonNumberToDecimal } from './decimal.js';
 import { EXACT_NUMBER_MARK, markInexactNumbers } from './json-number-literals.js';
+import { encodeUtf8 } from './utf8.js';
 
 /** A JSON number kept as the literal the sender wrote, so money and fractions stay exact. */
 export class ExactNumber {
@@ -162,23 +163,18 @@ function write(value: unknown, indent: string, out: string[]): void {
 // JSON.rawJSON (Node 21+) is not in the ES2023 library types.
 const rawJson = (JSON as unknown as { rawJSON(text: string): object }).rawJSON;
 
-/** Thrown inside the replacer when an object has an array-index key (see below). */
+/** Thrown by canonicalReady when an object has an array-index key (see below). */
 const INDEX_KEYS = Symbol('array-index keys');
 const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
 
 /**
- * JSON.stringify does the writing (far faster than building the text in JavaScript); this
- * replacer makes its output the canonical text. It sees a value after its toJSON, so an
- * object whose toJSON ran is recognised on the holder: an ExactNumber goes out as its
- * raw literal, any other object by its own keys, as the writer always did. Plain objects
- * already in key order (records and snapshots are built that way) are written as they
- * are; anything else is swapped for a copy with sorted keys.
+ * `value` made ready for a plain JSON.stringify to write canonically: every object a
+ * plain one with its keys in sorted order, every ExactNumber a raw JSON literal. What is
+ * already so (records and snapshots are built that way) is returned as it is, so a large
+ * tree costs one walk and no copies. A replacer would do the same per value, but V8 calls
+ * it from C++ for every key and value, which costs several times the writing itself.
  */
-function canonicalReplacer(this: unknown, key: string, value: unknown): unknown {
-  const original = (this as Record<string, unknown>)[key];
-  if (original !== value && typeof original === 'object' && original !== null) {
-    return original instanceof ExactNumber ? rawJson(original.literal) : inKeyOrder(original);
-  }
+function canonicalReady(value: unknown): unknown {
   switch (typeof value) {
     case 'number':
       if (!Number.isFinite(value)) throw new Error(`cannot serialize non-finite number ${value}`);
@@ -188,17 +184,32 @@ function canonicalReplacer(this: unknown, key: string, value: unknown): unknown 
     case 'undefined':
       return value;
     case 'object':
-      return value === null ? value : inKeyOrder(value);
+      if (value === null) return value;
+      if (value instanceof ExactNumber) return rawJson(value.literal);
+      return Array.isArray(value) ? readyArray(value) : readyObject(value);
     default:
       throw new Error(`cannot serialize a ${typeof value}`);
   }
 }
 
-/** `value` itself when it is a plain object with sorted keys (or an array), else a sorted copy. */
-function inKeyOrder(value: object): object {
-  if (Array.isArray(value)) return value;
-  const keys = Object.keys(value);
+function readyArray(items: readonly unknown[]): unknown[] {
+  let copy: unknown[] | undefined;
+  for (let index = 0; index < items.length; index += 1) {
+    const item = items[index];
+    const ready = canonicalReady(item);
+    if (ready !== item && copy === undefined) copy = items.slice(0, index);
+    if (copy !== undefined) copy.push(ready);
+  }
+  return (copy ?? items) as unknown[];
+}
+
+/** The object itself when it is plain with sorted keys and ready values, else a sorted copy. */
+function readyObject(value: object): object {
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
   let sorted = true;
+  // The ready values in `keys` order, made only once one differs from its original.
+  let readied: unknown[] | undefined;
   for (let index = 0; index < keys.length; index += 1) {
     const name = keys[index] as string;
     // Array-index keys are always listed first, in numeric order: JSON.stringify could
@@ -206,26 +217,49 @@ function inKeyOrder(value: object): object {
     const lead = name.charCodeAt(0);
     if (lead >= 0x30 && lead <= 0x39 && ARRAY_INDEX.test(name)) throw INDEX_KEYS;
     if (index > 0 && (keys[index - 1] as string) > name) sorted = false;
+    const item = record[name];
+    const ready = canonicalReady(item);
+    if (ready !== item && readied === undefined) readied = keys.slice(0, index).map((key) => record[key]);
+    readied?.push(ready);
   }
   const prototype: unknown = Object.getPrototypeOf(value);
-  if (sorted && (prototype === Object.prototype || prototype === null)) return value;
+  if (sorted && readied === undefined && (prototype === Object.prototype || prototype === null)) return value;
   // A copy is plain, so JSON.stringify neither calls a toJSON nor unwraps a boxed primitive
-  // on it; without a prototype, a "__proto__" key stays an ordinary key.
+  // on it (an object is always written by its own keys); without a prototype, a
+  // "__proto__" key stays an ordinary key.
+  const order = keys.map((_, index) => index);
+  if (!sorted) order.sort((a, b) => compareKeys(keys[a] as string, keys[b] as string));
   const copy = Object.create(null) as Record<string, unknown>;
-  for (const name of keys.sort(compareKeys)) copy[name] = (value as Record<string, unknown>)[name];
+  for (const index of order) {
+    const name = keys[index] as string;
+    copy[name] = readied === undefined ? record[name] : readied[index];
+  }
   return copy;
 }
 
-/** Canonical JSON text: sorted keys, two-space indentation, newline at the end. */
-export function canonicalJson(value: unknown): string {
+/** Canonical JSON text without its final newline. */
+function canonicalBody(value: unknown): string {
   try {
-    const text = JSON.stringify(value, canonicalReplacer, 2) as string | undefined;
-    return `${text ?? 'null'}\n`;
+    return (JSON.stringify(canonicalReady(value), null, 2) as string | undefined) ?? 'null';
   } catch (error) {
     if (error !== INDEX_KEYS) throw error;
   }
   const out: string[] = [];
   write(value, '', out);
-  out.push('\n');
   return out.join('');
+}
+
+/** Canonical JSON text: sorted keys, two-space indentation, newline at the end. */
+export function canonicalJson(value: unknown): string {
+  return `${canonicalBody(value)}\n`;
+}
+
+const NEWLINE = encodeUtf8('\n');
+
+/**
+ * canonicalJson as UTF-8 bytes, in pieces that are written and hashed one after another:
+ * appending the newline to a day's text would copy all of it once more.
+ */
+export function canonicalJsonBytes(value: unknown): Uint8Array[] {
+  return [encodeUtf8(canonicalBody(value)), NEWLINE];
 }

@@ -1,6 +1,16 @@
 // Bytes to text the way undici's body.text() does it, so reading a body in pieces gives
 // the same characters as reading it whole.
 
+const encoder = new TextEncoder();
+
+/**
+ * Text to UTF-8 bytes, for text that is both hashed and written: converting once costs
+ * about as much as hashing, and passing a string to each would convert it twice.
+ */
+export function encodeUtf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
 const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf] as const;
 
 function asBuffer(bytes: Uint8Array): Buffer {

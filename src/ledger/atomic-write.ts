@@ -14,12 +14,15 @@ function temporaryBeside(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.tmp`);
 }
 
-export async function writeFileAtomic(target: string, content: string | Uint8Array): Promise<void> {
+/** `content` in pieces is written one piece after another, as if joined. */
+export async function writeFileAtomic(target: string, content: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
   const temporary = temporaryBeside(target);
   const handle = await open(temporary, 'wx');
   try {
-    await handle.writeFile(content);
+    if (typeof content === 'string' || content instanceof Uint8Array) await handle.writeFile(content);
+    // Each writeFile on a handle continues where the last one ended.
+    else for (const piece of content) await handle.writeFile(piece);
     await handle.sync();
   } finally {
     await handle.close();

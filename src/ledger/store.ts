@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { canonicalJson, type JsonValue } from '../core/json.js';
+import { canonicalJsonBytes, type JsonValue } from '../core/json.js';
 import type { Snapshot } from '../core/snapshot.js';
 import type { DataOrigin, RawEndpointDay } from '../core/usage-source.js';
 import type { ManifestEntry } from '../core/window-state.js';
@@ -27,8 +27,14 @@ export class LedgerFileError extends Error {
   }
 }
 
-export function sha256Hex(content: string): string {
-  return createHash('sha256').update(content).digest('hex');
+/** File content as the ledger writes it: text, or UTF-8 bytes in pieces written one after another. */
+export type FileContent = string | readonly Uint8Array[];
+
+export function sha256Hex(content: FileContent): string {
+  const hash = createHash('sha256');
+  if (typeof content === 'string') hash.update(content);
+  else for (const piece of content) hash.update(piece);
+  return hash.digest('hex');
 }
 
 export function emptyManifest(): Manifest {
@@ -40,7 +46,7 @@ export interface LedgerStore {
   readManifest(): Promise<Manifest>;
   readSnapshot(provider: string, date: string): Promise<Snapshot | undefined>;
   /** Each write returns the absolute path written. */
-  writeSnapshot(snapshotBytes: string, snapshot: Snapshot): Promise<string>;
+  writeSnapshot(snapshotBytes: readonly Uint8Array[], snapshot: Snapshot): Promise<string>;
   writeRaw(provider: string, date: string, origin: DataOrigin, raw: RawEndpointDay): Promise<string>;
   writeDiff(runAt: Date, command: string, diff: object, kind?: 'diff' | 'run-diff'): Promise<string>;
   writeManifest(manifest: Manifest): Promise<string>;
@@ -80,13 +86,13 @@ export function createLedgerStore(auditDir: string): LedgerStore {
    * Not an async function on purpose: the value (a day's whole record tree) is let go once
    * its bytes exist, instead of being held by a suspended frame until the file is flushed.
    */
-  function writeValidated(kind: LedgerFileKind, relative: string, value: unknown, bytes?: string): Promise<string> {
+  function writeValidated(kind: LedgerFileKind, relative: string, value: unknown, bytes?: readonly Uint8Array[]): Promise<string> {
     let file: string;
-    let content: string;
+    let content: readonly Uint8Array[];
     try {
       file = at(relative);
       assertValid(kind, value, relative);
-      content = bytes ?? canonicalJson(value);
+      content = bytes ?? canonicalJsonBytes(value);
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -124,7 +130,7 @@ export function createLedgerStore(auditDir: string): LedgerStore {
       return writeValidated('raw', ledgerPaths.raw(provider, date, raw.endpoint), value);
     },
     writeDiff(runAt, command, diff, kind = 'diff') {
-      const bytes = canonicalJson(diff);
+      const bytes = canonicalJsonBytes(diff);
       const relative = ledgerPaths.diff(runAt, command, sha256Hex(bytes).slice(0, 8));
       return writeValidated(kind, relative, diff, bytes);
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, ExactNumber, parseJsonExact } from '../../src/core/json.js';
+import { canonicalJson, canonicalJsonBytes, ExactNumber, parseJsonExact } from '../../src/core/json.js';
 import { addDecimals, centsToDollars, compareDecimals, jsonNumberToDecimal, subtractDecimals } from '../../src/core/decimal.js';
 
 describe('parseJsonExact', () => {
@@ -158,6 +158,7 @@ describe('canonicalJson', () => {
     for (let seed = 1; seed <= 3000; seed += 1) {
       const value = generator(seed).value(0);
       expect(canonicalJson(value), `seed ${seed}`).toBe(referenceCanonicalJson(value));
+      expect(Buffer.concat(canonicalJsonBytes(value)).toString('utf8'), `seed ${seed}`).toBe(canonicalJson(value));
     }
   });
 
