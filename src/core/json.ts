@@ -225,16 +225,32 @@ function readyObject(value: object): object {
   const prototype: unknown = Object.getPrototypeOf(value);
   if (sorted && readied === undefined && (prototype === Object.prototype || prototype === null)) return value;
   // A copy is plain, so JSON.stringify neither calls a toJSON nor unwraps a boxed primitive
-  // on it (an object is always written by its own keys); without a prototype, a
-  // "__proto__" key stays an ordinary key.
-  const order = keys.map((_, index) => index);
-  if (!sorted) order.sort((a, b) => compareKeys(keys[a] as string, keys[b] as string));
-  const copy = Object.create(null) as Record<string, unknown>;
+  // on it (an object is always written by its own keys). It is an ordinary object, not a
+  // prototype-less one: V8 keeps those as hash tables, slower to fill and to write.
+  const order = sorted ? keys.map((_, index) => index) : sortedOrder(keys);
+  const copy: Record<string, unknown> = {};
   for (const index of order) {
     const name = keys[index] as string;
-    copy[name] = readied === undefined ? record[name] : readied[index];
+    const item = readied === undefined ? record[name] : readied[index];
+    // Assigning "__proto__" would set the prototype; defined, it is an ordinary key.
+    if (name === '__proto__') Object.defineProperty(copy, name, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[name] = item;
   }
   return copy;
+}
+
+/**
+ * The order that sorts `keys`, by index. Objects of one shape (a provider's results) come
+ * one after another with their keys in the same order, so the last answer is kept.
+ */
+let lastKeys: readonly string[] = [];
+let lastOrder: readonly number[] = [];
+function sortedOrder(keys: readonly string[]): readonly number[] {
+  if (keys.length === lastKeys.length && keys.every((key, index) => key === lastKeys[index])) return lastOrder;
+  const order = keys.map((_, index) => index).sort((a, b) => compareKeys(keys[a] as string, keys[b] as string));
+  lastKeys = keys;
+  lastOrder = order;
+  return order;
 }
 
 /** Canonical JSON text without its final newline. */
