@@ -27,13 +27,10 @@ export class LedgerFileError extends Error {
   }
 }
 
-/** File content as the ledger writes it: text, or UTF-8 bytes in pieces written one after another. */
-export type FileContent = string | readonly Uint8Array[];
-
-export function sha256Hex(content: FileContent): string {
+/** The hash of a file written from `pieces` one after another (see canonicalJsonBytes). */
+export function sha256Hex(pieces: readonly Uint8Array[]): string {
   const hash = createHash('sha256');
-  if (typeof content === 'string') hash.update(content);
-  else for (const piece of content) hash.update(piece);
+  for (const piece of pieces) hash.update(piece);
   return hash.digest('hex');
 }
 
