@@ -1,5 +1,5 @@
-// Bytes to text the way undici's body.text() does it, so reading a body in pieces gives
-// the same characters as reading it whole.
+// UTF-8 both ways: bytes to text the way undici's body.text() does it, so reading a body
+// in pieces gives the same characters as reading it whole; and text to bytes for files.
 
 const encoder = new TextEncoder();
 
