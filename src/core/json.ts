@@ -255,13 +255,27 @@ function sortedOrder(keys: readonly string[]): readonly number[] {
 
 /** Canonical JSON text without its final newline. */
 function canonicalBody(value: unknown): string {
+  return canonicalNested(value, 0);
+}
+
+/**
+ * The canonical text of `value` as it appears `depth` arrays deep inside a canonical
+ * document: every line after the first indented by 2 × depth more spaces, no newline at
+ * the end, so that it can be joined into the larger document.
+ */
+function canonicalNested(value: unknown, depth: number): string {
   try {
-    return (JSON.stringify(canonicalReady(value), null, 2) as string | undefined) ?? 'null';
+    let wrapped = canonicalReady(value);
+    if (wrapped === undefined) return 'null';
+    for (let level = 0; level < depth; level += 1) wrapped = [wrapped];
+    const text = JSON.stringify(wrapped, null, 2);
+    // Each level wraps the text in "[\n" + its indent and "\n" + the outer indent + "]".
+    return depth === 0 ? text : text.slice(2 * depth + depth * (depth + 1), text.length - (2 * depth + depth * (depth - 1)));
   } catch (error) {
     if (error !== INDEX_KEYS) throw error;
   }
   const out: string[] = [];
-  write(value, '', out);
+  write(value, '  '.repeat(depth), out);
   return out.join('');
 }
 
@@ -278,4 +292,27 @@ const NEWLINE = encodeUtf8('\n');
  */
 export function canonicalJsonBytes(value: unknown): Uint8Array[] {
   return [encodeUtf8(canonicalBody(value)), NEWLINE];
+}
+
+/**
+ * canonicalJsonBytes for an object with one long array member (a run diff's runs): the
+ * array is written element by element, so the whole document never exists as one text.
+ * The same bytes as canonicalJsonBytes(value).
+ */
+export function canonicalJsonBytesByElement(value: Readonly<Record<string, unknown>>, arrayKey: string): Uint8Array[] {
+  const items = value[arrayKey];
+  if (!Array.isArray(items) || items.length === 0) return canonicalJsonBytes(value);
+  const text = canonicalBody({ ...value, [arrayKey]: [] });
+  // A top-level member starts a line indented by two spaces; a string cannot hold a raw
+  // line break, so this is the member itself and nothing inside a value.
+  const member = `\n  ${JSON.stringify(arrayKey)}: []`;
+  const at = text.indexOf(member);
+  if (at < 0 || text.indexOf(member, at + 1) >= 0) return canonicalJsonBytes(value);
+  const open = at + member.length - 1;
+  const pieces: Uint8Array[] = [encodeUtf8(`${text.slice(0, open)}\n    `)];
+  items.forEach((item, index) => {
+    pieces.push(encodeUtf8(`${index > 0 ? ',\n    ' : ''}${canonicalNested(item, 2)}`));
+  });
+  pieces.push(encodeUtf8(`\n  ${text.slice(open)}`), NEWLINE);
+  return pieces;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, canonicalJsonBytes, ExactNumber, parseJsonExact } from '../../src/core/json.js';
+import { canonicalJson, canonicalJsonBytes, canonicalJsonBytesByElement, ExactNumber, parseJsonExact } from '../../src/core/json.js';
 import { addDecimals, centsToDollars, compareDecimals, jsonNumberToDecimal, subtractDecimals } from '../../src/core/decimal.js';
 
 describe('parseJsonExact', () => {
@@ -159,6 +159,17 @@ describe('canonicalJson', () => {
       const value = generator(seed).value(0);
       expect(canonicalJson(value), `seed ${seed}`).toBe(referenceCanonicalJson(value));
       expect(Buffer.concat(canonicalJsonBytes(value)).toString('utf8'), `seed ${seed}`).toBe(canonicalJson(value));
+    }
+  });
+
+  it('writes a long array member element by element with the same bytes', () => {
+    for (let seed = 1; seed <= 1000; seed += 1) {
+      const { value, next } = generator(seed);
+      const document: Record<string, unknown> = { command: value(1), runs: Array.from({ length: Math.floor(next() * 5) }, () => value(1)), z: value(1) };
+      if (seed % 3 === 0) document.findings = [{ message: '\n  "runs": []' }];
+      if (seed % 5 === 0) document['10'] = 'an index key';
+      const joined = Buffer.concat(canonicalJsonBytesByElement(document, 'runs')).toString('utf8');
+      expect(joined, `seed ${seed}`).toBe(canonicalJson(document));
     }
   });
 
