@@ -253,15 +253,10 @@ function sortedOrder(keys: readonly string[]): readonly number[] {
   return order;
 }
 
-/** Canonical JSON text without its final newline. */
-function canonicalBody(value: unknown): string {
-  return canonicalNested(value, 0);
-}
-
 /**
  * The canonical text of `value` as it appears `depth` arrays deep inside a canonical
  * document: every line after the first indented by 2 × depth more spaces, no newline at
- * the end, so that it can be joined into the larger document.
+ * the end, so that it can be joined into the larger document (depth 0: the document).
  */
 function canonicalNested(value: unknown, depth: number): string {
   try {
@@ -281,7 +276,7 @@ function canonicalNested(value: unknown, depth: number): string {
 
 /** Canonical JSON text: sorted keys, two-space indentation, newline at the end. */
 export function canonicalJson(value: unknown): string {
-  return `${canonicalBody(value)}\n`;
+  return `${canonicalNested(value, 0)}\n`;
 }
 
 const NEWLINE = encodeUtf8('\n');
@@ -291,7 +286,7 @@ const NEWLINE = encodeUtf8('\n');
  * appending the newline to a day's text would copy all of it once more.
  */
 export function canonicalJsonBytes(value: unknown): Uint8Array[] {
-  return [encodeUtf8(canonicalBody(value)), NEWLINE];
+  return [encodeUtf8(canonicalNested(value, 0)), NEWLINE];
 }
 
 /**
@@ -302,7 +297,7 @@ export function canonicalJsonBytes(value: unknown): Uint8Array[] {
 export function canonicalJsonBytesByElement(value: Readonly<Record<string, unknown>>, arrayKey: string): Uint8Array[] {
   const items = value[arrayKey];
   if (!Array.isArray(items) || items.length === 0) return canonicalJsonBytes(value);
-  const text = canonicalBody({ ...value, [arrayKey]: [] });
+  const text = canonicalNested({ ...value, [arrayKey]: [] }, 0);
   // A top-level member starts a line indented by two spaces; a string cannot hold a raw
   // line break, so this is the member itself and nothing inside a value.
   const member = `\n  ${JSON.stringify(arrayKey)}: []`;

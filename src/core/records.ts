@@ -85,7 +85,7 @@ export function compareRecordKeys(a: RecordKey, b: RecordKey): number {
 }
 
 /** True when `records` is already in key order, so sorting it again can be skipped. */
-export function isSorted(records: readonly RecordKey[]): boolean {
+function isSorted(records: readonly RecordKey[]): boolean {
   for (let index = 1; index < records.length; index += 1) {
     if (compareRecordKeys(records[index - 1] as RecordKey, records[index] as RecordKey) > 0) return false;
   }
