@@ -249,6 +249,8 @@ export class JsonArraySplitter {
               this.#arrayBegins();
               continue;
             }
+            // An object under the key: its latest entry is not an array (see #valueBegins).
+            if (this.#lastKeyIsTarget) this.#split = false;
           }
           open.push(byte);
           break;

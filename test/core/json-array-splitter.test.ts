@@ -87,6 +87,11 @@ describe('JsonArraySplitter', () => {
     const replacedByScalar = split('{"data":[1,2],"data":5}');
     expect(replacedByScalar.split).toBe(false);
     expect(JSON.parse(replacedByScalar.envelope)).toEqual({ data: 5 });
+    for (const text of ['{"data":[1,2],"data":{"a":[3]}}', '{"data":[1],"data":"x"}', '{"data":[1],"data":null}']) {
+      const replaced = split(text);
+      expect(replaced.split, text).toBe(false);
+      expect(reassembled(replaced), text).toEqual(JSON.parse(text));
+    }
   });
 
   it('leaves a document without the array whole in the envelope', () => {

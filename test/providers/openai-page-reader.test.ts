@@ -38,6 +38,7 @@ const PAGES: Record<string, string> = {
   'data is missing': '{"object":"page","has_more":false,"next_page":null}',
   'not an object': '[1,2]',
   'data given twice': `{"object":"page","data":[1],"has_more":false,"data":[${bucket(0, [])}],"next_page":null}`,
+  'data given as an array, then as an object': `{"object":"page","data":[${bucket(0, [])}],"has_more":false,"data":{"x":1},"next_page":null}`,
 };
 
 describe('openPageReader', () => {
