@@ -31,25 +31,36 @@ function parsesExactly(literal: string): boolean {
   return PLAIN_INTEGER.test(literal) && Number.isSafeInteger(Number(literal));
 }
 
+/** True when the quote at `at` is escaped: an odd number of backslashes stand before it. */
+function isEscapedQuote(text: string, at: number): boolean {
+  let before = at - 1;
+  while (text.charCodeAt(before) === 0x5c) before -= 1;
+  return (at - 1 - before) % 2 === 1;
+}
+
 export function markInexactNumbers(text: string): NumberMarking {
+  // Checked once for the whole text rather than per string. An escaped backslash before
+  // "u0000" is counted too: that only sends a rare text the slow, always exact way.
+  if (text.includes('\\u0000')) return { kind: 'unsure' };
   const pieces: string[] = [];
   let copiedUpTo = 0;
   const length = text.length;
-  for (let index = 0; index < length; index += 1) {
+  let index = 0;
+  while (index < length) {
     const code = text.charCodeAt(index);
     if (code === 0x22) {
-      // A string: skip to its closing quote, stepping over escapes.
-      for (index += 1; index < length; index += 1) {
-        const inner = text.charCodeAt(index);
-        if (inner === 0x22) break;
-        if (inner === 0x5c) {
-          if (text.startsWith('u0000', index + 1)) return { kind: 'unsure' };
-          index += 1;
-        }
-      }
+      // A string, most of the text: jump to its closing quote natively.
+      let close = text.indexOf('"', index + 1);
+      while (close >= 0 && isEscapedQuote(text, close)) close = text.indexOf('"', close + 1);
+      // Unterminated: not JSON, which the parse that follows reports.
+      if (close < 0) break;
+      index = close + 1;
       continue;
     }
-    if (!isNumberStart(code)) continue;
+    if (!isNumberStart(code)) {
+      index += 1;
+      continue;
+    }
     let end = index + 1;
     while (end < length && isNumberChar(text.charCodeAt(end))) end += 1;
     const literal = text.slice(index, end);
@@ -60,7 +71,7 @@ export function markInexactNumbers(text: string): NumberMarking {
         copiedUpTo = end;
       }
     }
-    index = end - 1;
+    index = end;
   }
   if (pieces.length === 0) return { kind: 'plain' };
   pieces.push(text.slice(copiedUpTo));

@@ -47,6 +47,17 @@ describe('parseJsonExact without a reviver', () => {
     });
   }
 
+  it('reads random documents, with escapes and numbers inside strings, as the reviver did', () => {
+    const strings = ['', 'a\\"b', '\\', 'x\\', '"1.5"', '\\"', 'tab\t', '\u0001 2.5', 'é 0.1', '\\u0000'];
+    for (let seed = 1; seed <= 2000; seed += 1) {
+      const { value, next } = generator(seed);
+      const document = { v: value(0), s: strings[Math.floor(next() * strings.length)], n: [0.1, 2, -3.5e-7][Math.floor(next() * 3)] };
+      for (const text of [canonicalJson(document), JSON.stringify(parseJsonExact(canonicalJson(document)), (_key, item: unknown) => (item instanceof ExactNumber ? Number(item.literal) : item))]) {
+        expect(canonicalJson(parseJsonExact(text)), `seed ${seed}: ${text}`).toBe(canonicalJson(referenceParse(text)));
+      }
+    }
+  });
+
   it('keeps "__proto__" an ordinary key', () => {
     const value = parseJsonExact('{"__proto__":1.5}') as Record<string, unknown>;
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
