@@ -290,24 +290,74 @@ export function canonicalJsonBytes(value: unknown): Uint8Array[] {
 }
 
 /**
- * canonicalJsonBytes for an object with one long array member (a run diff's runs): the
- * array is written element by element, so the whole document never exists as one text.
- * The same bytes as canonicalJsonBytes(value).
+ * The canonical text of `value` with its `arrayKey` member written as an empty array,
+ * cut where that array's elements belong: `head` ends with its "[", `tail` starts with
+ * its "]". Undefined when the member cannot be found.
  */
-export function canonicalJsonBytesByElement(value: Readonly<Record<string, unknown>>, arrayKey: string): Uint8Array[] {
-  const items = value[arrayKey];
-  if (!Array.isArray(items) || items.length === 0) return canonicalJsonBytes(value);
+function arrayFrame(value: Readonly<Record<string, unknown>>, arrayKey: string): { head: string; tail: string } | undefined {
   const text = canonicalNested({ ...value, [arrayKey]: [] }, 0);
   // A top-level member starts a line indented by two spaces; a string cannot hold a raw
   // line break, so this is the member itself and nothing inside a value.
   const member = `\n  ${JSON.stringify(arrayKey)}: []`;
   const at = text.indexOf(member);
-  if (at < 0 || text.indexOf(member, at + 1) >= 0) return canonicalJsonBytes(value);
+  if (at < 0 || text.indexOf(member, at + 1) >= 0) return undefined;
   const open = at + member.length - 1;
-  const pieces: Uint8Array[] = [encodeUtf8(`${text.slice(0, open)}\n    `)];
-  items.forEach((item, index) => {
-    pieces.push(encodeUtf8(`${index > 0 ? ',\n    ' : ''}${canonicalNested(item, 2)}`));
+  return { head: text.slice(0, open), tail: text.slice(open) };
+}
+
+/**
+ * Text pieces are gathered to about this many characters before they are encoded. Far
+ * below V8's large-object size (128 KiB): each large string or buffer is mapped afresh
+ * and faulted in page by page, which made writing a 4 MB snapshot in one piece several
+ * times slower than writing it in pieces like these.
+ */
+const PIECE_CHARS = 32_768;
+
+/**
+ * canonicalJsonBytes for an object with one long array member (a snapshot's records, a
+ * run diff's runs): the array is written element by element into pieces of moderate
+ * size, so the whole document never exists as one text. The same bytes as
+ * canonicalJsonBytes(value).
+ */
+export function canonicalJsonBytesByElement<T extends object>(value: T, arrayKey: keyof T & string): Uint8Array[] {
+  const items: unknown = value[arrayKey];
+  if (!Array.isArray(items) || items.length === 0) return canonicalJsonBytes(value);
+  const frame = arrayFrame(value as Readonly<Record<string, unknown>>, arrayKey);
+  if (frame === undefined) return canonicalJsonBytes(value);
+  const pieces: Uint8Array[] = [];
+  let text = `${frame.head}\n    `;
+  for (let index = 0; index < items.length; index += 1) {
+    if (index > 0) text += ',\n    ';
+    text += canonicalNested(items[index], 2);
+    if (text.length >= PIECE_CHARS) {
+      pieces.push(encodeUtf8(text));
+      text = '';
+    }
+  }
+  pieces.push(encodeUtf8(`${text}\n  ${frame.tail}`), NEWLINE);
+  return pieces;
+}
+
+const ELEMENT_SEPARATOR = encodeUtf8(',\n    ');
+
+/**
+ * A canonical document around elements that are JSON already and must stay byte for byte
+ * as they are (a provider's buckets in a raw file): everything but `arrayKey`'s elements
+ * is canonical; each element is written on from the line its array gives it.
+ */
+export function canonicalJsonBytesAround(
+  value: Readonly<Record<string, unknown>>,
+  arrayKey: string,
+  elements: readonly Uint8Array[],
+): Uint8Array[] {
+  if (elements.length === 0) return canonicalJsonBytes({ ...value, [arrayKey]: [] });
+  const frame = arrayFrame(value, arrayKey);
+  if (frame === undefined) throw new Error(`cannot place the elements of ${JSON.stringify(arrayKey)}`);
+  const pieces: Uint8Array[] = [encodeUtf8(`${frame.head}\n    `)];
+  elements.forEach((element, index) => {
+    if (index > 0) pieces.push(ELEMENT_SEPARATOR);
+    pieces.push(element);
   });
-  pieces.push(encodeUtf8(`\n  ${text.slice(open)}`), NEWLINE);
+  pieces.push(encodeUtf8(`\n  ${frame.tail}`), NEWLINE);
   return pieces;
 }

@@ -15,6 +15,12 @@ export type FetchFailureCode =
   | 'SCHEMA_MISMATCH'
   | 'MISSING_WINDOW';
 
+/** One bucket as the provider sent it: its very bytes, and their parsed value. */
+export interface RawBucket {
+  bytes: Uint8Array;
+  value: JsonValue;
+}
+
 /** One endpoint's buckets for one day, exactly as the provider sent them. */
 export interface RawEndpointDay {
   endpoint: string;
@@ -22,7 +28,8 @@ export interface RawEndpointDay {
   request: { path: string; query: Record<string, string | string[]> };
   /** Number of pages the day's buckets arrived in. */
   pages: number;
-  buckets: JsonValue[];
+  /** In the order the pages listed them. */
+  buckets: RawBucket[];
 }
 
 /** What a good day holds: its canonical records and the raw buckets they came from. */

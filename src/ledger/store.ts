@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { canonicalJsonBytes, canonicalJsonBytesByElement, type JsonValue } from '../core/json.js';
+import { canonicalJsonBytes, canonicalJsonBytesAround, canonicalJsonBytesByElement } from '../core/json.js';
 import type { Snapshot } from '../core/snapshot.js';
 import type { DataOrigin, RawEndpointDay } from '../core/usage-source.js';
 import type { ManifestEntry } from '../core/window-state.js';
@@ -114,17 +114,12 @@ export function createLedgerStore(auditDir: string): LedgerStore {
       return writeValidated('snapshot', ledgerPaths.snapshot(snapshot.provider, snapshot.date), snapshot, bytes);
     },
     writeRaw(provider, date, origin, raw) {
-      const value = {
-        schema_version: 1,
-        provider,
-        date,
-        endpoint: raw.endpoint,
-        origin,
-        request: raw.request,
-        pages: raw.pages,
-        buckets: raw.buckets as JsonValue[],
-      };
-      return writeValidated('raw', ledgerPaths.raw(provider, date, raw.endpoint), value);
+      const about = { schema_version: 1, provider, date, endpoint: raw.endpoint, origin, request: raw.request, pages: raw.pages };
+      // The buckets are the provider's own bytes, unchanged; what they parsed to is what
+      // the schema checks.
+      const bytes = canonicalJsonBytesAround(about, 'buckets', raw.buckets.map((bucket) => bucket.bytes));
+      const value = { ...about, buckets: raw.buckets.map((bucket) => bucket.value) };
+      return writeValidated('raw', ledgerPaths.raw(provider, date, raw.endpoint), value, bytes);
     },
     writeDiff(runAt, command, diff, kind = 'diff') {
       // A run diff lists every run reconciled (18 MB for 10,000 runs): written run by run.

@@ -154,6 +154,29 @@ describe('sync against the simulator', () => {
     expect(simulator.requestLog.filter((r) => r.endpoint === 'completions').length).toBeGreaterThan(1);
   });
 
+  it('keeps each day\'s raw buckets as the very bytes the provider sent, in a canonical frame', async () => {
+    simulator = await startSimulator({ now: () => NOW });
+    await runLedger('sync', { cwd: repo.work, baseUrl: simulator.url, now: NOW, flags: { publish: 'none' } });
+    const tree = await readTree(audit);
+    const date = addDays(TODAY, -3);
+    for (const endpoint of ['costs', 'completions']) {
+      const text = tree.get(`raw/openai/${date}/${endpoint}.json`)!;
+      const raw = JSON.parse(text);
+      // Ask again with the request the raw file names: the simulator answers it identically.
+      const url = new URL(`${simulator.url}${raw.request.path}`);
+      for (const [name, value] of Object.entries(raw.request.query as Record<string, string | string[]>)) {
+        for (const item of [value].flat()) url.searchParams.append(name, item);
+      }
+      const body = await (await fetch(url, { headers: { authorization: `Bearer ${ADMIN_ENV.OPENAI_ADMIN_KEY}` } })).text();
+      const from = body.indexOf(`{"object":"bucket","start_time":${utcSeconds(date)},`);
+      const next = body.indexOf(',{"object":"bucket"', from);
+      const sent = body.slice(from, next >= 0 ? next : body.indexOf('],"has_more"'));
+      expect(from, endpoint).toBeGreaterThan(0);
+      expect(text, endpoint).toContain(`  "buckets": [\n    ${sent}\n  ],\n  "date": "${date}",\n`);
+      expect(text.endsWith('\n}\n')).toBe(true);
+    }
+  });
+
   it('a repeated cursor marks the window partial and leaves the last good snapshot byte-identical', async () => {
     const steady = await startSimulator({ now: () => NOW });
     await runLedger('sync', { cwd: repo.work, baseUrl: steady.url, now: NOW });

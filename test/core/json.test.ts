@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, canonicalJsonBytes, canonicalJsonBytesByElement, ExactNumber, parseJsonExact } from '../../src/core/json.js';
+import { canonicalJson, canonicalJsonBytes, canonicalJsonBytesAround, canonicalJsonBytesByElement, ExactNumber, parseJsonExact } from '../../src/core/json.js';
 import { addDecimals, centsToDollars, compareDecimals, jsonNumberToDecimal, subtractDecimals } from '../../src/core/decimal.js';
 
 describe('parseJsonExact', () => {
@@ -181,6 +181,31 @@ describe('canonicalJson', () => {
       if (seed % 5 === 0) document['10'] = 'an index key';
       const joined = Buffer.concat(canonicalJsonBytesByElement(document, 'runs')).toString('utf8');
       expect(joined, `seed ${seed}`).toBe(canonicalJson(document));
+    }
+    // Thousands of elements: the text is cut into several pieces, and joins up the same.
+    const { value } = generator(7);
+    const long = { runs: Array.from({ length: 5000 }, (_, index) => ({ index, value: value(1), name: `run-${index}-é` })), tool: 'x' };
+    const pieces = canonicalJsonBytesByElement(long, 'runs');
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(Buffer.concat(pieces).toString('utf8')).toBe(canonicalJson(long));
+  });
+
+  it('writes elements given as bytes verbatim, and canonical JSON around them', () => {
+    for (let seed = 1; seed <= 1000; seed += 1) {
+      const { value, next } = generator(seed);
+      const elements = Array.from({ length: Math.floor(next() * 4) }, () => value(1));
+      const about: Record<string, unknown> = { date: value(1), request: value(1), schema_version: 1 };
+      // Canonical elements give exactly the canonical document: the frame is right.
+      const canonical = elements.map((element) => Buffer.from(canonicalJson(element).trimEnd().replaceAll('\n', '\n    ')));
+      expect(Buffer.concat(canonicalJsonBytesAround(about, 'buckets', canonical)).toString('utf8'), `seed ${seed}`).toBe(
+        canonicalJson({ ...about, buckets: elements }),
+      );
+      // Compact elements stay compact, byte for byte, and the document reads back the same.
+      const compact = elements.map((element) => Buffer.from(JSON.stringify(element) ?? 'null'));
+      const text = Buffer.concat(canonicalJsonBytesAround(about, 'buckets', compact)).toString('utf8');
+      for (const element of compact) expect(text).toContain(element.toString('utf8'));
+      const expected = { ...(parseJsonExact(canonicalJson(about)) as object), buckets: parseJsonExact(`[${compact.join(',')}]`) };
+      expect(canonicalJson(parseJsonExact(text)), `seed ${seed}`).toBe(canonicalJson(expected));
     }
   });
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, parseJsonExact } from '../../src/core/json.js';
 import type { OpenAiEndpoint } from '../../src/providers/openai/endpoints.js';
-import { openPageReader, readBucket, type PageRead } from '../../src/providers/openai/page-reader.js';
+import { openPageReader, readBucket, type PageRead, type PageReaderOptions } from '../../src/providers/openai/page-reader.js';
 import { parseOpenAiPage } from '../../src/providers/openai/schemas.js';
 
-function readInChunks(endpoint: OpenAiEndpoint, text: string, chunkSize: number): PageRead {
+function readInChunks(endpoint: OpenAiEndpoint, text: string, chunkSize: number, options: PageReaderOptions = {}): PageRead {
   const bytes = Buffer.from(text);
-  const reader = openPageReader(endpoint);
+  const reader = openPageReader(endpoint, options);
   for (let from = 0; from < bytes.length; from += chunkSize) reader.write(bytes.subarray(from, from + chunkSize));
   return reader.end();
 }
@@ -20,7 +20,7 @@ function readWhole(endpoint: OpenAiEndpoint, text: string) {
 
 function comparable(read: PageRead) {
   if (!read.ok) return read;
-  return { ok: true, has_more: read.page.has_more, next_page: read.page.next_page, buckets: canonicalJson(read.page.buckets.map(readBucket)) };
+  return { ok: true, has_more: read.page.has_more, next_page: read.page.next_page, buckets: canonicalJson(read.page.buckets.map((stored) => readBucket(stored).bucket)) };
 }
 
 const cost = (value: string, extra = '') =>
@@ -54,9 +54,27 @@ describe('openPageReader', () => {
     expect(read.ok).toBe(true);
     const [first] = (read as Extract<PageRead, { ok: true }>).page.buckets;
     expect(first!.startTime).toBe(0);
-    expect(canonicalJson(readBucket(first!))).toContain('"value": 0.30000000000000004\n');
-    expect(canonicalJson(readBucket(first!))).toContain('"quantity": 1.5e2\n');
-    expect(readBucket(first!).end_time).toBe(86400);
+    expect(canonicalJson(readBucket(first!).bucket)).toContain('"value": 0.30000000000000004\n');
+    expect(canonicalJson(readBucket(first!).bucket)).toContain('"quantity": 1.5e2\n');
+    expect(readBucket(first!).bucket.end_time).toBe(86400);
+  });
+
+  it('keeps each bucket as exactly the bytes the page held, packed or not', () => {
+    // Spacing, key order, a literal JSON.stringify would write differently, and non-ASCII
+    // text split across chunks: none of it may change.
+    const buckets = [
+      `{ "start_time" : 0,\n  "object":"bucket", "end_time":86400, "results":[${cost('1.50', ',"line_item":"caf\\u00e9 éè"')}]}`,
+      bucket(86400, []),
+      bucket(172800, [cost('1E-7'), cost('0.30000000000000004')]),
+    ];
+    const text = page(buckets);
+    for (const pack of [false, true]) {
+      const read = readInChunks('costs', text, 3, { pack });
+      expect(read.ok).toBe(true);
+      const stored = (read as Extract<PageRead, { ok: true }>).page.buckets;
+      expect(stored.map((entry) => Buffer.from(readBucket(entry).bytes).toString('utf8'))).toEqual(buckets);
+      expect(stored.map((entry) => readBucket(entry).bucket.start_time)).toEqual([0, 86400, 172800]);
+    }
   });
 
   it('gives no bucket at all when one far into the page fails', () => {

@@ -117,9 +117,12 @@ describe('openai source: data', () => {
       ['gpt-4o, input', '0.30000000000000004', 'usd', '1200', 'tokens'],
       ['gpt-4o, output', '12', 'usd', null, null],
     ]);
-    const raw = canonicalJson(day!.raw.find((entry) => entry.endpoint === 'costs')!.buckets);
-    expect(raw).toContain('"value": 0.30000000000000004\n');
-    expect(raw).toContain('"quantity": 1.2e3');
+    // The raw bucket is the provider's bytes, unchanged; its value keeps the literals too.
+    const raw = day!.raw.find((entry) => entry.endpoint === 'costs')!.buckets;
+    const sent = costsBody.slice(costsBody.indexOf('{"object":"bucket"'), costsBody.lastIndexOf(']'));
+    expect(raw.map((bucket) => Buffer.from(bucket.bytes).toString('utf8'))).toEqual([sent]);
+    expect(canonicalJson(raw[0]!.value)).toContain('"value": 0.30000000000000004\n');
+    expect(canonicalJson(raw[0]!.value)).toContain('"quantity": 1.2e3');
   });
 
   it('builds records with every key field and the endpoint\'s counters', async () => {

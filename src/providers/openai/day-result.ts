@@ -3,7 +3,7 @@
 
 import { sortRecords, type CanonicalRecord } from '../../core/records.js';
 import type { JsonValue } from '../../core/json.js';
-import type { DataOrigin, DayContent, DayFailed, DayResult, RawEndpointDay } from '../../core/usage-source.js';
+import type { DataOrigin, DayContent, DayFailed, DayResult, RawBucket, RawEndpointDay } from '../../core/usage-source.js';
 import type { EndpointOutcome } from './fetch-endpoint.js';
 import { normalizeResult } from './normalize.js';
 import { readBucket } from './page-reader.js';
@@ -39,11 +39,12 @@ function readDay(date: string, outcomes: readonly EndpointOutcome[]): DayContent
     const day = outcome.days.get(date);
     // assembleDay only calls a day good when every endpoint has it; gone means read too late.
     if (day === undefined) throw new Error(`openai ${outcome.endpoint} ${date}: the day was read after its batch was let go`);
-    const buckets = day.buckets.map(readBucket);
-    for (const bucket of buckets) {
+    const buckets: RawBucket[] = [];
+    for (const { bytes, bucket } of day.buckets.map(readBucket)) {
       for (const result of bucket.results) records.push(normalizeResult(outcome.endpoint, bucket, result));
+      buckets.push({ bytes, value: bucket as unknown as JsonValue });
     }
-    raw.push({ endpoint: outcome.endpoint, request: outcome.request, pages: day.pages, buckets: buckets as unknown as JsonValue[] });
+    raw.push({ endpoint: outcome.endpoint, request: outcome.request, pages: day.pages, buckets });
   }
   return { records: sortRecords(records), raw };
 }

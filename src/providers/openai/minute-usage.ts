@@ -43,7 +43,7 @@ export async function fetchMinuteUsage(
     pages += 1;
     if (pageOrigin === 'simulator') origin = 'simulator';
     for (const stored of page.buckets) {
-      const bucket = readBucket(stored);
+      const { bucket } = readBucket(stored);
       let input = 0;
       let output = 0;
       for (const result of bucket.results) {

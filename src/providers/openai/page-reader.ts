@@ -1,24 +1,32 @@
 // Reads one page of an OpenAI usage or costs endpoint as its body streams in. The page's
 // `data` array is split into buckets (see JsonArraySplitter); each is parsed and
-// validated on its own and then kept only as its text, ready for an exact parse when its
-// day is built: a 180-day costs page is ~160 MB of JSON, and its tree several times that.
+// validated on its own and then kept only as the bytes it arrived in, parsed again when
+// its day is built: a 180-day costs page is ~160 MB of JSON, and its tree several times
+// that. Those same bytes are what the day's raw file holds.
 // A page is only usable once all of it has been validated: one failing at its 150th
 // bucket gives no bucket at all, and the issue reported is the one validating the whole
 // page at once would report.
 
 import { JsonArraySplitter } from '../../core/json-array-splitter.js';
-import { parseJsonExact, parsePreparedJson, prepareJsonExact, type PreparedJson } from '../../core/json.js';
-import { packJson, unpackJson, type PackedJson } from '../../core/packed-json.js';
+import { parseJsonExact, type JsonValue } from '../../core/json.js';
 import { decodeUtf8 } from '../../core/utf8.js';
+import { packBytes, unpackBytes, type PackedBytes } from '../../core/packed-bytes.js';
 import type { BodyReader } from '../http/client.js';
 import type { OpenAiEndpoint } from './endpoints.js';
 import { bucketIssues, describeIssues, pageIssues, type OpenAiBucket, type ShapeIssue } from './schemas.js';
 
-/** One validated bucket of a page, as text, or packed when it is to be kept long. */
+/** One validated bucket of a page, as its bytes, or packed when it is to be kept long. */
 export interface PageBucket {
   /** Unix seconds; says which day the bucket belongs to without parsing it again. */
   startTime: number;
-  json: PreparedJson | PackedJson;
+  /** Exactly the bytes the page held for this bucket. */
+  bytes: Uint8Array | PackedBytes;
+}
+
+/** A bucket as its day is built from it: the bytes for the raw file, and their value. */
+export interface BucketRead {
+  bytes: Uint8Array;
+  bucket: OpenAiBucket;
 }
 
 export interface PageReaderOptions {
@@ -35,9 +43,18 @@ export interface ReadPage {
 
 export type PageRead = { ok: true; page: ReadPage } | { ok: false; issue: string };
 
-/** The bucket's value, as validated when its page was read: the raw bucket and its parsed form at once. */
-export function readBucket({ json }: PageBucket): OpenAiBucket {
-  return parsePreparedJson('packed' in json ? unpackJson(json) : json) as unknown as OpenAiBucket;
+/** The bucket's bytes and its value, as validated when its page was read. */
+export function readBucket({ bytes: kept }: PageBucket): BucketRead {
+  const bytes = 'packed' in kept ? unpackBytes(kept) : kept;
+  return { bytes, bucket: parseBucket(bytes) as unknown as OpenAiBucket };
+}
+
+/**
+ * A bucket's value. Parsing it result by result, to keep every string small, was tried:
+ * no faster, since exact parsing of the cost amounts, not decoding, is most of the work.
+ */
+function parseBucket(bytes: Uint8Array): JsonValue {
+  return parseJsonExact(decodeUtf8(bytes));
 }
 
 /**
@@ -62,10 +79,8 @@ export function openPageReader(endpoint: OpenAiEndpoint, options: PageReaderOpti
       dataIssues = [];
       index = 0;
     },
-    onElement({ bytes, plainNumbers }) {
-      const text = decodeUtf8(bytes);
-      const json: PreparedJson = plainNumbers ? { text, form: 'plain' } : prepareJsonExact(text);
-      const bucket = parsePreparedJson(json);
+    onElement({ bytes }) {
+      const bucket = parseBucket(bytes);
       const issues = bucketIssues(endpoint, bucket, index);
       index += 1;
       if (issues.length > 0) dataIssues.push(...issues);
@@ -74,7 +89,10 @@ export function openPageReader(endpoint: OpenAiEndpoint, options: PageReaderOpti
         buckets = [];
         return;
       }
-      buckets.push({ startTime: (bucket as unknown as OpenAiBucket).start_time, json: options.pack ? packJson(json) : json });
+      buckets.push({
+        startTime: (bucket as unknown as OpenAiBucket).start_time,
+        bytes: options.pack ? packBytes(bytes) : bytes,
+      });
     },
   });
 
