@@ -7,7 +7,7 @@ import path from 'node:path';
 import { daysBetween } from '../core/dates.js';
 import { diffRecords, largestTokenChange, type RecordDiff } from '../core/diff.js';
 import { type Finding, fetchFailureFinding, tokenDriftFinding } from '../core/findings.js';
-import { canonicalJson, canonicalJsonBytes } from '../core/json.js';
+import { canonicalJson, canonicalJsonBytesByElement } from '../core/json.js';
 import { buildLedgerReadme } from '../core/ledger-readme.js';
 import { buildSnapshot } from '../core/snapshot.js';
 import type { DataOrigin, DayOk, DayResult, UsageSource } from '../core/usage-source.js';
@@ -269,7 +269,8 @@ async function applyDay(
     groupBy: provider.groupBy,
     records,
   });
-  const bytes = canonicalJsonBytes(snapshot);
+  // Record by record: one 4 MB text would cost several times as much to make (see json.ts).
+  const bytes = canonicalJsonBytesByElement(snapshot, 'records');
   const sha256 = sha256Hex(bytes);
   const transition = nextEntry(previous, { kind: 'fetched', sha256, tokens: snapshot.totals.tokens }, provisional, nowIso);
   const window: WindowReport = {
