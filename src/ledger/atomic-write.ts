@@ -6,12 +6,35 @@
 
 import { randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A name no other writer picks (randomUUID draws from a cached pool: cheap per file). */
 function temporaryBeside(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.tmp`);
+}
+
+/** At most this many pieces go to one writev call (Linux's IOV_MAX). */
+const PIECES_PER_CALL = 1024;
+
+/**
+ * Writes the pieces one after another with as few calls as the system allows: a snapshot
+ * comes in a hundred pieces or more, and each call is a round trip to the thread pool.
+ * A call may write less than asked; the rest goes in the next.
+ */
+export async function writePieces(handle: FileHandle, pieces: readonly Uint8Array[]): Promise<void> {
+  let rest = pieces.filter((piece) => piece.byteLength > 0);
+  while (rest.length > 0) {
+    const { bytesWritten } = await handle.writev(rest.slice(0, PIECES_PER_CALL));
+    let written = bytesWritten;
+    let done = 0;
+    while (done < rest.length && written >= (rest[done] as Uint8Array).byteLength) {
+      written -= (rest[done] as Uint8Array).byteLength;
+      done += 1;
+    }
+    rest = rest.slice(done);
+    if (written > 0) rest[0] = (rest[0] as Uint8Array).subarray(written);
+  }
 }
 
 /** `content` in pieces is written one piece after another, as if joined. */
@@ -21,8 +44,7 @@ export async function writeFileAtomic(target: string, content: string | Uint8Arr
   const handle = await open(temporary, 'wx');
   try {
     if (typeof content === 'string' || content instanceof Uint8Array) await handle.writeFile(content);
-    // Each writeFile on a handle continues where the last one ended.
-    else for (const piece of content) await handle.writeFile(piece);
+    else await writePieces(handle, content);
     await handle.sync();
   } finally {
     await handle.close();

@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/ledger/atomic-write.js';
+import type { FileHandle } from 'node:fs/promises';
+import { writeFileAtomic, writePieces } from '../../src/ledger/atomic-write.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -22,6 +23,13 @@ describe('writeFileAtomic', () => {
     expect(await readdir(path.dirname(target))).toEqual(['day.json']);
   });
 
+  it('writes thousands of pieces of every size, more than one call can take', async () => {
+    const target = path.join(dir, 'many.json');
+    const pieces = Array.from({ length: 3000 }, (_, index) => new Uint8Array(index % 7 === 0 ? 0 : (index * 37) % 5000).fill(index % 251));
+    await writeFileAtomic(target, pieces);
+    expect(Buffer.compare(await readFile(target), Buffer.concat(pieces))).toBe(0);
+  });
+
   it('leaves the target as it was when the rename fails', async () => {
     const target = path.join(dir, 'taken');
     await writeFile(path.join(dir, 'keep'), 'kept');
@@ -30,5 +38,20 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(target, [new TextEncoder().encode('y')])).rejects.toThrow();
     expect((await readdir(dir)).sort()).toEqual(['keep', 'taken']);
     expect(await readFile(path.join(target, 'inner'), 'utf8')).toBe('x');
+  });
+
+  it('goes on where a short write stopped, even inside a piece', async () => {
+    const received: Buffer[] = [];
+    // A handle whose every call writes at most 5 bytes, as a system may under pressure.
+    const handle = {
+      async writev(buffers: Uint8Array[]) {
+        const all = Buffer.concat(buffers).subarray(0, 5);
+        received.push(Buffer.from(all));
+        return { bytesWritten: all.length, buffers };
+      },
+    } as unknown as FileHandle;
+    const pieces = ['ab', '', 'cdefgh', 'i', 'jklmnopqrstu'].map((text) => new TextEncoder().encode(text));
+    await writePieces(handle, pieces);
+    expect(Buffer.concat(received).toString()).toBe('abcdefghijklmnopqrstu');
   });
 });
