@@ -26,6 +26,8 @@ export async function writePieces(handle: FileHandle, pieces: readonly Uint8Arra
   let rest = pieces.filter((piece) => piece.byteLength > 0);
   while (rest.length > 0) {
     const { bytesWritten } = await handle.writev(rest.slice(0, PIECES_PER_CALL));
+    // A call that takes nothing would be asked again forever.
+    if (bytesWritten <= 0) throw new Error('the file system accepted none of the bytes written to it');
     let written = bytesWritten;
     let done = 0;
     while (done < rest.length && written >= (rest[done] as Uint8Array).byteLength) {

@@ -54,4 +54,9 @@ describe('writeFileAtomic', () => {
     await writePieces(handle, pieces);
     expect(Buffer.concat(received).toString()).toBe('abcdefghijklmnopqrstu');
   });
+
+  it('fails rather than asking forever when a write takes nothing', async () => {
+    const handle = { writev: async (buffers: Uint8Array[]) => ({ bytesWritten: 0, buffers }) } as unknown as FileHandle;
+    await expect(writePieces(handle, [new Uint8Array([1])])).rejects.toThrow(/accepted none of the bytes/);
+  });
 });
