@@ -73,42 +73,20 @@ function reviveMarked(holder: Record<string, unknown> | unknown[], key: string |
 }
 
 /**
- * JSON text made ready for an exact parse, so a text kept for later is only examined
- * once: `plain` when JSON.parse alone reads it exactly (every number a safe integer),
- * `marked` when its inexact number literals were rewritten as marked strings (see
- * json-number-literals.ts), `literals` when only the reviver with source text can be sure.
- */
-export interface PreparedJson {
-  text: string;
-  form: 'plain' | 'marked' | 'literals';
-}
-
-export function prepareJsonExact(text: string): PreparedJson {
-  const marking = markInexactNumbers(text);
-  if (marking.kind === 'plain') return { text, form: 'plain' };
-  if (marking.kind === 'unsure') return { text, form: 'literals' };
-  return { text: marking.text, form: 'marked' };
-}
-
-/** Parses prepared text; throws SyntaxError when it is not JSON, as JSON.parse does. */
-export function parsePreparedJson({ text, form }: PreparedJson): JsonValue {
-  if (form === 'plain') return JSON.parse(text) as JsonValue;
-  if (form === 'literals') return parseWithLiterals(text);
-  const root = { value: JSON.parse(text) as unknown };
-  if (reviveMarked(root, 'value')) return root.value as JsonValue;
-  // A marked object key: the original had a number where a key belongs.
-  throw new SyntaxError('a number stands where an object key belongs');
-}
-
-/**
  * Parses JSON text; numbers that are not safe integers become ExactNumber with their
  * source literal. Text whose numbers are all safe integers is read by JSON.parse alone;
  * otherwise the inexact literals are marked as strings first and made ExactNumbers after;
  * only when that cannot be sure does Node's reviver with source text, several times
- * slower, read it.
+ * slower, read it. Throws SyntaxError when the text is not JSON, as JSON.parse does.
  */
 export function parseJsonExact(text: string): JsonValue {
-  return parsePreparedJson(prepareJsonExact(text));
+  const marking = markInexactNumbers(text);
+  if (marking.kind === 'plain') return JSON.parse(text) as JsonValue;
+  if (marking.kind === 'unsure') return parseWithLiterals(text);
+  const root = { value: JSON.parse(marking.text) as unknown };
+  if (reviveMarked(root, 'value')) return root.value as JsonValue;
+  // A marked object key: the original had a number where a key belongs.
+  throw new SyntaxError('a number stands where an object key belongs');
 }
 
 function compareKeys(a: string, b: string): number {
