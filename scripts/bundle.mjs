@@ -1,6 +1,7 @@
-// Builds the two bundles the project ships: dist/index.js (the action) and
-// dist/cli/index.js (the command line). ncc's output is deterministic, so CI can rebuild
-// and compare byte for byte.
+// Builds the three bundles the project ships: the engine (dist/engine/index.js), which
+// holds every command, and the two small launchers that run it on a worker thread,
+// dist/index.js (the action) and dist/cli/index.js (the command line). ncc's output is
+// deterministic, so CI can rebuild and compare byte for byte.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cl
 
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 for (const [entry, out] of [
+  ['src/engine.ts', 'dist/engine'],
   ['src/index.ts', 'dist'],
   ['src/cli.ts', 'dist/cli'],
 ]) {

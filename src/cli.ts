@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// Entry point of the bundled command line (dist/cli/index.js).
-import { EXIT_FAILED, getErrorMessage } from './errors.js';
-import { main } from './shell/cli-main.js';
+// Entry point of the bundled command line (dist/cli/index.js): a small launcher that runs
+// the CLI's shell (src/shell/cli-main.ts) in the engine bundle on a worker thread; see
+// launch/launcher.ts.
+import { launch } from './launch/launcher.js';
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`usage-ledger: ${getErrorMessage(error)}\n`);
-    process.exitCode = EXIT_FAILED;
-  },
-);
+void launch({
+  shell: 'cli',
+  engine: '../engine/index.js',
+  from: import.meta.url,
+  argv: process.argv.slice(2),
+  reportCrash: (message) => process.stderr.write(`usage-ledger: ${message}\n`),
+}).then((code) => {
+  process.exitCode = code;
+});

@@ -1,4 +1,14 @@
-// Entry point of the bundled action (dist/index.js): everything happens in run().
-import { run } from './main.js';
+// Entry point of the bundled action (dist/index.js): a small launcher that runs the action's
+// shell (src/main.ts) in the engine bundle on a worker thread; see launch/launcher.ts.
+import { launch } from './launch/launcher.js';
+import { errorCommand } from './launch/workflow-command.js';
 
-void run();
+void launch({
+  shell: 'action',
+  engine: './engine/index.js',
+  from: import.meta.url,
+  argv: [],
+  reportCrash: (message) => process.stdout.write(errorCommand(message)),
+}).then((code) => {
+  process.exitCode = code;
+});

@@ -2,6 +2,7 @@
 // interrupted, so the CLI, the action or any client can be pointed at it.
 
 import { EXIT_COMPLETED } from '../errors.js';
+import { nextStopSignal } from '../launch/stop-signal.js';
 import { UsageError } from '../errors.js';
 import type { Logger } from '../ports.js';
 import type { Settings } from '../settings.js';
@@ -21,10 +22,7 @@ export async function serveSimulator(settings: Settings, logger: Logger): Promis
   logger.info('Any key starting with sk-admin- is accepted. Try:');
   logger.info(`  OPENAI_ADMIN_KEY=sk-admin-local usage-ledger sync --openai-base-url ${simulator.url} --audit-dir audit-sim`);
   logger.info('Press Ctrl+C to stop.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await nextStopSignal();
   await simulator.close();
   return EXIT_COMPLETED;
 }

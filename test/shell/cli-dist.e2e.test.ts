@@ -1,0 +1,129 @@
+// The built command line, run as a user runs it: `node dist/cli/index.js`, a small launcher
+// that runs the command on the engine thread. Exit codes, output and signals must come
+// through the launcher as if the command ran in the process itself.
+
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { createRepoWithRemote, gitIn, type RepoWithRemote } from '../helpers/git-repos.js';
+import { readTree } from '../support/ledger-run.js';
+
+const CLI = path.resolve(import.meta.dirname, '../../dist/cli/index.js');
+const NOW = '2026-11-22T06:30:00Z';
+const ENV = { PATH: process.env.PATH ?? '', OPENAI_ADMIN_KEY: 'sk-admin-cli-e2e-secret' };
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function startCli(args: string[], cwd: string) {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: ENV });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const finished = once(child, 'exit').then(([code]): Finished => ({ code: code as number | null, stdout, stderr }));
+  return { child, finished, output: () => stdout + stderr };
+}
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let tries = 0; !condition(); tries += 1) {
+    if (tries > 200) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('node dist/cli/index.js', () => {
+  let scratch: string;
+
+  beforeEach(async () => {
+    scratch = await mkdtemp(path.join(tmpdir(), 'usage-ledger-cli-'));
+  });
+
+  afterEach(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('prints its version and exits 0', async () => {
+    const result = await startCli(['--version'], scratch).finished;
+    expect(result).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+  });
+
+  it('exits 2 with a message naming the input on bad usage, writing nothing', async () => {
+    const result = await startCli(['backfill', '--start-date', '2026-02-30', '--publish', 'none'], scratch).finished;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^usage-ledger: start-date: expected a real calendar date/);
+    expect(await readTree(scratch)).toEqual(new Map());
+  });
+
+  describe('against the simulator', () => {
+    let simulator: Simulator;
+    let repo: RepoWithRemote;
+
+    beforeEach(async () => {
+      simulator = await startSimulator({ now: () => new Date(NOW) });
+      repo = await createRepoWithRemote();
+    });
+
+    afterEach(async () => {
+      await simulator.close();
+      await repo.cleanup();
+    });
+
+    it('syncs, prints its report on stdout and commits, exiting 0', async () => {
+      const result = await startCli(['sync', '--openai-base-url', simulator.url, '--now', NOW], repo.work).finished;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('2026-11-22');
+      expect(result.stderr).not.toContain(ENV.OPENAI_ADMIN_KEY);
+      expect([...(await readTree(path.join(repo.work, 'audit'))).keys()]).toContain('manifest.json');
+      expect(await gitIn(repo.work, ['log', '-1', '--format=%s'])).toMatch(/^usage-ledger sync/);
+    });
+  });
+
+  it('serves the simulator until SIGINT or SIGTERM, then stops cleanly with 0', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const cli = startCli(['simulate', '--port', '0'], scratch);
+      await waitFor(() => cli.output().includes('Press Ctrl+C to stop.'));
+      const url = /serving the OpenAI usage and costs API at (\S+)/.exec(cli.output())![1]!;
+      const response = await fetch(`${url}/organization/costs?start_time=1763769600`, { headers: { authorization: 'Bearer sk-admin-x' } });
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+      cli.child.kill(signal);
+      expect((await cli.finished).code).toBe(0);
+    }
+  });
+
+  describe('interrupted while waiting on the provider', () => {
+    let server: Server;
+    let requests = 0;
+
+    beforeEach(async () => {
+      // A provider that takes every request and never answers.
+      server = createServer(() => void (requests += 1));
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+    });
+
+    afterEach(async () => {
+      server.closeAllConnections();
+      server.close();
+    });
+
+    it('stops at SIGINT with exit code 130 and writes nothing', async () => {
+      const { port } = server.address() as AddressInfo;
+      const cli = startCli(['sync', '--publish', 'none', '--openai-base-url', `http://127.0.0.1:${port}/v1`, '--now', NOW], scratch);
+      await waitFor(() => requests > 0);
+      cli.child.kill('SIGINT');
+      expect((await cli.finished).code).toBe(130);
+      expect(await readTree(scratch)).toEqual(new Map());
+    });
+  });
+});
