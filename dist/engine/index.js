@@ -84435,6 +84435,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   qJ: () => (/* binding */ canonicalJsonBytes),
   X4: () => (/* binding */ canonicalJsonBytesAround),
   Xl: () => (/* binding */ canonicalJsonBytesByElement),
+  bc: () => (/* binding */ canonicalJsonPiecesByElement),
   Je: () => (/* binding */ parseJsonExact)
 });
 
@@ -84819,25 +84820,31 @@ const PIECE_CHARS = 32_768;
  * canonicalJsonBytes(value).
  */
 function canonicalJsonBytesByElement(value, arrayKey) {
+    return [...canonicalJsonPiecesByElement(value, arrayKey)];
+}
+/**
+ * canonicalJsonBytesByElement one piece at a time, encoded only when asked for: a writer
+ * that writes each piece as it comes never holds the whole document's bytes either.
+ */
+function* canonicalJsonPiecesByElement(value, arrayKey) {
     const items = value[arrayKey];
-    if (!Array.isArray(items) || items.length === 0)
-        return canonicalJsonBytes(value);
-    const frame = arrayFrame(value, arrayKey);
-    if (frame === undefined)
-        return canonicalJsonBytes(value);
-    const pieces = [];
+    const frame = Array.isArray(items) && items.length > 0 ? arrayFrame(value, arrayKey) : undefined;
+    if (!Array.isArray(items) || frame === undefined) {
+        yield* canonicalJsonBytes(value);
+        return;
+    }
     let text = `${frame.head}\n    `;
     for (let index = 0; index < items.length; index += 1) {
         if (index > 0)
             text += ',\n    ';
         text += canonicalNested(items[index], 2);
         if (text.length >= PIECE_CHARS) {
-            pieces.push((0,utf8/* encodeUtf8 */.Af)(text));
+            yield (0,utf8/* encodeUtf8 */.Af)(text);
             text = '';
         }
     }
-    pieces.push((0,utf8/* encodeUtf8 */.Af)(`${text}\n  ${frame.tail}`), NEWLINE);
-    return pieces;
+    yield (0,utf8/* encodeUtf8 */.Af)(`${text}\n  ${frame.tail}`);
+    yield NEWLINE;
 }
 const ELEMENT_SEPARATOR = (0,utf8/* encodeUtf8 */.Af)(',\n    ');
 /**
@@ -85377,7 +85384,8 @@ function deliverStopSignal(signal) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Q3: () => (/* binding */ writeFileAtomicSync),
-/* harmony export */   Zf: () => (/* binding */ writeFileAtomic)
+/* harmony export */   Zf: () => (/* binding */ writeFileAtomic),
+/* harmony export */   il: () => (/* binding */ writeHashedFileAtomic)
 /* harmony export */ });
 /* unused harmony export writePieces */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77598);
@@ -85449,6 +85457,52 @@ async function writeFileAtomic(target, content) {
         throw error;
     }
 }
+/** Pieces are gathered up to about this many bytes per write while streaming. */
+const STREAM_BATCH_BYTES = 1 << 20;
+/**
+ * Writes `pieces` to a new file in `directory` as they come, hashing them on the way, and
+ * names it `nameFor(sha256 hex of its bytes)` once all are flushed: for a file named by
+ * its own content (a diff file) too large to be held whole first. Resolves with its path.
+ * If a piece cannot be made or written, nothing is left behind.
+ */
+async function writeHashedFileAtomic(directory, pieces, nameFor) {
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)(directory, { recursive: true });
+    const temporary = node_path__WEBPACK_IMPORTED_MODULE_3___default().join(directory, `.${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)()}.tmp`);
+    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(temporary, 'wx');
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
+    let target;
+    try {
+        let batch = [];
+        let batchBytes = 0;
+        for (const piece of pieces) {
+            hash.update(piece);
+            batch.push(piece);
+            batchBytes += piece.byteLength;
+            if (batchBytes >= STREAM_BATCH_BYTES || batch.length >= PIECES_PER_CALL) {
+                await writePieces(handle, batch);
+                batch = [];
+                batchBytes = 0;
+            }
+        }
+        await writePieces(handle, batch);
+        await handle.sync();
+        target = node_path__WEBPACK_IMPORTED_MODULE_3___default().join(directory, nameFor(hash.digest('hex')));
+    }
+    catch (error) {
+        await handle.close();
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(temporary, { force: true });
+        throw error;
+    }
+    await handle.close();
+    try {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(temporary, target);
+    }
+    catch (error) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(temporary, { force: true });
+        throw error;
+    }
+    return target;
+}
 /** writeFileAtomic without the event loop; the target's directory must already exist. */
 function writeFileAtomicSync(target, content) {
     const temporary = temporaryBeside(target);
@@ -85506,14 +85560,17 @@ const ledgerPaths = {
     readme: () => 'README.md',
     snapshot: (provider, date) => `snapshots/${safeName('provider', provider)}/${safeDate(date).slice(0, 7)}/${date}.json`,
     raw: (provider, date, endpoint) => `raw/${safeName('provider', provider)}/${safeDate(date)}/${safeName('endpoint', endpoint)}.json`,
-    diff: (runAt, command, hash8) => {
-        const iso = runAt.toISOString();
-        const time = `${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
-        if (!/^[0-9a-f]{8}$/.test(hash8))
-            throw new Error(`not a short hash: ${hash8}`);
-        return `diffs/${iso.slice(0, 10)}/${time}-${safeName('command', command)}-${hash8}.json`;
-    },
+    diff: (runAt, command, hash8) => `${ledgerPaths.diffDirectory(runAt)}/${diffName(runAt, command, hash8)}`,
+    /** Where a run's diff file goes, whatever its hash turns out to be. */
+    diffDirectory: (runAt) => `diffs/${runAt.toISOString().slice(0, 10)}`,
 };
+function diffName(runAt, command, hash8) {
+    const iso = runAt.toISOString();
+    const time = `${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+    if (!/^[0-9a-f]{8}$/.test(hash8))
+        throw new Error(`not a short hash: ${hash8}`);
+    return `${time}-${safeName('command', command)}-${hash8}.json`;
+}
 /** Joins a ledger-relative path onto the audit directory and checks it stays inside. */
 function resolveInside(auditDir, relative) {
     const root = node_path__WEBPACK_IMPORTED_MODULE_0___default().resolve(auditDir);
@@ -85543,6 +85600,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/core/json.ts + 1 modules
 var json = __nccwpck_require__(67201);
 // EXTERNAL MODULE: ./src/ledger/atomic-write.ts
@@ -85624,6 +85684,7 @@ const LEDGER_SCHEMAS = { ...SCHEMAS, record: record_schema_namespaceObject, find
 ;// CONCATENATED MODULE: ./src/ledger/store.ts
 // The ledger on disk: reads what is there (refusing to touch a file it cannot parse),
 // and writes each file atomically after validating it against its schema.
+
 
 
 
@@ -85723,11 +85784,14 @@ function createLedgerStore(auditDir) {
             const value = { ...about, buckets: raw.buckets.map((bucket) => bucket.value) };
             return writeValidated('raw', paths/* ledgerPaths */.O.raw(provider, date, raw.endpoint), value, bytes);
         },
-        writeDiff(runAt, command, diff, kind = 'diff') {
-            // A run diff lists every run reconciled (18 MB for 10,000 runs): written run by run.
-            const bytes = (0,json/* canonicalJsonBytesByElement */.Xl)(diff, kind === 'run-diff' ? 'runs' : 'windows');
-            const relative = paths/* ledgerPaths */.O.diff(runAt, command, sha256Hex(bytes).slice(0, 8));
-            return writeValidated(kind, relative, diff, bytes);
+        async writeDiff(runAt, command, diff, kind = 'diff') {
+            const directory = paths/* ledgerPaths */.O.diffDirectory(runAt);
+            assertValid(kind, diff, `${directory}/ (the ${command} diff)`);
+            // A run diff lists every run reconciled (18 MB for 10,000 runs): encoded run by run
+            // and written as it is encoded, so its bytes are never all held at once. Its name
+            // holds the first 8 hex digits of its own hash.
+            const pieces = (0,json/* canonicalJsonPiecesByElement */.bc)(diff, kind === 'run-diff' ? 'runs' : 'windows');
+            return (0,atomic_write/* writeHashedFileAtomic */.il)(at(directory), pieces, (sha256) => external_node_path_default().basename(paths/* ledgerPaths */.O.diff(runAt, command, sha256.slice(0, 8))));
         },
         writeManifest(manifest) {
             return writeValidated('manifest', paths/* ledgerPaths */.O.manifest(), manifest);

@@ -298,22 +298,31 @@ const PIECE_CHARS = 32_768;
  * canonicalJsonBytes(value).
  */
 export function canonicalJsonBytesByElement<T extends object>(value: T, arrayKey: keyof T & string): Uint8Array[] {
+  return [...canonicalJsonPiecesByElement(value, arrayKey)];
+}
+
+/**
+ * canonicalJsonBytesByElement one piece at a time, encoded only when asked for: a writer
+ * that writes each piece as it comes never holds the whole document's bytes either.
+ */
+export function* canonicalJsonPiecesByElement<T extends object>(value: T, arrayKey: keyof T & string): Generator<Uint8Array> {
   const items: unknown = value[arrayKey];
-  if (!Array.isArray(items) || items.length === 0) return canonicalJsonBytes(value);
-  const frame = arrayFrame(value as Readonly<Record<string, unknown>>, arrayKey);
-  if (frame === undefined) return canonicalJsonBytes(value);
-  const pieces: Uint8Array[] = [];
+  const frame = Array.isArray(items) && items.length > 0 ? arrayFrame(value as Readonly<Record<string, unknown>>, arrayKey) : undefined;
+  if (!Array.isArray(items) || frame === undefined) {
+    yield* canonicalJsonBytes(value);
+    return;
+  }
   let text = `${frame.head}\n    `;
   for (let index = 0; index < items.length; index += 1) {
     if (index > 0) text += ',\n    ';
     text += canonicalNested(items[index], 2);
     if (text.length >= PIECE_CHARS) {
-      pieces.push(encodeUtf8(text));
+      yield encodeUtf8(text);
       text = '';
     }
   }
-  pieces.push(encodeUtf8(`${text}\n  ${frame.tail}`), NEWLINE);
-  return pieces;
+  yield encodeUtf8(`${text}\n  ${frame.tail}`);
+  yield NEWLINE;
 }
 
 const ELEMENT_SEPARATOR = encodeUtf8(',\n    ');

@@ -4,7 +4,7 @@
 // callers that replace thousands of small files one after another (run records), where
 // a round trip through the thread pool per call costs several times the work itself.
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -57,6 +57,52 @@ export async function writeFileAtomic(target: string, content: string | Uint8Arr
     await rm(temporary, { force: true });
     throw error;
   }
+}
+
+/** Pieces are gathered up to about this many bytes per write while streaming. */
+const STREAM_BATCH_BYTES = 1 << 20;
+
+/**
+ * Writes `pieces` to a new file in `directory` as they come, hashing them on the way, and
+ * names it `nameFor(sha256 hex of its bytes)` once all are flushed: for a file named by
+ * its own content (a diff file) too large to be held whole first. Resolves with its path.
+ * If a piece cannot be made or written, nothing is left behind.
+ */
+export async function writeHashedFileAtomic(directory: string, pieces: Iterable<Uint8Array>, nameFor: (sha256: string) => string): Promise<string> {
+  await mkdir(directory, { recursive: true });
+  const temporary = path.join(directory, `.${randomUUID()}.tmp`);
+  const handle = await open(temporary, 'wx');
+  const hash = createHash('sha256');
+  let target: string;
+  try {
+    let batch: Uint8Array[] = [];
+    let batchBytes = 0;
+    for (const piece of pieces) {
+      hash.update(piece);
+      batch.push(piece);
+      batchBytes += piece.byteLength;
+      if (batchBytes >= STREAM_BATCH_BYTES || batch.length >= PIECES_PER_CALL) {
+        await writePieces(handle, batch);
+        batch = [];
+        batchBytes = 0;
+      }
+    }
+    await writePieces(handle, batch);
+    await handle.sync();
+    target = path.join(directory, nameFor(hash.digest('hex')));
+  } catch (error) {
+    await handle.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await handle.close();
+  try {
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  return target;
 }
 
 /** writeFileAtomic without the event loop; the target's directory must already exist. */

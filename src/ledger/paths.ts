@@ -24,13 +24,17 @@ export const ledgerPaths = {
     `snapshots/${safeName('provider', provider)}/${safeDate(date).slice(0, 7)}/${date}.json`,
   raw: (provider: string, date: string, endpoint: string): string =>
     `raw/${safeName('provider', provider)}/${safeDate(date)}/${safeName('endpoint', endpoint)}.json`,
-  diff: (runAt: Date, command: string, hash8: string): string => {
-    const iso = runAt.toISOString();
-    const time = `${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
-    if (!/^[0-9a-f]{8}$/.test(hash8)) throw new Error(`not a short hash: ${hash8}`);
-    return `diffs/${iso.slice(0, 10)}/${time}-${safeName('command', command)}-${hash8}.json`;
-  },
+  diff: (runAt: Date, command: string, hash8: string): string => `${ledgerPaths.diffDirectory(runAt)}/${diffName(runAt, command, hash8)}`,
+  /** Where a run's diff file goes, whatever its hash turns out to be. */
+  diffDirectory: (runAt: Date): string => `diffs/${runAt.toISOString().slice(0, 10)}`,
 };
+
+function diffName(runAt: Date, command: string, hash8: string): string {
+  const iso = runAt.toISOString();
+  const time = `${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+  if (!/^[0-9a-f]{8}$/.test(hash8)) throw new Error(`not a short hash: ${hash8}`);
+  return `${time}-${safeName('command', command)}-${hash8}.json`;
+}
 
 /** Joins a ledger-relative path onto the audit directory and checks it stays inside. */
 export function resolveInside(auditDir: string, relative: string): string {

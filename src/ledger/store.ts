@@ -3,11 +3,12 @@
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { canonicalJsonBytes, canonicalJsonBytesAround, canonicalJsonBytesByElement } from '../core/json.js';
+import path from 'node:path';
+import { canonicalJsonBytes, canonicalJsonBytesAround, canonicalJsonPiecesByElement } from '../core/json.js';
 import type { Snapshot } from '../core/snapshot.js';
 import type { DataOrigin, RawEndpointDay } from '../core/usage-source.js';
 import type { ManifestEntry } from '../core/window-state.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic, writeHashedFileAtomic } from './atomic-write.js';
 import { ledgerPaths, resolveInside } from './paths.js';
 import { assertValid, type LedgerFileKind, SchemaViolationError } from './schema-validator.js';
 
@@ -121,11 +122,14 @@ export function createLedgerStore(auditDir: string): LedgerStore {
       const value = { ...about, buckets: raw.buckets.map((bucket) => bucket.value) };
       return writeValidated('raw', ledgerPaths.raw(provider, date, raw.endpoint), value, bytes);
     },
-    writeDiff(runAt, command, diff, kind = 'diff') {
-      // A run diff lists every run reconciled (18 MB for 10,000 runs): written run by run.
-      const bytes = canonicalJsonBytesByElement(diff as Record<string, unknown>, kind === 'run-diff' ? 'runs' : 'windows');
-      const relative = ledgerPaths.diff(runAt, command, sha256Hex(bytes).slice(0, 8));
-      return writeValidated(kind, relative, diff, bytes);
+    async writeDiff(runAt, command, diff, kind = 'diff') {
+      const directory = ledgerPaths.diffDirectory(runAt);
+      assertValid(kind, diff, `${directory}/ (the ${command} diff)`);
+      // A run diff lists every run reconciled (18 MB for 10,000 runs): encoded run by run
+      // and written as it is encoded, so its bytes are never all held at once. Its name
+      // holds the first 8 hex digits of its own hash.
+      const pieces = canonicalJsonPiecesByElement(diff as Record<string, unknown>, kind === 'run-diff' ? 'runs' : 'windows');
+      return writeHashedFileAtomic(at(directory), pieces, (sha256) => path.basename(ledgerPaths.diff(runAt, command, sha256.slice(0, 8))));
     },
     writeManifest(manifest) {
       return writeValidated('manifest', ledgerPaths.manifest(), manifest);

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileHandle } from 'node:fs/promises';
-import { writeFileAtomic, writePieces } from '../../src/ledger/atomic-write.js';
+import { createHash } from 'node:crypto';
+import { writeFileAtomic, writeHashedFileAtomic, writePieces } from '../../src/ledger/atomic-write.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -58,5 +59,35 @@ describe('writeFileAtomic', () => {
   it('fails rather than asking forever when a write takes nothing', async () => {
     const handle = { writev: async (buffers: Uint8Array[]) => ({ bytesWritten: 0, buffers }) } as unknown as FileHandle;
     await expect(writePieces(handle, [new Uint8Array([1])])).rejects.toThrow(/accepted none of the bytes/);
+  });
+});
+
+describe('writeHashedFileAtomic', () => {
+  const nameFor = (sha256: string): string => `diff-${sha256.slice(0, 8)}.json`;
+
+  it('writes the pieces as they come and names the file by the hash of its bytes', async () => {
+    const pieces = Array.from({ length: 2500 }, (_, index) => new Uint8Array((index * 997) % 4000).fill(index % 251));
+    let taken = 0;
+    function* lazily(): Generator<Uint8Array> {
+      for (const piece of pieces) {
+        taken += 1;
+        yield piece;
+      }
+    }
+    const file = await writeHashedFileAtomic(path.join(dir, 'diffs', 'day'), lazily(), nameFor);
+    const expected = Buffer.concat(pieces);
+    expect(taken).toBe(pieces.length);
+    expect(file).toBe(path.join(dir, 'diffs', 'day', nameFor(createHash('sha256').update(expected).digest('hex'))));
+    expect(Buffer.compare(await readFile(file), expected)).toBe(0);
+    expect(await readdir(path.dirname(file))).toEqual([path.basename(file)]);
+  });
+
+  it('leaves nothing behind when a piece cannot be made', async () => {
+    function* failing(): Generator<Uint8Array> {
+      yield new Uint8Array(2 << 20).fill(1);
+      throw new Error('cannot encode this entry');
+    }
+    await expect(writeHashedFileAtomic(dir, failing(), nameFor)).rejects.toThrow('cannot encode this entry');
+    expect(await readdir(dir)).toEqual([]);
   });
 });
