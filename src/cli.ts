@@ -9,6 +9,7 @@ void launch({
   engine: '../engine/index.js',
   from: import.meta.url,
   argv: process.argv.slice(2),
+  env: process.env,
   reportCrash: (message) => process.stderr.write(`usage-ledger: ${message}\n`),
 }).then((code) => {
   process.exitCode = code;

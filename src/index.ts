@@ -7,6 +7,7 @@ void launch({
   shell: 'action',
   engine: './engine/index.js',
   from: import.meta.url,
+  env: process.env,
   argv: [],
   reportCrash: (message) => process.stdout.write(errorCommand(message)),
 }).then((code) => {

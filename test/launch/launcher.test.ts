@@ -2,13 +2,13 @@
 // its exit code, reports a crash, and turns process signals into stop requests.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { ENGINE_RESOURCE_LIMITS, launch } from '../../src/launch/launcher.js';
+import { launch } from '../../src/launch/launcher.js';
 
 const FROM = import.meta.url;
 
-function start(engine: string, argv: string[] = []) {
+function start(engine: string, argv: string[] = [], env: Record<string, string> = {}) {
   const crashes: string[] = [];
-  const exit = launch({ shell: 'cli', engine: `./fixtures/${engine}`, from: FROM, argv, reportCrash: (message) => crashes.push(message) });
+  const exit = launch({ shell: 'cli', engine: `./fixtures/${engine}`, from: FROM, argv, env, reportCrash: (message) => crashes.push(message) });
   return { exit, crashes };
 }
 
@@ -23,9 +23,28 @@ describe('launch', () => {
     expect(await start('exit-engine.mjs', ['2']).exit).toBe(2);
   });
 
-  it('starts the engine with the young generation capped', async () => {
-    expect(ENGINE_RESOURCE_LIMITS.maxYoungGenerationSizeMb).toBe(16);
-    expect(await start('limits-engine.mjs').exit).toBe(16);
+  it('starts the engine with a 16 MB young generation and a 1 GB old generation', async () => {
+    expect(await start('limits-engine.mjs', ['young']).exit).toBe(16);
+    expect(await start('limits-engine.mjs', ['old']).exit).toBe(1024 / 16);
+  });
+
+  it('takes a larger old generation from USAGE_LEDGER_HEAP_MB', async () => {
+    expect(await start('limits-engine.mjs', ['old'], { USAGE_LEDGER_HEAP_MB: '2048' }).exit).toBe(2048 / 16);
+  });
+
+  it('refuses a USAGE_LEDGER_HEAP_MB that is not a whole number of at least 256, starting nothing', async () => {
+    for (const value of ['abc', '100', '-512', '1.5e3', '512MB']) {
+      const { exit, crashes } = start('exit-engine.mjs', ['0'], { USAGE_LEDGER_HEAP_MB: value });
+      expect(await exit, value).toBe(2);
+      expect(crashes).toEqual([`USAGE_LEDGER_HEAP_MB: expected a whole number of megabytes, at least 256, got ${JSON.stringify(value)}`]);
+    }
+  });
+
+  it('fails an engine that runs out of heap, saying how to allow more', async () => {
+    const { exit, crashes } = start('hungry-engine.mjs', [], { USAGE_LEDGER_HEAP_MB: '256' });
+    expect(await exit).toBe(1);
+    expect(crashes).toHaveLength(1);
+    expect(crashes[0]).toMatch(/out of memory.*\(the limit is 256 MB; set USAGE_LEDGER_HEAP_MB to allow more\)$/);
   });
 
   it('reports an engine that crashes and fails', async () => {
