@@ -7,6 +7,8 @@ void launch({
   shell: 'action',
   engine: './engine/index.js',
   from: import.meta.url,
+  // As the action's shell reads it (core.getInput trims).
+  command: process.env.INPUT_COMMAND?.trim() || 'sync',
   env: process.env,
   argv: [],
   reportCrash: (message) => process.stdout.write(errorCommand(message)),

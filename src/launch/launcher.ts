@@ -17,6 +17,8 @@ export interface LaunchOptions {
   engine: string;
   from: string;
   argv: string[];
+  /** The command to run, as far as the launcher can tell, for its heap limits. */
+  command: string | undefined;
   /** Read for USAGE_LEDGER_HEAP_MB. */
   env: Readonly<Record<string, string | undefined>>;
   /** How to report a failure the engine could not report itself (a crash, running out of memory, a bad heap limit). */
@@ -31,7 +33,7 @@ export interface LaunchOptions {
 export function launch(options: LaunchOptions): Promise<number> {
   let limits: HeapLimits;
   try {
-    limits = heapLimits(options.env);
+    limits = heapLimits(options.command, options.env);
   } catch (error) {
     options.reportCrash(getErrorMessage(error));
     return Promise.resolve(EXIT_USAGE);

@@ -6,9 +6,9 @@ import { launch } from '../../src/launch/launcher.js';
 
 const FROM = import.meta.url;
 
-function start(engine: string, argv: string[] = [], env: Record<string, string> = {}) {
+function start(engine: string, argv: string[] = [], env: Record<string, string> = {}, command = 'sync') {
   const crashes: string[] = [];
-  const exit = launch({ shell: 'cli', engine: `./fixtures/${engine}`, from: FROM, argv, env, reportCrash: (message) => crashes.push(message) });
+  const exit = launch({ shell: 'cli', engine: `./fixtures/${engine}`, from: FROM, command, argv, env, reportCrash: (message) => crashes.push(message) });
   return { exit, crashes };
 }
 
@@ -23,13 +23,19 @@ describe('launch', () => {
     expect(await start('exit-engine.mjs', ['2']).exit).toBe(2);
   });
 
-  it('starts the engine with a 16 MB young generation and a 1 GB old generation', async () => {
-    expect(await start('limits-engine.mjs', ['young']).exit).toBe(16);
-    expect(await start('limits-engine.mjs', ['old']).exit).toBe(1024 / 16);
+  it('starts every command with a 16 MB young generation', async () => {
+    for (const command of ['sync', 'backfill', 'reconcile']) expect(await start('limits-engine.mjs', ['young'], {}, command).exit, command).toBe(16);
   });
 
-  it('takes a larger old generation from USAGE_LEDGER_HEAP_MB', async () => {
-    expect(await start('limits-engine.mjs', ['old'], { USAGE_LEDGER_HEAP_MB: '2048' }).exit).toBe(2048 / 16);
+  it('caps the old generation at 1 GB for reconcile only', async () => {
+    expect(await start('limits-engine.mjs', ['old'], {}, 'reconcile').exit).toBe(1024 / 16);
+    // V8's own maximum depends on the machine; it is not the reconcile cap.
+    expect(await start('limits-engine.mjs', ['old'], {}, 'backfill').exit).not.toBe(1024 / 16);
+  });
+
+  it('takes the old generation maximum of any command from USAGE_LEDGER_HEAP_MB', async () => {
+    expect(await start('limits-engine.mjs', ['old'], { USAGE_LEDGER_HEAP_MB: '2048' }, 'reconcile').exit).toBe(2048 / 16);
+    expect(await start('limits-engine.mjs', ['old'], { USAGE_LEDGER_HEAP_MB: '512' }, 'backfill').exit).toBe(512 / 16);
   });
 
   it('refuses a USAGE_LEDGER_HEAP_MB that is not a whole number of at least 256, starting nothing', async () => {
