@@ -2,17 +2,13 @@
 // plain JSON parameters; the types here keep both sides agreeing on their shape.
 
 import { recordBackfill } from './jobs/record-backfill.js';
-import { backfillTool } from './jobs/backfill-tool.js';
 import { backfillFloor } from './jobs/backfill-floor.js';
 import { reconcileIoFloor } from './jobs/reconcile-io-floor.js';
 import { reconcilePhases } from './jobs/reconcile-phases.js';
-import { reconcileTool } from './jobs/reconcile-tool.js';
 
 export const JOBS = {
   'record-backfill': recordBackfill,
-  'backfill-tool': backfillTool,
   'backfill-floor': backfillFloor,
-  'reconcile-tool': reconcileTool,
   'reconcile-phases': reconcilePhases,
   'reconcile-io-floor': reconcileIoFloor,
 } satisfies Record<string, (params: never) => Promise<unknown>>;

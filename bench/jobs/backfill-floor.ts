@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import { parseJsonExact } from '../../src/core/json.js';
 import { listFiles } from '../files.js';
-import { BENCH_ENV } from './backfill-tool.js';
+import { BENCH_ENV } from '../in-process-backfill.js';
 
 export interface FloorParams {
   /** Replay server origin; the URLs below carry their own path. */

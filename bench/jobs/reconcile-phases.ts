@@ -12,7 +12,7 @@ import { silentLogger, systemClock } from '../../src/ports.js';
 import { createHttpClient } from '../../src/providers/http/index.js';
 import { fetchMinuteUsage } from '../../src/providers/openai/minute-usage.js';
 import { loadRuns, type RunRecord, writeRun } from '../../src/runs/index.js';
-import { BENCH_ENV } from './backfill-tool.js';
+import { BENCH_ENV } from '../in-process-backfill.js';
 
 export interface PhasesParams {
   baseUrl: string;

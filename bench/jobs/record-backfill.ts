@@ -8,7 +8,7 @@ import path from 'node:path';
 import { startSimulator, type OrgSize } from '../../src/simulator/index.js';
 import { removeDir } from '../files.js';
 import { fetchRecorded, type RecordedResponse, saveRecording, startRecordingProxy } from '../recording.js';
-import { BENCH_ENV, runBackfill } from './backfill-tool.js';
+import { BENCH_ENV, runBackfill } from '../in-process-backfill.js';
 
 export interface RecordParams {
   /** Where the recording goes (recording/) and scratch space for listing the requests. */

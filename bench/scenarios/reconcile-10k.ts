@@ -5,17 +5,21 @@
 // strategies older tools use (one request per step, one per run) are priced with the same
 // latency and limit, since running them would take hours to days.
 //
-// The provider's latency makes wall time mostly waiting, so CPU time (which excludes
-// waiting) is what is judged. Correctness is checked too: every record must validate,
+// The tool is the built action (`node dist/index.js`), as the runner starts it; its CPU
+// time and peak memory are the whole process's, Node's start-up and module loading
+// included. The provider's latency makes wall time mostly waiting, so CPU time (which
+// excludes waiting) is what is judged. Correctness is checked too: every record must validate,
 // every run must be reconciled, and each scope's runs must add up to the simulator's
 // truth for that key, to the token.
 
 import { cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { runBuiltAction } from '../built-action.js';
 import { runJob } from '../child-process.js';
 import { flushDisk, MiB, removeDir, treeDifferences, treeDigest, type TreeDigest } from '../files.js';
 import { coveredMinutes, generateWorkload, type GeneratedRun, writeWorkload, type WorkloadShape } from '../reconcile-workload.js';
 import type { Scenario, ScenarioContext, ScenarioMeasurement } from '../scenario.js';
+import { BENCH_ENV } from '../in-process-backfill.js';
 import { median } from '../stats.js';
 import { recordProblem, type RunRecord, schemaProblem } from '../../src/runs/index.js';
 import { startSimulator, type SimEvent, type Simulator } from '../../src/simulator/index.js';
@@ -215,23 +219,28 @@ async function run(context: ScenarioContext): Promise<ScenarioMeasurement> {
     try {
       flushDisk();
       const execArgv = context.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`] : [];
-      const tool = await runJob('reconcile-tool', { baseUrl: simulator.url, cwd, now: NOW, maxAgeHours: MAX_AGE_HOURS }, { execArgv });
+      const tool = await runBuiltAction(
+        { command: 'reconcile', 'openai-base-url': simulator.url, publish: 'none', now: NOW, 'max-age': String(MAX_AGE_HOURS) },
+        { workspace: cwd, secrets: BENCH_ENV, execArgv },
+      );
       const requests = simulator.requestLog.length;
       const refused = simulator.requestLog.filter((request) => request.status !== 200).length;
-      const cpuMs = tool.result.cpuUserMs + tool.result.cpuSystemMs;
-      tools.push({ wallMs: tool.result.wallMs, cpuMs, cpuUserMs: tool.result.cpuUserMs, cpuSystemMs: tool.result.cpuSystemMs, peakMiB: tool.peakMiB, requests });
+      const cpuMs = tool.cpuUserMs + tool.cpuSystemMs;
+      tools.push({ wallMs: tool.wallMs, cpuMs, cpuUserMs: tool.cpuUserMs, cpuSystemMs: tool.cpuSystemMs, peakMiB: tool.peakMiB, requests });
+      const outcomes = { reconciled: tool.outputs['runs-reconciled'], pending: tool.outputs['runs-pending'], failed: tool.outputs['runs-failed'] };
       context.log(
-        `round ${round}: reconcile ${(tool.result.wallMs / 1000).toFixed(2)} s wall, ${cpuMs.toFixed(0)} ms CPU ` +
-          `(${tool.result.cpuUserMs.toFixed(0)} user + ${tool.result.cpuSystemMs.toFixed(0)} system), ${requests} requests, peak ${tool.peakMiB.toFixed(1)} MiB, ` +
-          `outcomes ${JSON.stringify(tool.result.outcomes)}, ${tool.result.written} files written`,
+        `round ${round}: reconcile ${(tool.wallMs / 1000).toFixed(2)} s wall, ${cpuMs.toFixed(0)} ms CPU ` +
+          `(${tool.cpuUserMs.toFixed(0)} user + ${tool.cpuSystemMs.toFixed(0)} system), ${requests} requests, peak ${tool.peakMiB.toFixed(1)} MiB, ` +
+          `runs ${JSON.stringify(outcomes)}`,
       );
+      if (tool.exitCode !== 0) problems.push(`round ${round}: the action exited ${tool.exitCode}: ${tool.log.slice(-500)}`);
       if (refused > 0) problems.push(`round ${round}: the simulator refused or failed ${refused} request(s)`);
-      if (tool.result.toolRequests !== requests) notes.push(`round ${round}: the tool counted ${tool.result.toolRequests} requests, the simulator ${requests}`);
-      if (tool.result.outcomes.reconciled !== workload.runs.length) {
-        problems.push(`round ${round}: ${tool.result.outcomes.reconciled ?? 0} of ${workload.runs.length} runs reconciled (${JSON.stringify(tool.result.outcomes)})`);
+      if (outcomes.reconciled !== String(workload.runs.length)) {
+        problems.push(`round ${round}: ${outcomes.reconciled ?? 'no'} of ${workload.runs.length} runs reconciled (${JSON.stringify(outcomes)})`);
       }
-      const unexpected = Object.keys(tool.result.findings).filter((code) => code !== 'STALE_LEDGER');
-      if (unexpected.length > 0) problems.push(`round ${round}: findings ${JSON.stringify(tool.result.findings)}`);
+      const findings = JSON.parse(tool.outputs['issues-by-code'] ?? '{}') as Record<string, number>;
+      const unexpected = Object.keys(findings).filter((code) => code !== 'STALE_LEDGER');
+      if (unexpected.length > 0) problems.push(`round ${round}: findings ${JSON.stringify(findings)}`);
 
       const checked = await verify(path.join(cwd, 'runs'), workload.runs, workload.events, simulator, workload.apiKeyIds);
       if (checked.problems.length > 0) problems.push(`round ${round}: ${checked.problems.length} correctness problem(s), e.g. ${checked.problems.slice(0, 3).join('; ')}`);

@@ -1,15 +1,14 @@
-// The measured job: the real backfill use case, exactly as the CLI runs it
-// (`backfill --days N --publish none --now <fixed>`), into a fresh audit directory. The
-// timer covers option parsing, planning, fetching, building and writing the ledger; not
-// Node's start-up, which the floor does not pay either.
+// The backfill use case called in-process, as the CLI runs it (`backfill --days N
+// --publish none --now <fixed>`), into a fresh audit directory: how the bench records the
+// responses a backfill needs. What is measured is the built action (built-action.ts).
 
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { runLedgerCommand } from '../../src/commands/ledger-command.js';
-import { silentLogger, systemClock } from '../../src/ports.js';
-import { parseSettings } from '../../src/settings.js';
-import { totalBytes } from '../files.js';
+import { runLedgerCommand } from '../src/commands/ledger-command.js';
+import { silentLogger, systemClock } from '../src/ports.js';
+import { parseSettings } from '../src/settings.js';
+import { totalBytes } from './files.js';
 
 /** Any sk-admin- key passes the simulator's check; the replay server ignores it. */
 export const BENCH_ENV = { OPENAI_ADMIN_KEY: 'sk-admin-bench' };
@@ -61,5 +60,3 @@ export async function runBackfill(params: BackfillParams): Promise<BackfillResul
     bytesWritten: await totalBytes(run.written),
   };
 }
-
-export const backfillTool = (params: BackfillParams): Promise<BackfillResult> => runBackfill(params);
