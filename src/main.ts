@@ -19,7 +19,8 @@ function readInputs(): { command: string; options: Record<string, string> } {
   return { command: core.getInput('command') || 'sync', options };
 }
 
-export async function run(): Promise<void> {
+/** `engine`: what only the bundled engine can give (see engine.ts). */
+export async function run(engine: { dayBuilderScript?: URL } = {}): Promise<void> {
   try {
     const { command, options } = readInputs();
     const secret = options['openai-admin-key'];
@@ -35,6 +36,7 @@ export async function run(): Promise<void> {
       clock: systemClock,
       logger: actionsLogger,
       env: process.env,
+      dayBuilderScript: engine.dayBuilderScript,
     });
     for (const output of OUTPUTS) core.setOutput(output.name, report.outputs[output.name] ?? '');
     await core.summary.addRaw(report.summary).write();

@@ -1,6 +1,7 @@
 // sync and backfill as use cases: check the workspace, plan the days, fetch and write the
 // ledger, then publish the files this run wrote as one commit.
 
+import { availableParallelism } from 'node:os';
 import type { Dispatcher } from 'undici';
 import { type Finding, type FindingCode, countByCode, maxDriftPercent } from '../core/findings.js';
 import { buildRunSummary, GITHUB_BODY_LIMIT } from '../core/markdown.js';
@@ -14,6 +15,7 @@ import { requireAdminKey, type Settings } from '../settings.js';
 import { resolveWorkspace } from '../workspace.js';
 import { repositoryRoot } from './publish-commit.js';
 import { type PublishOutcome, publishRun } from './publish-run.js';
+import { builderLimits, type DayBuilder, inlineDayBuilder, threadDayBuilder } from './day-builders.js';
 import { type LedgerRunResult, toRepoPath, updateLedger } from './update-ledger.js';
 
 /** Under GitHub's limit with room to spare for the title and template text. */
@@ -27,6 +29,23 @@ export interface LedgerCommandDeps {
   env: Readonly<Record<string, string | undefined>>;
   /** Tests route provider traffic through their own dispatcher; by default the client owns one. */
   dispatcher?: Dispatcher;
+  /**
+   * The day builder thread's script (the bundled src/day-builder-thread.ts). Given by the
+   * engine; without it (run from source) days are built inline.
+   */
+  dayBuilderScript?: URL;
+}
+
+/** Runs this long build their days on a thread: less and the thread's start-up outweighs it. */
+const THREADED_MIN_DAYS = 28;
+
+/**
+ * One builder thread per core, at most 2: the engine thread mostly waits for them. On 2
+ * cores a 365-day backfill took 44 to 47 s with one builder, 37 to 43 s with two.
+ */
+function dayBuilderFor(script: URL | undefined, days: number, env: Readonly<Record<string, string | undefined>>): DayBuilder {
+  if (script === undefined || days < THREADED_MIN_DAYS) return inlineDayBuilder;
+  return threadDayBuilder(script, Math.min(2, availableParallelism()), builderLimits(env));
 }
 
 export interface LedgerCommandResult {
@@ -108,6 +127,7 @@ export async function runLedgerCommand(settings: Settings, deps: LedgerCommandDe
     logger: deps.logger,
   });
   let run: LedgerRunResult;
+  const builder = dayBuilderFor(deps.dayBuilderScript, dates.length, deps.env);
   try {
     const source = createOpenAiSource({
       baseUrl: settings.openaiBaseUrl,
@@ -129,9 +149,11 @@ export async function runLedgerCommand(settings: Settings, deps: LedgerCommandDe
         logger: deps.logger,
         dryRun: settings.dryRun,
         allowMixedOrigin: settings.allowMixedOrigin,
+        builder,
       }),
     );
   } finally {
+    await builder.close();
     await http.close();
   }
 

@@ -5,16 +5,15 @@
 
 import path from 'node:path';
 import { daysBetween } from '../core/dates.js';
-import { diffRecords, largestTokenChange, type RecordDiff } from '../core/diff.js';
-import { type Finding, fetchFailureFinding, tokenDriftFinding } from '../core/findings.js';
-import { canonicalJson, canonicalJsonBytesByElement } from '../core/json.js';
+import { type Finding, fetchFailureFinding } from '../core/findings.js';
+import { canonicalJson } from '../core/json.js';
 import { buildLedgerReadme } from '../core/ledger-readme.js';
-import { buildSnapshot } from '../core/snapshot.js';
-import type { DataOrigin, DayOk, DayResult, UsageSource } from '../core/usage-source.js';
-import { type WindowState, nextEntry } from '../core/window-state.js';
-import { ledgerPaths } from '../ledger/paths.js';
-import { type LedgerStore, type Manifest, sha256Hex } from '../ledger/store.js';
+import type { DataOrigin, DayResult, UsageSource } from '../core/usage-source.js';
+import { nextEntry } from '../core/window-state.js';
+import type { LedgerStore, Manifest } from '../ledger/store.js';
 import type { Clock, Logger } from '../ports.js';
+import type { BuiltDay, DayJob, WindowReport } from './build-day.js';
+import { type DayBuilder, inlineDayBuilder } from './day-builders.js';
 
 export interface RequestStats {
   requests: number;
@@ -44,20 +43,11 @@ export interface LedgerRunInput {
   logger: Logger;
   dryRun: boolean;
   allowMixedOrigin: boolean;
+  /** Where days are built; inline when not given. */
+  builder?: DayBuilder;
 }
 
-export type WindowStatus = 'new' | 'changed' | 'unchanged' | 'failed';
-
-export interface WindowReport {
-  provider: string;
-  date: string;
-  state: WindowState;
-  status: WindowStatus;
-  tokens: number | null;
-  tokenDelta: number;
-  cost: Record<string, string>;
-  records: number;
-}
+export type { WindowReport, WindowStatus } from './build-day.js';
 
 export interface LedgerRunResult {
   windows: WindowReport[];
@@ -99,6 +89,7 @@ export async function updateLedger(input: LedgerRunInput): Promise<LedgerRunResu
   const nowIso = now.toISOString();
   const today = nowIso.slice(0, 10);
   const { manifest } = input;
+  const builder = input.builder ?? inlineDayBuilder;
   const result: LedgerRunResult = {
     windows: [],
     findings: [],
@@ -122,14 +113,48 @@ export async function updateLedger(input: LedgerRunInput): Promise<LedgerRunResu
     for (const provider of input.providers) {
       const name = provider.source.provider;
       const windows = (manifest.windows[name] ??= {});
-      for await (const batch of provider.source.fetchDays(input.dates)) {
+      const batches = provider.source.fetchDays(input.dates)[Symbol.asyncIterator]();
+      // With days built on a thread the engine thread mostly waits for them, so it fetches
+      // and reads the next batch meanwhile. A batch's days hold their own parts: asking for
+      // the next batch lets go of nothing they need.
+      const prefetch = builder.capacity > 1;
+      let coming: Promise<IteratorResult<DayResult[]>> | undefined = batches.next();
+      while (coming !== undefined) {
+        const { value: batch, done } = await coming;
+        if (done) break;
+        // The requests so far, for this batch's diff file: taken before the next batch's.
+        const stats = copyStats(provider.stats());
+        coming = prefetch ? handledLater(batches.next()) : undefined;
         checkOrigin(manifest, batch, input.allowMixedOrigin);
         const work: BatchWork = { diffWindows: [], findings: [] };
         let manifestChanged = false;
-        for (const day of batch) {
+        // Days are built ahead of the one being written, as far as the builder has room,
+        // and applied in order.
+        const builds = new Map<number, Promise<BuiltDay>>();
+        let ahead = 0;
+        for (let index = 0; index < batch.length; index += 1) {
+          for (; ahead < batch.length && ahead < index + builder.capacity; ahead += 1) {
+            const next = batch[ahead] as DayResult;
+            if (next.status !== 'ok') continue;
+            const job: DayJob = {
+              parts: next.parts,
+              origin: next.origin,
+              endpoints: provider.endpoints,
+              groupBy: provider.groupBy,
+              previous: windows[next.date],
+              provisional: isProvisional(next.date, today, input.settleDays),
+              nowIso,
+              auditDir: store.auditDir,
+            };
+            const build = builder.build(job);
+            // Awaited in turn below; a run that stops earlier must not leave it unhandled.
+            build.catch(() => undefined);
+            builds.set(ahead, build);
+          }
+          const day = batch[index] as DayResult;
           const previous = windows[day.date];
-          const provisional = isProvisional(day.date, today, input.settleDays);
           if (day.status !== 'ok') {
+            const provisional = isProvisional(day.date, today, input.settleDays);
             const transition = nextEntry(previous, { kind: 'failed', state: day.status, code: day.code, message: day.message }, provisional, nowIso);
             work.findings.push(fetchFailureFinding(name, day));
             manifestChanged ||= canonicalJson(previous ?? null) !== canonicalJson(transition.entry);
@@ -137,16 +162,20 @@ export async function updateLedger(input: LedgerRunInput): Promise<LedgerRunResu
             result.windows.push({ provider: name, date: day.date, state: transition.entry.state, status: 'failed', tokens: previous?.tokens ?? null, tokenDelta: 0, cost: {}, records: 0 });
             continue;
           }
-          const report = await applyDay(input, provider, day, previous, provisional, nowIso, work, write);
-          manifestChanged ||= canonicalJson(previous ?? null) !== canonicalJson(report.entry);
-          windows[day.date] = report.entry;
-          result.windows.push(report.window);
-          if (report.window.status === 'new') result.updatedRecords += report.window.records;
-          result.updatedRecords += report.recordChanges;
+          const built = await (builds.get(index) as Promise<BuiltDay>);
+          builds.delete(index);
+          manifestChanged ||= canonicalJson(previous ?? null) !== canonicalJson(built.entry);
+          windows[day.date] = built.entry;
+          result.windows.push(built.window);
+          if (built.window.status === 'new') result.updatedRecords += built.window.records;
+          result.updatedRecords += built.recordChanges;
+          // Raw files, then the snapshot; the old snapshot was read before either.
+          for (const file of built.files) await write(() => store.writePrepared(file));
+          if (built.diffWindow) work.diffWindows.push(built.diffWindow);
+          if (built.finding) work.findings.push(built.finding);
         }
         await writes.drain();
         result.findings.push(...work.findings);
-        const stats = provider.stats();
         if (work.diffWindows.length > 0) {
           const diff = {
             schema_version: 1,
@@ -178,6 +207,7 @@ export async function updateLedger(input: LedgerRunInput): Promise<LedgerRunResu
           await writes.drain();
         }
         logger.info(`${name}: ${batch.length} window(s) processed, ${work.diffWindows.length} changed`);
+        coming ??= batches.next();
       }
       const stats = provider.stats();
       result.requests.total += stats.requests;
@@ -240,91 +270,22 @@ function boundedWrites(limit: number, written: string[]) {
   };
 }
 
+function copyStats(stats: RequestStats): RequestStats {
+  return { requests: stats.requests, retries: stats.retries, byLabel: { ...stats.byLabel }, rateLimitHeaders: [...stats.rateLimitHeaders] };
+}
+
+/** A promise awaited later, if at all: its rejection must not count as unhandled meanwhile. */
+function handledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 function checkOrigin(manifest: Manifest, batch: readonly DayResult[], allowMixed: boolean): void {
   for (const day of batch) {
     if (day.status !== 'ok') continue;
     if (manifest.origin === null) manifest.origin = day.origin;
     else if (manifest.origin !== day.origin && !allowMixed) throw new MixedOriginError(manifest.origin, day.origin);
   }
-}
-
-async function applyDay(
-  input: LedgerRunInput,
-  provider: ProviderQuery,
-  day: DayOk,
-  previous: Manifest['windows'][string][string] | undefined,
-  provisional: boolean,
-  nowIso: string,
-  work: BatchWork,
-  write: (step: () => Promise<string>) => Promise<void>,
-) {
-  const name = provider.source.provider;
-  // Built here, one day at a time, and let go once the day's files are written.
-  const { records, raw } = day.read();
-  const snapshot = buildSnapshot({
-    provider: name,
-    date: day.date,
-    origin: day.origin,
-    endpoints: provider.endpoints,
-    groupBy: provider.groupBy,
-    records,
-  });
-  // Record by record: one 4 MB text would cost several times as much to make (see json.ts).
-  const bytes = canonicalJsonBytesByElement(snapshot, 'records');
-  const sha256 = sha256Hex(bytes);
-  const transition = nextEntry(previous, { kind: 'fetched', sha256, tokens: snapshot.totals.tokens }, provisional, nowIso);
-  const window: WindowReport = {
-    provider: name,
-    date: day.date,
-    state: transition.entry.state,
-    status: 'unchanged',
-    tokens: snapshot.totals.tokens,
-    tokenDelta: 0,
-    cost: snapshot.totals.cost,
-    records: snapshot.records.length,
-  };
-  let recordChanges = 0;
-  if (transition.contentChanged) {
-    // Read the old snapshot before replacing it: the diff is against what the ledger held.
-    const old = previous?.sha256 ? await input.store.readSnapshot(name, day.date) : undefined;
-    const before = old?.records ?? [];
-    const tokensBefore = old ? old.totals.tokens : null;
-    // A new window has nothing to compare with: its diff entry lists no record changes.
-    const changes: RecordDiff = old ? diffRecords(before, snapshot.records) : { added: [], removed: [], changed: [] };
-    window.status = old ? 'changed' : 'new';
-    window.tokenDelta = snapshot.totals.tokens - (tokensBefore ?? 0);
-    recordChanges = old ? changes.added.length + changes.removed.length + changes.changed.length : 0;
-    for (const endpointDay of raw) await write(() => input.store.writeRaw(name, day.date, day.origin, endpointDay));
-    await write(() => input.store.writeSnapshot(bytes, snapshot));
-    work.diffWindows.push({
-      provider: name,
-      date: day.date,
-      status: window.status,
-      state: transition.entry.state,
-      snapshot: ledgerPaths.snapshot(name, day.date),
-      tokens_before: tokensBefore,
-      tokens_after: snapshot.totals.tokens,
-      token_delta: window.tokenDelta,
-      records_before: before.length,
-      records_after: snapshot.records.length,
-      added: old ? changes.added : [],
-      removed: changes.removed,
-      changed: changes.changed,
-    });
-    if (transition.revisedAfterSettling && tokensBefore !== null && tokensBefore !== snapshot.totals.tokens) {
-      const largest = largestTokenChange(changes);
-      work.findings.push(
-        tokenDriftFinding(name, day.date, tokensBefore, snapshot.totals.tokens, largest && {
-          endpoint: largest.key.endpoint,
-          model: largest.key.model,
-          project_id: largest.key.project_id,
-          api_key_id: largest.key.api_key_id,
-          token_delta: largest.token_delta,
-        }),
-      );
-    }
-  }
-  return { entry: transition.entry, window, recordChanges };
 }
 
 /** Repository-relative forward-slash path, as git and the outputs want it. */

@@ -2,6 +2,7 @@
 // and the raw buckets they came from, or say precisely why a day could not be had.
 
 import type { JsonValue } from './json.js';
+import type { PackedBytes } from './packed-bytes.js';
 import type { CanonicalRecord, ProviderName } from './records.js';
 
 /** Where data came from; the ledger refuses to mix the two. */
@@ -32,6 +33,23 @@ export interface RawEndpointDay {
   buckets: RawBucket[];
 }
 
+/** A validated bucket kept for its day: exactly the bytes the page held, perhaps packed. */
+export interface KeptBucket {
+  bytes: Uint8Array | PackedBytes;
+  /** Every number in it is a plain integer, so JSON.parse alone reads it exactly. */
+  plainNumbers: boolean;
+}
+
+/**
+ * A good day as it arrived, before anything is built from it: plain data, so the day can
+ * be built on another thread (see ledger/day-builders.ts).
+ */
+export interface DayParts {
+  provider: ProviderName;
+  date: string;
+  endpoints: Array<Omit<RawEndpointDay, 'buckets'> & { buckets: KeptBucket[] }>;
+}
+
 /** What a good day holds: its canonical records and the raw buckets they came from. */
 export interface DayContent {
   records: CanonicalRecord[];
@@ -42,12 +60,8 @@ export interface DayOk {
   date: string;
   status: 'ok';
   origin: DataOrigin;
-  /**
-   * Builds the day's content. Called when the day is written, so a batch never holds all
-   * its days built at once; each call builds it afresh. Only valid until the next batch
-   * is asked for: a source lets go of a batch's data then.
-   */
-  read(): DayContent;
+  /** What the day's content is built from, when it is written (see providers/day-content.ts). */
+  parts: DayParts;
 }
 
 export interface DayFailed {

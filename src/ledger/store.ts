@@ -44,8 +44,7 @@ export interface LedgerStore {
   readManifest(): Promise<Manifest>;
   readSnapshot(provider: string, date: string): Promise<Snapshot | undefined>;
   /** Each write returns the absolute path written. */
-  writeSnapshot(snapshotBytes: readonly Uint8Array[], snapshot: Snapshot): Promise<string>;
-  writeRaw(provider: string, date: string, origin: DataOrigin, raw: RawEndpointDay): Promise<string>;
+  writePrepared(file: PreparedFile): Promise<string>;
   writeDiff(runAt: Date, command: string, diff: object, kind?: 'diff' | 'run-diff'): Promise<string>;
   writeManifest(manifest: Manifest): Promise<string>;
   /** Writes the generated audit/README.md when its text differs; returns the path, or undefined when unchanged. */
@@ -77,20 +76,42 @@ function parseLedgerFile(kind: LedgerFileKind, file: string, text: string): unkn
   return value;
 }
 
+/**
+ * A day's ledger file, validated against its schema and encoded, not yet written: plain
+ * data, so a day builder thread can make it and the main thread write it.
+ */
+export interface PreparedFile {
+  /** Relative to the audit directory. */
+  relative: string;
+  bytes: Uint8Array[];
+}
+
+/** The snapshot file, from its canonical bytes (already hashed by the caller). */
+export function prepareSnapshotFile(snapshotBytes: Uint8Array[], snapshot: Snapshot): PreparedFile {
+  const relative = ledgerPaths.snapshot(snapshot.provider, snapshot.date);
+  assertValid('snapshot', snapshot, relative);
+  return { relative, bytes: snapshotBytes };
+}
+
+/** One endpoint's raw file for a day: the provider's own bytes for each bucket, unchanged, in a canonical frame. */
+export function prepareRawFile(provider: string, date: string, origin: DataOrigin, raw: RawEndpointDay): PreparedFile {
+  const relative = ledgerPaths.raw(provider, date, raw.endpoint);
+  const about = { schema_version: 1, provider, date, endpoint: raw.endpoint, origin, request: raw.request, pages: raw.pages };
+  // What the buckets parsed to is what the schema checks.
+  assertValid('raw', { ...about, buckets: raw.buckets.map((bucket) => bucket.value) }, relative);
+  return { relative, bytes: canonicalJsonBytesAround(about, 'buckets', raw.buckets.map((bucket) => bucket.bytes)) };
+}
+
 export function createLedgerStore(auditDir: string): LedgerStore {
   const at = (relative: string): string => resolveInside(auditDir, relative);
 
-  /**
-   * Not an async function on purpose: the value (a day's whole record tree) is let go once
-   * its bytes exist, instead of being held by a suspended frame until the file is flushed.
-   */
-  function writeValidated(kind: LedgerFileKind, relative: string, value: unknown, bytes?: readonly Uint8Array[]): Promise<string> {
+  function writeValidated(kind: LedgerFileKind, relative: string, value: unknown): Promise<string> {
     let file: string;
     let content: readonly Uint8Array[];
     try {
       file = at(relative);
       assertValid(kind, value, relative);
-      content = bytes ?? canonicalJsonBytes(value);
+      content = canonicalJsonBytes(value);
     } catch (error) {
       return Promise.reject(error as Error);
     }
@@ -111,16 +132,10 @@ export function createLedgerStore(auditDir: string): LedgerStore {
       if (text === undefined) return undefined;
       return parseLedgerFile('snapshot', file, text) as Snapshot;
     },
-    writeSnapshot(bytes, snapshot) {
-      return writeValidated('snapshot', ledgerPaths.snapshot(snapshot.provider, snapshot.date), snapshot, bytes);
-    },
-    writeRaw(provider, date, origin, raw) {
-      const about = { schema_version: 1, provider, date, endpoint: raw.endpoint, origin, request: raw.request, pages: raw.pages };
-      // The buckets are the provider's own bytes, unchanged; what they parsed to is what
-      // the schema checks.
-      const bytes = canonicalJsonBytesAround(about, 'buckets', raw.buckets.map((bucket) => bucket.bytes));
-      const value = { ...about, buckets: raw.buckets.map((bucket) => bucket.value) };
-      return writeValidated('raw', ledgerPaths.raw(provider, date, raw.endpoint), value, bytes);
+    async writePrepared(file) {
+      const target = at(file.relative);
+      await writeFileAtomic(target, file.bytes);
+      return target;
     },
     async writeDiff(runAt, command, diff, kind = 'diff') {
       const directory = ledgerPaths.diffDirectory(runAt);

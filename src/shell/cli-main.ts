@@ -61,7 +61,8 @@ const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
 };
 
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+/** `engine`: what only the bundled engine can give (see engine.ts). */
+export async function main(argv: readonly string[], io: CliIo = processIo, engine: { dayBuilderScript?: URL } = {}): Promise<number> {
   const { env } = io;
   const logger = consoleLogger({ verbose: env.USAGE_LEDGER_DEBUG === '1', write: io.stderr });
   try {
@@ -77,7 +78,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     const settings = parseSettings(args.command, args.positionals, args.options, env, systemClock.now());
     if (settings.command === 'simulate') return await serveSimulator(settings, logger);
     if (settings.command === 'demo') return await runDemo({ logger, out: (line) => io.stdout(`${line}\n`) });
-    const report = await runCommand(settings, { cwd: io.cwd, clock: systemClock, logger, env });
+    const report = await runCommand(settings, { cwd: io.cwd, clock: systemClock, logger, env, dayBuilderScript: engine.dayBuilderScript });
     for (const line of report.lines) io.stdout(`${line}\n`);
     return EXIT_COMPLETED;
   } catch (error) {

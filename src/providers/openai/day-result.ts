@@ -3,7 +3,8 @@
 
 import { sortRecords, type CanonicalRecord } from '../../core/records.js';
 import type { JsonValue } from '../../core/json.js';
-import type { DataOrigin, DayContent, DayFailed, DayResult, RawBucket, RawEndpointDay } from '../../core/usage-source.js';
+import type { DataOrigin, DayContent, DayFailed, DayParts, DayResult, RawBucket, RawEndpointDay } from '../../core/usage-source.js';
+import type { OpenAiEndpoint } from './endpoints.js';
 import type { EndpointOutcome } from './fetch-endpoint.js';
 import { normalizeResult } from './normalize.js';
 import { readBucket } from './page-reader.js';
@@ -31,22 +32,32 @@ function combineFailures(date: string, failures: readonly Failure[]): DayFailed 
 }
 
 /** Every endpoint's buckets for the day, parsed once: the raw file and the records read the same values. */
-function readDay(date: string, outcomes: readonly EndpointOutcome[]): DayContent {
+export function readOpenAiDay(parts: DayParts): DayContent {
   const records: CanonicalRecord[] = [];
   const raw: RawEndpointDay[] = [];
+  for (const part of parts.endpoints) {
+    const endpoint = part.endpoint as OpenAiEndpoint;
+    const buckets: RawBucket[] = [];
+    for (const { bytes, bucket } of part.buckets.map(readBucket)) {
+      for (const result of bucket.results) records.push(normalizeResult(endpoint, bucket, result));
+      buckets.push({ bytes, value: bucket as unknown as JsonValue });
+    }
+    raw.push({ endpoint, request: part.request, pages: part.pages, buckets });
+  }
+  return { records: sortRecords(records), raw };
+}
+
+/** The day's buckets from every endpoint, as they arrived. */
+function dayParts(date: string, outcomes: readonly EndpointOutcome[]): DayParts {
+  const endpoints: DayParts['endpoints'] = [];
   for (const outcome of outcomes) {
     if (!outcome.ok) continue;
     const day = outcome.days.get(date);
-    // assembleDay only calls a day good when every endpoint has it; gone means read too late.
-    if (day === undefined) throw new Error(`openai ${outcome.endpoint} ${date}: the day was read after its batch was let go`);
-    const buckets: RawBucket[] = [];
-    for (const { bytes, bucket } of day.buckets.map(readBucket)) {
-      for (const result of bucket.results) records.push(normalizeResult(outcome.endpoint, bucket, result));
-      buckets.push({ bytes, value: bucket as unknown as JsonValue });
-    }
-    raw.push({ endpoint: outcome.endpoint, request: outcome.request, pages: day.pages, buckets });
+    // assembleDay only calls a day good when every endpoint has it.
+    if (day === undefined) throw new Error(`openai ${outcome.endpoint} ${date}: no buckets for a day called good`);
+    endpoints.push({ endpoint: outcome.endpoint, request: outcome.request, pages: day.pages, buckets: day.buckets.map(({ bytes, plainNumbers }) => ({ bytes, plainNumbers })) });
   }
-  return { records: sortRecords(records), raw };
+  return { provider: 'openai', date, endpoints };
 }
 
 export function assembleDay(date: string, outcomes: readonly EndpointOutcome[]): DayResult {
@@ -55,5 +66,5 @@ export function assembleDay(date: string, outcomes: readonly EndpointOutcome[]):
 
   // Any simulated page makes the whole day simulated: the ledger must never take it for real data.
   const origin: DataOrigin = outcomes.some((outcome) => outcome.ok && outcome.origin === 'simulator') ? 'simulator' : 'provider';
-  return { date, status: 'ok', origin, read: () => readDay(date, outcomes) };
+  return { date, status: 'ok', origin, parts: dayParts(date, outcomes) };
 }

@@ -10,19 +10,16 @@
 import { JsonArraySplitter } from '../../core/json-array-splitter.js';
 import { parseJsonExact, type JsonValue } from '../../core/json.js';
 import { decodeUtf8 } from '../../core/utf8.js';
-import { packBytes, unpackBytes, type PackedBytes } from '../../core/packed-bytes.js';
+import { packBytes, unpackBytes } from '../../core/packed-bytes.js';
+import type { KeptBucket } from '../../core/usage-source.js';
 import type { BodyReader } from '../http/client.js';
 import type { OpenAiEndpoint } from './endpoints.js';
 import { bucketIssues, describeIssues, pageIssues, type OpenAiBucket, type ShapeIssue } from './schemas.js';
 
 /** One validated bucket of a page, as its bytes, or packed when it is to be kept long. */
-export interface PageBucket {
+export interface PageBucket extends KeptBucket {
   /** Unix seconds; says which day the bucket belongs to without parsing it again. */
   startTime: number;
-  /** Exactly the bytes the page held for this bucket. */
-  bytes: Uint8Array | PackedBytes;
-  /** Every number in it is a plain integer: JSON.parse alone reads it exactly (see JsonElementBytes). */
-  plainNumbers: boolean;
 }
 
 /** A bucket as its day is built from it: the bytes for the raw file, and their value. */
@@ -46,7 +43,7 @@ export interface ReadPage {
 export type PageRead = { ok: true; page: ReadPage } | { ok: false; issue: string };
 
 /** The bucket's bytes and its value, as validated when its page was read. */
-export function readBucket({ bytes: kept, plainNumbers }: PageBucket): BucketRead {
+export function readBucket({ bytes: kept, plainNumbers }: KeptBucket): BucketRead {
   const bytes = 'packed' in kept ? unpackBytes(kept) : kept;
   return { bytes, bucket: parseBucket(bytes, plainNumbers) as unknown as OpenAiBucket };
 }

@@ -1,0 +1,122 @@
+// One good day, from the parts it arrived in to the ledger files it needs: the snapshot
+// (canonical bytes and their hash), its manifest entry, and when its content changed, the
+// raw files, the diff entry against the snapshot the ledger held, and any drift finding.
+// Everything but writing: plain data in and out, so it runs on the main thread or on a
+// day builder thread alike (see day-builders.ts), and the main thread writes the files in
+// order.
+
+import { diffRecords, largestTokenChange, type RecordDiff } from '../core/diff.js';
+import { type Finding, tokenDriftFinding } from '../core/findings.js';
+import { canonicalJsonBytesByElement } from '../core/json.js';
+import { buildSnapshot } from '../core/snapshot.js';
+import type { DataOrigin, DayParts } from '../core/usage-source.js';
+import { type ManifestEntry, nextEntry, type WindowState } from '../core/window-state.js';
+import { ledgerPaths } from '../ledger/paths.js';
+import { createLedgerStore, type PreparedFile, prepareRawFile, prepareSnapshotFile, sha256Hex } from '../ledger/store.js';
+import { readDayContent } from '../providers/day-content.js';
+
+export type WindowStatus = 'new' | 'changed' | 'unchanged' | 'failed';
+
+export interface WindowReport {
+  provider: string;
+  date: string;
+  state: WindowState;
+  status: WindowStatus;
+  tokens: number | null;
+  tokenDelta: number;
+  cost: Record<string, string>;
+  records: number;
+}
+
+export interface DayJob {
+  parts: DayParts;
+  origin: DataOrigin;
+  /** The endpoints and grouping the snapshot records as its query. */
+  endpoints: readonly string[];
+  groupBy: Readonly<Record<string, readonly string[]>>;
+  /** The day's manifest entry before this run. */
+  previous: ManifestEntry | undefined;
+  provisional: boolean;
+  nowIso: string;
+  /** Where the snapshot the ledger holds is read from, to diff against. */
+  auditDir: string;
+}
+
+export interface BuiltDay {
+  entry: ManifestEntry;
+  window: WindowReport;
+  /** Records added, removed or changed against the snapshot the ledger held. */
+  recordChanges: number;
+  /** To write, in this order (raw files, then the snapshot); empty when nothing changed. */
+  files: PreparedFile[];
+  diffWindow?: object;
+  finding?: Finding;
+}
+
+export async function buildDay(job: DayJob): Promise<BuiltDay> {
+  const { parts } = job;
+  const { provider, date } = parts;
+  const content = readDayContent(parts);
+  const { records } = content;
+  const snapshot = buildSnapshot({ provider, date, origin: job.origin, endpoints: job.endpoints, groupBy: job.groupBy, records });
+  // Record by record: one 4 MB text would cost several times as much to make (see json.ts).
+  const bytes = canonicalJsonBytesByElement(snapshot, 'records');
+  const sha256 = sha256Hex(bytes);
+  const transition = nextEntry(job.previous, { kind: 'fetched', sha256, tokens: snapshot.totals.tokens }, job.provisional, job.nowIso);
+  const built: BuiltDay = {
+    entry: transition.entry,
+    window: {
+      provider,
+      date,
+      state: transition.entry.state,
+      status: 'unchanged',
+      tokens: snapshot.totals.tokens,
+      tokenDelta: 0,
+      cost: snapshot.totals.cost,
+      records: snapshot.records.length,
+    },
+    recordChanges: 0,
+    files: [],
+  };
+  if (!transition.contentChanged) return built;
+
+  built.files = [...content.raw.map((endpointDay) => prepareRawFile(provider, date, job.origin, endpointDay)), prepareSnapshotFile(bytes, snapshot)];
+  // The buckets' parsed values are not needed past validation: let them go before the
+  // old snapshot is read.
+  content.raw = [];
+  const old = job.previous?.sha256 ? await createLedgerStore(job.auditDir).readSnapshot(provider, date) : undefined;
+  const before = old?.records ?? [];
+  const tokensBefore = old ? old.totals.tokens : null;
+  // A new window has nothing to compare with: its diff entry lists no record changes.
+  const changes: RecordDiff = old ? diffRecords(before, snapshot.records) : { added: [], removed: [], changed: [] };
+  const { window } = built;
+  window.status = old ? 'changed' : 'new';
+  window.tokenDelta = snapshot.totals.tokens - (tokensBefore ?? 0);
+  built.recordChanges = old ? changes.added.length + changes.removed.length + changes.changed.length : 0;
+  built.diffWindow = {
+    provider,
+    date,
+    status: window.status,
+    state: transition.entry.state,
+    snapshot: ledgerPaths.snapshot(provider, date),
+    tokens_before: tokensBefore,
+    tokens_after: snapshot.totals.tokens,
+    token_delta: window.tokenDelta,
+    records_before: before.length,
+    records_after: snapshot.records.length,
+    added: old ? changes.added : [],
+    removed: changes.removed,
+    changed: changes.changed,
+  };
+  if (transition.revisedAfterSettling && tokensBefore !== null && tokensBefore !== snapshot.totals.tokens) {
+    const largest = largestTokenChange(changes);
+    built.finding = tokenDriftFinding(provider, date, tokensBefore, snapshot.totals.tokens, largest && {
+      endpoint: largest.key.endpoint,
+      model: largest.key.model,
+      project_id: largest.key.project_id,
+      api_key_id: largest.key.api_key_id,
+      token_delta: largest.token_delta,
+    });
+  }
+  return built;
+}
