@@ -9256,21 +9256,22 @@ async function writePieces(handle, pieces) {
             rest[0] = rest[0].subarray(written);
     }
 }
-/** `content` in pieces is written one piece after another, as if joined. */
-async function writeFileAtomic(target, content) {
-    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(target), { recursive: true });
-    const temporary = temporaryBeside(target);
+/** Creates `temporary`, lets `fill` write it, and flushes it; removes it if any of that fails. */
+async function writeTemporary(temporary, fill) {
     const handle = await (0,promises_namespaceObject.open)(temporary, 'wx');
     try {
-        if (typeof content === 'string' || content instanceof Uint8Array)
-            await handle.writeFile(content);
-        else
-            await writePieces(handle, content);
+        await fill(handle);
         await handle.sync();
     }
-    finally {
+    catch (error) {
         await handle.close();
+        await (0,promises_namespaceObject.rm)(temporary, { force: true });
+        throw error;
     }
+    await handle.close();
+}
+/** Renames a flushed temporary file over its target, or removes it if that fails. */
+async function moveIntoPlace(temporary, target) {
     try {
         await (0,promises_namespaceObject.rename)(temporary, target);
     }
@@ -9278,6 +9279,13 @@ async function writeFileAtomic(target, content) {
         await (0,promises_namespaceObject.rm)(temporary, { force: true });
         throw error;
     }
+}
+/** `content` in pieces is written one piece after another, as if joined. */
+async function writeFileAtomic(target, content) {
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(target), { recursive: true });
+    const temporary = temporaryBeside(target);
+    await writeTemporary(temporary, (handle) => (typeof content === 'string' || content instanceof Uint8Array ? handle.writeFile(content) : writePieces(handle, content)));
+    await moveIntoPlace(temporary, target);
 }
 /** Pieces are gathered up to about this many bytes per write while streaming. */
 const STREAM_BATCH_BYTES = 1 << 20;
@@ -9290,10 +9298,8 @@ const STREAM_BATCH_BYTES = 1 << 20;
 async function writeHashedFileAtomic(directory, pieces, nameFor) {
     await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
     const temporary = external_node_path_default().join(directory, `.${(0,external_node_crypto_namespaceObject.randomUUID)()}.tmp`);
-    const handle = await (0,promises_namespaceObject.open)(temporary, 'wx');
     const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    let target;
-    try {
+    await writeTemporary(temporary, async (handle) => {
         let batch = [];
         let batchBytes = 0;
         for (const piece of pieces) {
@@ -9307,22 +9313,9 @@ async function writeHashedFileAtomic(directory, pieces, nameFor) {
             }
         }
         await writePieces(handle, batch);
-        await handle.sync();
-        target = external_node_path_default().join(directory, nameFor(hash.digest('hex')));
-    }
-    catch (error) {
-        await handle.close();
-        await (0,promises_namespaceObject.rm)(temporary, { force: true });
-        throw error;
-    }
-    await handle.close();
-    try {
-        await (0,promises_namespaceObject.rename)(temporary, target);
-    }
-    catch (error) {
-        await (0,promises_namespaceObject.rm)(temporary, { force: true });
-        throw error;
-    }
+    });
+    const target = external_node_path_default().join(directory, nameFor(hash.digest('hex')));
+    await moveIntoPlace(temporary, target);
     return target;
 }
 /** writeFileAtomic without the event loop; the target's directory must already exist. */

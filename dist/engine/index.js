@@ -85730,21 +85730,22 @@ async function writePieces(handle, pieces) {
             rest[0] = rest[0].subarray(written);
     }
 }
-/** `content` in pieces is written one piece after another, as if joined. */
-async function writeFileAtomic(target, content) {
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)(node_path__WEBPACK_IMPORTED_MODULE_3___default().dirname(target), { recursive: true });
-    const temporary = temporaryBeside(target);
+/** Creates `temporary`, lets `fill` write it, and flushes it; removes it if any of that fails. */
+async function writeTemporary(temporary, fill) {
     const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(temporary, 'wx');
     try {
-        if (typeof content === 'string' || content instanceof Uint8Array)
-            await handle.writeFile(content);
-        else
-            await writePieces(handle, content);
+        await fill(handle);
         await handle.sync();
     }
-    finally {
+    catch (error) {
         await handle.close();
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(temporary, { force: true });
+        throw error;
     }
+    await handle.close();
+}
+/** Renames a flushed temporary file over its target, or removes it if that fails. */
+async function moveIntoPlace(temporary, target) {
     try {
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(temporary, target);
     }
@@ -85752,6 +85753,13 @@ async function writeFileAtomic(target, content) {
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(temporary, { force: true });
         throw error;
     }
+}
+/** `content` in pieces is written one piece after another, as if joined. */
+async function writeFileAtomic(target, content) {
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)(node_path__WEBPACK_IMPORTED_MODULE_3___default().dirname(target), { recursive: true });
+    const temporary = temporaryBeside(target);
+    await writeTemporary(temporary, (handle) => (typeof content === 'string' || content instanceof Uint8Array ? handle.writeFile(content) : writePieces(handle, content)));
+    await moveIntoPlace(temporary, target);
 }
 /** Pieces are gathered up to about this many bytes per write while streaming. */
 const STREAM_BATCH_BYTES = 1 << 20;
@@ -85764,10 +85772,8 @@ const STREAM_BATCH_BYTES = 1 << 20;
 async function writeHashedFileAtomic(directory, pieces, nameFor) {
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.mkdir)(directory, { recursive: true });
     const temporary = node_path__WEBPACK_IMPORTED_MODULE_3___default().join(directory, `.${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)()}.tmp`);
-    const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(temporary, 'wx');
     const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256');
-    let target;
-    try {
+    await writeTemporary(temporary, async (handle) => {
         let batch = [];
         let batchBytes = 0;
         for (const piece of pieces) {
@@ -85781,22 +85787,9 @@ async function writeHashedFileAtomic(directory, pieces, nameFor) {
             }
         }
         await writePieces(handle, batch);
-        await handle.sync();
-        target = node_path__WEBPACK_IMPORTED_MODULE_3___default().join(directory, nameFor(hash.digest('hex')));
-    }
-    catch (error) {
-        await handle.close();
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(temporary, { force: true });
-        throw error;
-    }
-    await handle.close();
-    try {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rename)(temporary, target);
-    }
-    catch (error) {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.rm)(temporary, { force: true });
-        throw error;
-    }
+    });
+    const target = node_path__WEBPACK_IMPORTED_MODULE_3___default().join(directory, nameFor(hash.digest('hex')));
+    await moveIntoPlace(temporary, target);
     return target;
 }
 /** writeFileAtomic without the event loop; the target's directory must already exist. */

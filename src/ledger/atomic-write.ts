@@ -39,24 +39,36 @@ export async function writePieces(handle: FileHandle, pieces: readonly Uint8Arra
   }
 }
 
-/** `content` in pieces is written one piece after another, as if joined. */
-export async function writeFileAtomic(target: string, content: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
-  await mkdir(path.dirname(target), { recursive: true });
-  const temporary = temporaryBeside(target);
+/** Creates `temporary`, lets `fill` write it, and flushes it; removes it if any of that fails. */
+async function writeTemporary(temporary: string, fill: (handle: FileHandle) => Promise<void>): Promise<void> {
   const handle = await open(temporary, 'wx');
   try {
-    if (typeof content === 'string' || content instanceof Uint8Array) await handle.writeFile(content);
-    else await writePieces(handle, content);
+    await fill(handle);
     await handle.sync();
-  } finally {
+  } catch (error) {
     await handle.close();
+    await rm(temporary, { force: true });
+    throw error;
   }
+  await handle.close();
+}
+
+/** Renames a flushed temporary file over its target, or removes it if that fails. */
+async function moveIntoPlace(temporary: string, target: string): Promise<void> {
   try {
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
   }
+}
+
+/** `content` in pieces is written one piece after another, as if joined. */
+export async function writeFileAtomic(target: string, content: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
+  await mkdir(path.dirname(target), { recursive: true });
+  const temporary = temporaryBeside(target);
+  await writeTemporary(temporary, (handle) => (typeof content === 'string' || content instanceof Uint8Array ? handle.writeFile(content) : writePieces(handle, content)));
+  await moveIntoPlace(temporary, target);
 }
 
 /** Pieces are gathered up to about this many bytes per write while streaming. */
@@ -71,10 +83,8 @@ const STREAM_BATCH_BYTES = 1 << 20;
 export async function writeHashedFileAtomic(directory: string, pieces: Iterable<Uint8Array>, nameFor: (sha256: string) => string): Promise<string> {
   await mkdir(directory, { recursive: true });
   const temporary = path.join(directory, `.${randomUUID()}.tmp`);
-  const handle = await open(temporary, 'wx');
   const hash = createHash('sha256');
-  let target: string;
-  try {
+  await writeTemporary(temporary, async (handle) => {
     let batch: Uint8Array[] = [];
     let batchBytes = 0;
     for (const piece of pieces) {
@@ -88,20 +98,9 @@ export async function writeHashedFileAtomic(directory: string, pieces: Iterable<
       }
     }
     await writePieces(handle, batch);
-    await handle.sync();
-    target = path.join(directory, nameFor(hash.digest('hex')));
-  } catch (error) {
-    await handle.close();
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  await handle.close();
-  try {
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  });
+  const target = path.join(directory, nameFor(hash.digest('hex')));
+  await moveIntoPlace(temporary, target);
   return target;
 }
 

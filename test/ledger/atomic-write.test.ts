@@ -41,6 +41,15 @@ describe('writeFileAtomic', () => {
     expect(await readFile(path.join(target, 'inner'), 'utf8')).toBe('x');
   });
 
+  it('leaves nothing behind when the content cannot be written', async () => {
+    const target = path.join(dir, 'day.json');
+    await writeFileAtomic(target, 'kept\n');
+    // Not bytes: the write fails after the temporary file was created.
+    await expect(writeFileAtomic(target, [{ byteLength: 5 } as unknown as Uint8Array])).rejects.toThrow();
+    expect(await readdir(dir)).toEqual(['day.json']);
+    expect(await readFile(target, 'utf8')).toBe('kept\n');
+  });
+
   it('goes on where a short write stopped, even inside a piece', async () => {
     const received: Buffer[] = [];
     // A handle whose every call writes at most 5 bytes, as a system may under pressure.
