@@ -4,7 +4,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Every file under `dir`, as forward-slash paths relative to it, sorted. */
@@ -21,12 +21,6 @@ export async function listFiles(dir: string): Promise<string[]> {
   return found.sort();
 }
 
-/** Total size in bytes of the given files. */
-export async function totalBytes(files: readonly string[]): Promise<number> {
-  let total = 0;
-  for (const file of files) total += (await stat(file)).size;
-  return total;
-}
 
 export interface TreeDigest {
   files: number;

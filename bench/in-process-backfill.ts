@@ -3,12 +3,9 @@
 // responses a backfill needs. What is measured is the built action (built-action.ts).
 
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { runLedgerCommand } from '../src/commands/ledger-command.js';
 import { silentLogger, systemClock } from '../src/ports.js';
 import { parseSettings } from '../src/settings.js';
-import { totalBytes } from './files.js';
 
 /** Any sk-admin- key passes the simulator's check; the replay server ignores it. */
 export const BENCH_ENV = { OPENAI_ADMIN_KEY: 'sk-admin-bench' };
@@ -23,21 +20,8 @@ export interface BackfillParams {
   days: number;
 }
 
-export interface BackfillResult {
-  wallMs: number;
-  auditDir: string;
-  /** Requests as the tool itself counted them, retries included. */
-  toolRequests: number;
-  retries: number;
-  windows: number;
-  failedWindows: number;
-  filesWritten: number;
-  bytesWritten: number;
-}
-
-export async function runBackfill(params: BackfillParams): Promise<BackfillResult> {
+export async function runBackfill(params: BackfillParams): Promise<void> {
   await mkdir(params.cwd, { recursive: true });
-  const started = performance.now();
   const settings = parseSettings(
     'backfill',
     [],
@@ -47,16 +31,5 @@ export async function runBackfill(params: BackfillParams): Promise<BackfillResul
   );
   // An empty environment: no GitHub or artifact-service variables, so nothing but the
   // loopback base URL can be reached.
-  const { run } = await runLedgerCommand(settings, { cwd: params.cwd, clock: systemClock, logger: silentLogger, env: {} });
-  const wallMs = performance.now() - started;
-  return {
-    wallMs,
-    auditDir: path.join(params.cwd, 'audit'),
-    toolRequests: run.requests.total,
-    retries: run.requests.retries,
-    windows: run.windows.length,
-    failedWindows: run.windows.filter((window) => window.status === 'failed').length,
-    filesWritten: run.written.length,
-    bytesWritten: await totalBytes(run.written),
-  };
+  await runLedgerCommand(settings, { cwd: params.cwd, clock: systemClock, logger: silentLogger, env: {} });
 }
