@@ -79792,6 +79792,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_worker_threads_ = __nccwpck_require__(75919);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(83916);
+// EXTERNAL MODULE: ./src/shell/cli-args.ts
+var cli_args = __nccwpck_require__(81340);
 ;// CONCATENATED MODULE: ./src/launch/heap-limits.ts
 // The engine thread's heap limits. They are set through the worker's resource limits,
 // because the action's runner passes no V8 flags, and they matter for two reasons:
@@ -79808,16 +79810,18 @@ var errors = __nccwpck_require__(83916);
 // The maximum is a real limit too, so USAGE_LEDGER_HEAP_MB sets it for any command: more
 // for a workload that needs it (a reconcile of several hundred thousand runs in one go).
 
+
 const HEAP_ENV = 'USAGE_LEDGER_HEAP_MB';
 /** The old generation's maximum for reconcile; other commands keep V8's own. */
 const RECONCILE_HEAP_MB = 1024;
 const YOUNG_GENERATION_MB = 16;
 const MIN_HEAP_MB = 256;
 /**
- * The limits for a run of `command` (undefined when the command line names none); a
- * USAGE_LEDGER_HEAP_MB that is not a whole number of at least 256 is refused.
+ * A thread's limits: the old generation's maximum is USAGE_LEDGER_HEAP_MB when set, else
+ * `defaultOldMb` (undefined: V8's own). A USAGE_LEDGER_HEAP_MB that is not a whole number
+ * of at least 256 is refused.
  */
-function heapLimits(command, env) {
+function heapLimits(env, defaultOldMb) {
     const limits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
     const given = env[HEAP_ENV];
     if (given !== undefined && given !== '') {
@@ -79826,10 +79830,23 @@ function heapLimits(command, env) {
         }
         limits.maxOldGenerationSizeMb = Number(given);
     }
-    else if (command === 'reconcile') {
-        limits.maxOldGenerationSizeMb = RECONCILE_HEAP_MB;
+    else if (defaultOldMb !== undefined) {
+        limits.maxOldGenerationSizeMb = defaultOldMb;
     }
     return limits;
+}
+/** The engine thread's limits for `command` (undefined when the command line names none). */
+function engineHeapLimits(command, env) {
+    return heapLimits(env, command === 'reconcile' ? RECONCILE_HEAP_MB : undefined);
+}
+/** The command a CLI command line names, for its limits; one the CLI will refuse names none. */
+function cliCommand(argv) {
+    try {
+        return parseCliArgs(argv).command;
+    }
+    catch {
+        return undefined;
+    }
 }
 /** The engine's message when it ran out of heap, with the way to allow more. */
 function outOfMemoryMessage(message, limits) {
@@ -80104,8 +80121,7 @@ const inlineDayBuilder = {
  * MiB with it, at the same wall time.
  */
 function builderLimits(env) {
-    const limits = heapLimits('backfill', env);
-    return { ...limits, maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb ?? BUILDER_HEAP_MB };
+    return heapLimits(env, BUILDER_HEAP_MB);
 }
 const BUILDER_HEAP_MB = 1024;
 /**
@@ -85525,7 +85541,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _launch_engine_protocol_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(90734);
 /* harmony import */ var _launch_stop_signal_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(40948);
-/* harmony import */ var _shell_cli_main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(79360);
+/* harmony import */ var _shell_cli_main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(75418);
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(41730);
 // Entry point of the engine bundle (dist/engine/index.js), started by the launchers in
 // dist/index.js and dist/cli/index.js on a worker thread. It runs one shell, the action's
@@ -87986,7 +88002,70 @@ function requireAdminKey(settings) {
 
 /***/ }),
 
-/***/ 79360:
+/***/ 81340:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ parseCliArgs)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(83916);
+/* harmony import */ var _options_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(88381);
+// Command-line words into a command, positional words and raw option strings. Values stay
+// strings here; settings.ts validates them, so flags and action inputs share one parser.
+
+
+function parseCliArgs(argv) {
+    const parsed = { command: undefined, positionals: [], options: {}, help: false, version: false };
+    for (let index = 0; index < argv.length; index += 1) {
+        const word = argv[index];
+        if (word === '--help' || word === '-h') {
+            parsed.help = true;
+            continue;
+        }
+        if (word === '--version') {
+            parsed.version = true;
+            continue;
+        }
+        if (!word.startsWith('--')) {
+            if (parsed.command === undefined)
+                parsed.command = word;
+            else
+                parsed.positionals.push(word);
+            continue;
+        }
+        const equals = word.indexOf('=');
+        const name = equals === -1 ? word.slice(2) : word.slice(2, equals);
+        const spec = (0,_options_js__WEBPACK_IMPORTED_MODULE_1__/* .optionSpec */ .HE)(name);
+        if (!spec || spec.actionOnly)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb('unknown flag (see --help)', `--${name}`);
+        if (spec.kind === 'secret') {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb(`secrets are never passed as flags; set ${spec.env?.join(' or ')} in the environment`, `--${name}`);
+        }
+        if (equals !== -1) {
+            parsed.options[name] = word.slice(equals + 1);
+        }
+        else if (spec.kind === 'boolean') {
+            const next = argv[index + 1];
+            const explicit = next !== undefined && /^(true|false)$/i.test(next);
+            parsed.options[name] = explicit ? next : 'true';
+            if (explicit)
+                index += 1;
+        }
+        else {
+            const next = argv[index + 1];
+            if (next === undefined || next.startsWith('--'))
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UsageError */ .eb('expects a value', `--${name}`);
+            parsed.options[name] = next;
+            index += 1;
+        }
+    }
+    return parsed;
+}
+
+
+/***/ }),
+
+/***/ 75418:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -89781,59 +89860,8 @@ var update_ledger = __nccwpck_require__(58098);
 var options = __nccwpck_require__(88381);
 // EXTERNAL MODULE: ./src/providers/openai/source.ts + 2 modules
 var source = __nccwpck_require__(61869);
-;// CONCATENATED MODULE: ./src/shell/cli-args.ts
-// Command-line words into a command, positional words and raw option strings. Values stay
-// strings here; settings.ts validates them, so flags and action inputs share one parser.
-
-
-function parseCliArgs(argv) {
-    const parsed = { command: undefined, positionals: [], options: {}, help: false, version: false };
-    for (let index = 0; index < argv.length; index += 1) {
-        const word = argv[index];
-        if (word === '--help' || word === '-h') {
-            parsed.help = true;
-            continue;
-        }
-        if (word === '--version') {
-            parsed.version = true;
-            continue;
-        }
-        if (!word.startsWith('--')) {
-            if (parsed.command === undefined)
-                parsed.command = word;
-            else
-                parsed.positionals.push(word);
-            continue;
-        }
-        const equals = word.indexOf('=');
-        const name = equals === -1 ? word.slice(2) : word.slice(2, equals);
-        const spec = (0,options/* optionSpec */.HE)(name);
-        if (!spec || spec.actionOnly)
-            throw new errors/* UsageError */.eb('unknown flag (see --help)', `--${name}`);
-        if (spec.kind === 'secret') {
-            throw new errors/* UsageError */.eb(`secrets are never passed as flags; set ${spec.env?.join(' or ')} in the environment`, `--${name}`);
-        }
-        if (equals !== -1) {
-            parsed.options[name] = word.slice(equals + 1);
-        }
-        else if (spec.kind === 'boolean') {
-            const next = argv[index + 1];
-            const explicit = next !== undefined && /^(true|false)$/i.test(next);
-            parsed.options[name] = explicit ? next : 'true';
-            if (explicit)
-                index += 1;
-        }
-        else {
-            const next = argv[index + 1];
-            if (next === undefined || next.startsWith('--'))
-                throw new errors/* UsageError */.eb('expects a value', `--${name}`);
-            parsed.options[name] = next;
-            index += 1;
-        }
-    }
-    return parsed;
-}
-
+// EXTERNAL MODULE: ./src/shell/cli-args.ts
+var cli_args = __nccwpck_require__(81340);
 // EXTERNAL MODULE: ./src/shell/loggers.ts
 var loggers = __nccwpck_require__(36391);
 ;// CONCATENATED MODULE: ./src/shell/cli-main.ts
@@ -89892,7 +89920,7 @@ async function main(argv, io = processIo, engine = {}) {
     const { env } = io;
     const logger = (0,loggers/* consoleLogger */.k)({ verbose: env.USAGE_LEDGER_DEBUG === '1', write: io.stderr });
     try {
-        const args = parseCliArgs(argv);
+        const args = (0,cli_args/* parseCliArgs */.h)(argv);
         if (args.version) {
             io.stdout(`${VERSION}\n`);
             return errors/* EXIT_COMPLETED */.b8;

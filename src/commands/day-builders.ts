@@ -36,8 +36,7 @@ export type BuildReply = { id: number; built: BuiltDay } | { id: number; error: 
  * MiB with it, at the same wall time.
  */
 export function builderLimits(env: Readonly<Record<string, string | undefined>>): HeapLimits {
-  const limits = heapLimits('backfill', env);
-  return { ...limits, maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb ?? BUILDER_HEAP_MB };
+  return heapLimits(env, BUILDER_HEAP_MB);
 }
 
 const BUILDER_HEAP_MB = 1024;

@@ -14,6 +14,7 @@
 // for a workload that needs it (a reconcile of several hundred thousand runs in one go).
 
 import { UsageError } from '../errors.js';
+import { parseCliArgs } from '../shell/cli-args.js';
 
 export const HEAP_ENV = 'USAGE_LEDGER_HEAP_MB';
 /** The old generation's maximum for reconcile; other commands keep V8's own. */
@@ -28,10 +29,11 @@ export interface HeapLimits {
 }
 
 /**
- * The limits for a run of `command` (undefined when the command line names none); a
- * USAGE_LEDGER_HEAP_MB that is not a whole number of at least 256 is refused.
+ * A thread's limits: the old generation's maximum is USAGE_LEDGER_HEAP_MB when set, else
+ * `defaultOldMb` (undefined: V8's own). A USAGE_LEDGER_HEAP_MB that is not a whole number
+ * of at least 256 is refused.
  */
-export function heapLimits(command: string | undefined, env: Readonly<Record<string, string | undefined>>): HeapLimits {
+export function heapLimits(env: Readonly<Record<string, string | undefined>>, defaultOldMb: number | undefined): HeapLimits {
   const limits: HeapLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
   const given = env[HEAP_ENV];
   if (given !== undefined && given !== '') {
@@ -39,10 +41,24 @@ export function heapLimits(command: string | undefined, env: Readonly<Record<str
       throw new UsageError(`expected a whole number of megabytes, at least ${MIN_HEAP_MB}, got ${JSON.stringify(given)}`, HEAP_ENV);
     }
     limits.maxOldGenerationSizeMb = Number(given);
-  } else if (command === 'reconcile') {
-    limits.maxOldGenerationSizeMb = RECONCILE_HEAP_MB;
+  } else if (defaultOldMb !== undefined) {
+    limits.maxOldGenerationSizeMb = defaultOldMb;
   }
   return limits;
+}
+
+/** The engine thread's limits for `command` (undefined when the command line names none). */
+export function engineHeapLimits(command: string | undefined, env: Readonly<Record<string, string | undefined>>): HeapLimits {
+  return heapLimits(env, command === 'reconcile' ? RECONCILE_HEAP_MB : undefined);
+}
+
+/** The command a CLI command line names, for its limits; one the CLI will refuse names none. */
+export function cliCommand(argv: readonly string[]): string | undefined {
+  try {
+    return parseCliArgs(argv).command;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The engine's message when it ran out of heap, with the way to allow more. */

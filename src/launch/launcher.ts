@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { EXIT_USAGE, getErrorMessage } from '../errors.js';
 import { type EngineData, type EngineShell, SIGNAL_EXIT_CODES, type StopMessage, type StopSignal } from './engine-protocol.js';
-import { type HeapLimits, heapLimits, outOfMemoryMessage } from './heap-limits.js';
+import { engineHeapLimits, type HeapLimits, outOfMemoryMessage } from './heap-limits.js';
 
 export interface LaunchOptions {
   shell: EngineShell;
@@ -33,7 +33,7 @@ export interface LaunchOptions {
 export function launch(options: LaunchOptions): Promise<number> {
   let limits: HeapLimits;
   try {
-    limits = heapLimits(options.command, options.env);
+    limits = engineHeapLimits(options.command, options.env);
   } catch (error) {
     options.reportCrash(getErrorMessage(error));
     return Promise.resolve(EXIT_USAGE);

@@ -2,6 +2,7 @@
 // its exit code, reports a crash, and turns process signals into stop requests.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { cliCommand } from '../../src/launch/heap-limits.js';
 import { launch } from '../../src/launch/launcher.js';
 
 const FROM = import.meta.url;
@@ -31,6 +32,13 @@ describe('launch', () => {
     expect(await start('limits-engine.mjs', ['old'], {}, 'reconcile').exit).toBe(1024 / 16);
     // V8's own maximum depends on the machine; it is not the reconcile cap.
     expect(await start('limits-engine.mjs', ['old'], {}, 'backfill').exit).not.toBe(1024 / 16);
+  });
+
+  it('reads the command from a CLI command line as the CLI does, for its limits', () => {
+    expect(cliCommand(['reconcile', '--max-age', '96'])).toBe('reconcile');
+    expect(cliCommand(['--max-age', '96', 'reconcile', 'chatdev'])).toBe('reconcile');
+    expect(cliCommand(['--version'])).toBeUndefined();
+    expect(cliCommand(['reconcile', '--no-such-flag'])).toBeUndefined();
   });
 
   it('takes the old generation maximum of any command from USAGE_LEDGER_HEAP_MB', async () => {
