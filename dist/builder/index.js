@@ -8345,16 +8345,72 @@ function sortRecords(records) {
 function sortRun(records) {
     if (isSorted(records))
         return [...records];
+    const order = rankedOrder(records) ?? stringKeyOrder(records);
+    if (order === undefined)
+        return [...records].sort(compareRecordKeys);
+    const sorted = new Array(records.length);
+    for (let index = 0; index < order.length; index += 1)
+        sorted[index] = records[order[index]];
+    return sorted;
+}
+/**
+ * The stable order of `records` by compareRecordKeys, from numbers instead of strings: a
+ * day has few distinct values per field (its projects, keys, users, models), so each
+ * value is replaced by its rank among them, the ranks make one number per record, and
+ * with the record's index folded in a plain numeric sort orders them. Undefined when the
+ * numbers would not stay exact.
+ */
+function rankedOrder(records) {
+    const count = records.length;
+    const composite = new Float64Array(count);
+    let span = 1;
+    for (const field of KEY_FIELDS) {
+        const ranks = fieldRanks(records, field);
+        if (ranks === undefined)
+            continue;
+        span *= ranks.size;
+        if (span * count > Number.MAX_SAFE_INTEGER)
+            return undefined;
+        for (let index = 0; index < count; index += 1) {
+            composite[index] = composite[index] * ranks.size + ranks.of.get(records[index][field]);
+        }
+    }
+    // The index in the lowest place: equal keys keep their order, and it is read back out.
+    for (let index = 0; index < count; index += 1)
+        composite[index] = composite[index] * count + index;
+    composite.sort();
+    const order = new Array(count);
+    for (let index = 0; index < count; index += 1)
+        order[index] = composite[index] % count;
+    return order;
+}
+/** Each value of `field` and its rank by compareValues (values it calls equal share one); undefined when all records have one value. */
+function fieldRanks(records, field) {
+    const of = new Map();
+    for (const record of records)
+        of.set(record[field], 0);
+    if (of.size <= 1)
+        return undefined;
+    const values = [...of.keys()].sort(compareValues);
+    let rank = 0;
+    values.forEach((value, index) => {
+        if (index > 0 && compareValues(values[index - 1], value) !== 0)
+            rank += 1;
+        of.set(value, rank);
+    });
+    return { of, size: rank + 1 };
+}
+/** The stable order by the flat string keys of sortKeys, for days too varied to rank. */
+function stringKeyOrder(records) {
     const keys = sortKeys(records);
     if (keys === undefined)
-        return [...records].sort(compareRecordKeys);
+        return undefined;
     const order = records.map((_, index) => index);
-    order.sort((a, b) => {
+    return order.sort((a, b) => {
         const left = keys[a];
         const right = keys[b];
         return left < right ? -1 : left > right ? 1 : a - b;
     });
-    return order.map((index) => records[index]);
 }
 /** Tokens of one record: input (all of it) plus output; 0 for records without tokens. */
 function recordTokens(record) {

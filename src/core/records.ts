@@ -161,15 +161,65 @@ export function sortRecords<T extends RecordKey>(records: readonly T[]): T[] {
 
 function sortRun<T extends RecordKey>(records: readonly T[]): T[] {
   if (isSorted(records)) return [...records];
+  const order = rankedOrder(records) ?? stringKeyOrder(records);
+  if (order === undefined) return [...records].sort(compareRecordKeys);
+  const sorted = new Array<T>(records.length);
+  for (let index = 0; index < order.length; index += 1) sorted[index] = records[order[index] as number] as T;
+  return sorted;
+}
+
+/**
+ * The stable order of `records` by compareRecordKeys, from numbers instead of strings: a
+ * day has few distinct values per field (its projects, keys, users, models), so each
+ * value is replaced by its rank among them, the ranks make one number per record, and
+ * with the record's index folded in a plain numeric sort orders them. Undefined when the
+ * numbers would not stay exact.
+ */
+export function rankedOrder(records: readonly RecordKey[]): number[] | undefined {
+  const count = records.length;
+  const composite = new Float64Array(count);
+  let span = 1;
+  for (const field of KEY_FIELDS) {
+    const ranks = fieldRanks(records, field);
+    if (ranks === undefined) continue;
+    span *= ranks.size;
+    if (span * count > Number.MAX_SAFE_INTEGER) return undefined;
+    for (let index = 0; index < count; index += 1) {
+      composite[index] = (composite[index] as number) * ranks.size + (ranks.of.get((records[index] as RecordKey)[field]) as number);
+    }
+  }
+  // The index in the lowest place: equal keys keep their order, and it is read back out.
+  for (let index = 0; index < count; index += 1) composite[index] = (composite[index] as number) * count + index;
+  composite.sort();
+  const order = new Array<number>(count);
+  for (let index = 0; index < count; index += 1) order[index] = (composite[index] as number) % count;
+  return order;
+}
+
+/** Each value of `field` and its rank by compareValues (values it calls equal share one); undefined when all records have one value. */
+function fieldRanks(records: readonly RecordKey[], field: KeyField): { of: Map<string | boolean | null, number>; size: number } | undefined {
+  const of = new Map<string | boolean | null, number>();
+  for (const record of records) of.set(record[field], 0);
+  if (of.size <= 1) return undefined;
+  const values = [...of.keys()].sort(compareValues);
+  let rank = 0;
+  values.forEach((value, index) => {
+    if (index > 0 && compareValues(values[index - 1] as string | boolean | null, value) !== 0) rank += 1;
+    of.set(value, rank);
+  });
+  return { of, size: rank + 1 };
+}
+
+/** The stable order by the flat string keys of sortKeys, for days too varied to rank. */
+function stringKeyOrder(records: readonly RecordKey[]): number[] | undefined {
   const keys = sortKeys(records);
-  if (keys === undefined) return [...records].sort(compareRecordKeys);
+  if (keys === undefined) return undefined;
   const order = records.map((_, index) => index);
-  order.sort((a, b) => {
+  return order.sort((a, b) => {
     const left = keys[a] as string;
     const right = keys[b] as string;
     return left < right ? -1 : left > right ? 1 : a - b;
   });
-  return order.map((index) => records[index] as T);
 }
 
 /** Tokens of one record: input (all of it) plus output; 0 for records without tokens. */
