@@ -85342,37 +85342,6 @@ function isSorted(records) {
     return true;
 }
 /**
- * One string per record that orders as compareRecordKeys does, so a sort compares flat
- * strings instead of walking the fields: each field is "\u0000" when null, else "\u0001",
- * its text and a "\u0000" terminator (so a shorter value sorts first, as in a string
- * comparison). Fields equal across all records are left out. Undefined when a value
- * holds a NUL character, which would break the encoding.
- */
-function sortKeys(records) {
-    const first = records[0];
-    if (first === undefined)
-        return [];
-    const varying = KEY_FIELDS.filter((field) => records.some((record) => record[field] !== first[field]));
-    const keys = new Array(records.length);
-    for (let index = 0; index < records.length; index += 1) {
-        const record = records[index];
-        let key = '';
-        for (const field of varying) {
-            const value = record[field];
-            if (value === null) {
-                key += '\u0000';
-                continue;
-            }
-            const text = String(value);
-            if (text.includes('\u0000'))
-                return undefined;
-            key += `\u0001${text}\u0000`;
-        }
-        keys[index] = key;
-    }
-    return keys;
-}
-/**
  * The records cut into runs of one provider and endpoint, the runs in key order; undefined
  * when some provider and endpoint has records in more than one run.
  */
@@ -85413,7 +85382,8 @@ function sortRecords(records) {
 function sortRun(records) {
     if (isSorted(records))
         return [...records];
-    const order = rankedOrder(records) ?? stringKeyOrder(records);
+    const order = rankedOrder(records);
+    // Too varied to rank (thousands of distinct values in several fields): compare fields.
     if (order === undefined)
         return [...records].sort(compareRecordKeys);
     const sorted = new Array(records.length);
@@ -85467,18 +85437,6 @@ function fieldRanks(records, field) {
         of.set(value, rank);
     });
     return { of, size: rank + 1 };
-}
-/** The stable order by the flat string keys of sortKeys, for days too varied to rank. */
-function stringKeyOrder(records) {
-    const keys = sortKeys(records);
-    if (keys === undefined)
-        return undefined;
-    const order = records.map((_, index) => index);
-    return order.sort((a, b) => {
-        const left = keys[a];
-        const right = keys[b];
-        return left < right ? -1 : left > right ? 1 : a - b;
-    });
 }
 /** Tokens of one record: input (all of it) plus output; 0 for records without tokens. */
 function recordTokens(record) {

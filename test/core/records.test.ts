@@ -77,7 +77,7 @@ describe('sortRecords', () => {
     }
   });
 
-  it('ranks values the comparison calls equal as one, and leaves too varied a day to the string keys', () => {
+  it('ranks values the comparison calls equal as one, and leaves too varied a day to the comparison', () => {
     for (let seed = 1; seed <= 400; seed += 1) {
       const next = random(seed);
       const pick = (): string | boolean | null => VALUES[Math.floor(next() * VALUES.length)] as string | boolean | null;
