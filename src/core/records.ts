@@ -122,7 +122,7 @@ export function sortRecords<T extends RecordKey>(records: readonly T[]): T[] {
   // Sorting is stable, so records already in order (as a provider's days arrive) keep it.
   if (isSorted(records)) return [...records];
   // A day's records come endpoint by endpoint: each endpoint's run is sorted on its own
-  // (shorter sorts on shorter keys, and a run already in order costs one pass), then the
+  // (fewer values to rank in each field, and a run already in order costs one pass), then the
   // runs are put in order. Stable, so the same order as sorting all of them at once.
   const runs = endpointRuns(records);
   if (runs !== undefined && runs.length > 1) return runs.flatMap((run) => sortRun(run));
