@@ -80010,10 +80010,10 @@ var day_result = __nccwpck_require__(12269);
 // arrived in, by the provider that fetched it. Plain data in and out, so it runs on the
 // main thread or on a day builder thread alike.
 
-function readDayContent(parts) {
+function readDayContent(parts, checkBucket) {
     switch (parts.provider) {
         case 'openai':
-            return (0,day_result/* readOpenAiDay */.p)(parts);
+            return (0,day_result/* readOpenAiDay */.p)(parts, checkBucket);
     }
 }
 
@@ -80035,7 +80035,7 @@ function readDayContent(parts) {
 async function buildDay(job) {
     const { parts } = job;
     const { provider, date } = parts;
-    const content = readDayContent(parts);
+    const content = readDayContent(parts, (0,store/* rawBucketCheck */.rX)(provider, date));
     const { records } = content;
     const snapshot = buildSnapshot({ provider, date, origin: job.origin, endpoints: job.endpoints, groupBy: job.groupBy, records });
     // Record by record: one 4 MB text would cost several times as much to make (see json.ts).
@@ -80060,9 +80060,6 @@ async function buildDay(job) {
     if (!transition.contentChanged)
         return built;
     built.files = [...content.raw.map((endpointDay) => (0,store/* prepareRawFile */.W6)(provider, date, job.origin, endpointDay)), (0,store/* prepareSnapshotFile */.oI)(bytes, snapshot)];
-    // The buckets' parsed values are not needed past validation: let them go before the
-    // old snapshot is read.
-    content.raw = [];
     const old = job.previous?.sha256 ? await (0,store/* createLedgerStore */.Xn)(job.auditDir).readSnapshot(provider, date) : undefined;
     const before = old?.records ?? [];
     const tokensBefore = old ? old.totals.tokens : null;
@@ -85912,6 +85909,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Xn: () => (/* binding */ createLedgerStore),
   W6: () => (/* binding */ prepareRawFile),
   oI: () => (/* binding */ prepareSnapshotFile),
+  rX: () => (/* binding */ rawBucketCheck),
   fg: () => (/* binding */ sha256Hex)
 });
 
@@ -85978,6 +85976,8 @@ class SchemaViolationError extends Error {
         this.errors = errors;
     }
 }
+/** Where a raw file's buckets are described inside its schema. */
+const RAW_BUCKET = `${raw_schema_namespaceObject.$id}#/properties/buckets/items`;
 let compiled;
 function validators() {
     if (compiled)
@@ -85988,6 +85988,10 @@ function validators() {
     const byKind = new Map();
     for (const [kind, schema] of Object.entries(SCHEMAS))
         byKind.set(kind, ajv.compile(schema));
+    const rawBucket = ajv.getSchema(RAW_BUCKET);
+    if (!rawBucket)
+        throw new Error(`the raw schema has no bucket definition at ${RAW_BUCKET}`);
+    byKind.set(RAW_BUCKET, rawBucket);
     compiled = byKind;
     return byKind;
 }
@@ -85998,6 +86002,20 @@ function assertValid(kind, value, where) {
         throw new Error(`no schema for ${kind}`);
     if (!validate(value))
         throw new SchemaViolationError(kind, validate.errors ?? [], where);
+}
+/**
+ * Throws SchemaViolationError naming the file when `value`, the `index`th bucket of a raw
+ * file, does not match the raw schema's bucket. The raw schema puts nothing on the buckets
+ * array but its items, so a frame valid with no buckets plus buckets each valid here is a
+ * valid raw file: a day's buckets are checked as each is read, and their parsed values
+ * need not live until the file is written.
+ */
+function assertValidRawBucket(value, index, where) {
+    const validate = validators().get(RAW_BUCKET);
+    if (validate(value))
+        return;
+    const errors = (validate.errors ?? []).map((error) => ({ ...error, instancePath: `/buckets/${index}${error.instancePath}` }));
+    throw new SchemaViolationError('raw', errors, where);
 }
 /** The schemas themselves, for `verify` and for documentation. */
 const LEDGER_SCHEMAS = { ...SCHEMAS, record: record_schema_namespaceObject, finding: finding_schema_namespaceObject };
@@ -86065,12 +86083,22 @@ function prepareSnapshotFile(snapshotBytes, snapshot) {
     assertValid('snapshot', snapshot, relative);
     return { relative, bytes: snapshotBytes };
 }
-/** One endpoint's raw file for a day: the provider's own bytes for each bucket, unchanged, in a canonical frame. */
+/**
+ * The check each bucket of a day's raw files passes as the day is read: the value its
+ * bytes parse to against the raw schema's bucket, the other half of prepareRawFile's.
+ */
+function rawBucketCheck(provider, date) {
+    return (value, { endpoint, index }) => assertValidRawBucket(value, index, paths/* ledgerPaths */.O.raw(provider, date, endpoint));
+}
+/**
+ * One endpoint's raw file for a day: the provider's own bytes for each bucket, unchanged,
+ * in a canonical frame. The frame is checked here; each bucket passed rawBucketCheck as
+ * it was read.
+ */
 function prepareRawFile(provider, date, origin, raw) {
     const relative = paths/* ledgerPaths */.O.raw(provider, date, raw.endpoint);
     const about = { schema_version: 1, provider, date, endpoint: raw.endpoint, origin, request: raw.request, pages: raw.pages };
-    // What the buckets parsed to is what the schema checks.
-    assertValid('raw', { ...about, buckets: raw.buckets.map((bucket) => bucket.value) }, relative);
+    assertValid('raw', { ...about, buckets: [] }, relative);
     return { relative, bytes: (0,json/* canonicalJsonBytesAround */.X4)(about, 'buckets', raw.buckets.map((bucket) => bucket.bytes)) };
 }
 function createLedgerStore(auditDir) {
@@ -86579,17 +86607,24 @@ function combineFailures(date, failures) {
     const message = failures.map((failure) => failure.message).join('; ');
     return { date, status: chosen.status, code: chosen.code, message, endpoint: chosen.endpoint };
 }
-/** Every endpoint's buckets for the day, parsed once: the raw file and the records read the same values. */
-function readOpenAiDay(parts) {
+/**
+ * Every endpoint's buckets for the day, parsed once: the raw file's check and the records
+ * read the same values. Each bucket's value is let go as soon as its records are made: a
+ * day's trees kept to the end of its build outlived the young generation, and copying and
+ * then collecting them was a large part of a long backfill's CPU.
+ */
+function readOpenAiDay(parts, checkBucket) {
     const records = [];
     const raw = [];
     for (const part of parts.endpoints) {
         const endpoint = part.endpoint;
         const buckets = [];
-        for (const { bytes, bucket } of part.buckets.map(page_reader/* readBucket */.j)) {
+        for (const kept of part.buckets) {
+            const { bytes, bucket } = (0,page_reader/* readBucket */.j)(kept);
+            checkBucket(bucket, { endpoint, index: buckets.length });
             for (const result of bucket.results)
                 records.push(normalizeResult(endpoint, bucket, result));
-            buckets.push({ bytes, value: bucket });
+            buckets.push({ bytes });
         }
         raw.push({ endpoint, request: part.request, pages: part.pages, buckets });
     }

@@ -12,7 +12,7 @@ import { buildSnapshot } from '../core/snapshot.js';
 import type { DataOrigin, DayParts } from '../core/usage-source.js';
 import { type ManifestEntry, nextEntry, type WindowState } from '../core/window-state.js';
 import { ledgerPaths } from '../ledger/paths.js';
-import { createLedgerStore, type PreparedFile, prepareRawFile, prepareSnapshotFile, sha256Hex } from '../ledger/store.js';
+import { createLedgerStore, type PreparedFile, prepareRawFile, prepareSnapshotFile, rawBucketCheck, sha256Hex } from '../ledger/store.js';
 import { readDayContent } from '../providers/day-content.js';
 
 export type WindowStatus = 'new' | 'changed' | 'unchanged' | 'failed';
@@ -56,7 +56,7 @@ export interface BuiltDay {
 export async function buildDay(job: DayJob): Promise<BuiltDay> {
   const { parts } = job;
   const { provider, date } = parts;
-  const content = readDayContent(parts);
+  const content = readDayContent(parts, rawBucketCheck(provider, date));
   const { records } = content;
   const snapshot = buildSnapshot({ provider, date, origin: job.origin, endpoints: job.endpoints, groupBy: job.groupBy, records });
   // Record by record: one 4 MB text would cost several times as much to make (see json.ts).
@@ -81,9 +81,6 @@ export async function buildDay(job: DayJob): Promise<BuiltDay> {
   if (!transition.contentChanged) return built;
 
   built.files = [...content.raw.map((endpointDay) => prepareRawFile(provider, date, job.origin, endpointDay)), prepareSnapshotFile(bytes, snapshot)];
-  // The buckets' parsed values are not needed past validation: let them go before the
-  // old snapshot is read.
-  content.raw = [];
   const old = job.previous?.sha256 ? await createLedgerStore(job.auditDir).readSnapshot(provider, date) : undefined;
   const before = old?.records ?? [];
   const tokensBefore = old ? old.totals.tokens : null;

@@ -16,11 +16,19 @@ export type FetchFailureCode =
   | 'SCHEMA_MISMATCH'
   | 'MISSING_WINDOW';
 
-/** One bucket as the provider sent it: its very bytes, and their parsed value. */
+/**
+ * One bucket as the provider sent it: its very bytes. Its parsed value was checked against
+ * the raw file's schema when the bucket was read (see BucketCheck) and is not kept.
+ */
 export interface RawBucket {
   bytes: Uint8Array;
-  value: JsonValue;
 }
+
+/**
+ * Called with each bucket's parsed value as a day is read, with where it will sit in the
+ * day's raw file for that endpoint; throws when the value may not be written there.
+ */
+export type BucketCheck = (value: JsonValue, at: { endpoint: string; index: number }) => void;
 
 /** One endpoint's buckets for one day, exactly as the provider sent them. */
 export interface RawEndpointDay {

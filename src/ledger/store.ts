@@ -6,11 +6,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJsonBytes, canonicalJsonBytesAround, canonicalJsonPiecesByElement } from '../core/json.js';
 import type { Snapshot } from '../core/snapshot.js';
-import type { DataOrigin, RawEndpointDay } from '../core/usage-source.js';
+import type { BucketCheck, DataOrigin, RawEndpointDay } from '../core/usage-source.js';
 import type { ManifestEntry } from '../core/window-state.js';
 import { writeFileAtomic, writeHashedFileAtomic } from './atomic-write.js';
 import { ledgerPaths, resolveInside } from './paths.js';
-import { assertValid, type LedgerFileKind, SchemaViolationError } from './schema-validator.js';
+import { assertValid, assertValidRawBucket, type LedgerFileKind, SchemaViolationError } from './schema-validator.js';
 
 export interface Manifest {
   schema_version: 1;
@@ -93,12 +93,23 @@ export function prepareSnapshotFile(snapshotBytes: Uint8Array[], snapshot: Snaps
   return { relative, bytes: snapshotBytes };
 }
 
-/** One endpoint's raw file for a day: the provider's own bytes for each bucket, unchanged, in a canonical frame. */
+/**
+ * The check each bucket of a day's raw files passes as the day is read: the value its
+ * bytes parse to against the raw schema's bucket, the other half of prepareRawFile's.
+ */
+export function rawBucketCheck(provider: string, date: string): BucketCheck {
+  return (value, { endpoint, index }) => assertValidRawBucket(value, index, ledgerPaths.raw(provider, date, endpoint));
+}
+
+/**
+ * One endpoint's raw file for a day: the provider's own bytes for each bucket, unchanged,
+ * in a canonical frame. The frame is checked here; each bucket passed rawBucketCheck as
+ * it was read.
+ */
 export function prepareRawFile(provider: string, date: string, origin: DataOrigin, raw: RawEndpointDay): PreparedFile {
   const relative = ledgerPaths.raw(provider, date, raw.endpoint);
   const about = { schema_version: 1, provider, date, endpoint: raw.endpoint, origin, request: raw.request, pages: raw.pages };
-  // What the buckets parsed to is what the schema checks.
-  assertValid('raw', { ...about, buckets: raw.buckets.map((bucket) => bucket.value) }, relative);
+  assertValid('raw', { ...about, buckets: [] }, relative);
   return { relative, bytes: canonicalJsonBytesAround(about, 'buckets', raw.buckets.map((bucket) => bucket.bytes)) };
 }
 

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/core/json.js';
 import type { DayFailed } from '../../src/core/usage-source.js';
 import { createHttpClient } from '../../src/providers/http/index.js';
 import { createOpenAiSource, ProviderRequestError, ScopeMissingError } from '../../src/providers/openai/index.js';
@@ -117,12 +116,10 @@ describe('openai source: data', () => {
       ['gpt-4o, input', '0.30000000000000004', 'usd', '1200', 'tokens'],
       ['gpt-4o, output', '12', 'usd', null, null],
     ]);
-    // The raw bucket is the provider's bytes, unchanged; its value keeps the literals too.
+    // The raw bucket is the provider's bytes, unchanged, literals and all.
     const raw = day!.raw.find((entry) => entry.endpoint === 'costs')!.buckets;
     const sent = costsBody.slice(costsBody.indexOf('{"object":"bucket"'), costsBody.lastIndexOf(']'));
     expect(raw.map((bucket) => Buffer.from(bucket.bytes).toString('utf8'))).toEqual([sent]);
-    expect(canonicalJson(raw[0]!.value)).toContain('"value": 0.30000000000000004\n');
-    expect(canonicalJson(raw[0]!.value)).toContain('"quantity": 1.2e3');
   });
 
   it('builds records with every key field and the endpoint\'s counters', async () => {
