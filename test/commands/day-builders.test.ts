@@ -55,8 +55,8 @@ describe('threadDayBuilder', () => {
     await expect(builder.build(job('2026-10-05'))).rejects.toThrow('the day builder is closed');
   });
 
-  it('caps a builder at a 16 MB young generation and a 1 GB old generation, or USAGE_LEDGER_HEAP_MB', () => {
-    expect(builderLimits({})).toEqual({ maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 1024 });
+  it('caps a builder at a 16 MB young generation and an old generation just under 2 GB, or USAGE_LEDGER_HEAP_MB', () => {
+    expect(builderLimits({})).toEqual({ maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 2047 });
     expect(builderLimits({ USAGE_LEDGER_HEAP_MB: '3000' })).toEqual({ maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 3000 });
   });
 });
