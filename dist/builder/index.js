@@ -9733,6 +9733,9 @@ const FIELD_PLANS = (() => {
 const RECORD_MAKERS = (() => {
     const makers = {};
     for (const [endpoint, plan] of Object.entries(FIELD_PLANS)) {
+        // In a literal, "__proto__" would set the prototype instead of making a field.
+        if (plan.some(([field]) => field === '__proto__'))
+            throw new Error(`openai ${endpoint}: a record field may not be named __proto__`);
         const members = plan.map(([field], index) => `${JSON.stringify(field)}: values[${index}]`).join(', ');
         makers[endpoint] = new Function('values', `return { ${members} };`);
     }
@@ -19887,9 +19890,8 @@ function combineFailures(date, failures) {
 }
 /**
  * Every endpoint's buckets for the day, parsed once: the raw file's check and the records
- * read the same values. Each bucket's value is let go as soon as its records are made: a
- * day's trees kept to the end of its build outlived the young generation, and copying and
- * then collecting them was a large part of a long backfill's CPU.
+ * read the same values. Each bucket's value is let go as soon as its records are made,
+ * instead of living until the end of the day's build.
  */
 function readOpenAiDay(parts, checkBucket) {
     const records = [];

@@ -33,9 +33,8 @@ function combineFailures(date: string, failures: readonly Failure[]): DayFailed 
 
 /**
  * Every endpoint's buckets for the day, parsed once: the raw file's check and the records
- * read the same values. Each bucket's value is let go as soon as its records are made: a
- * day's trees kept to the end of its build outlived the young generation, and copying and
- * then collecting them was a large part of a long backfill's CPU.
+ * read the same values. Each bucket's value is let go as soon as its records are made,
+ * instead of living until the end of the day's build.
  */
 export function readOpenAiDay(parts: DayParts, checkBucket: BucketCheck): DayContent {
   const records: CanonicalRecord[] = [];

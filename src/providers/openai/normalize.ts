@@ -95,6 +95,8 @@ type RecordMaker = (values: readonly unknown[]) => CanonicalRecord;
 const RECORD_MAKERS: Readonly<Record<OpenAiEndpoint, RecordMaker>> = (() => {
   const makers = {} as Record<OpenAiEndpoint, RecordMaker>;
   for (const [endpoint, plan] of Object.entries(FIELD_PLANS) as Array<[OpenAiEndpoint, (typeof FIELD_PLANS)[OpenAiEndpoint]]>) {
+    // In a literal, "__proto__" would set the prototype instead of making a field.
+    if (plan.some(([field]) => field === '__proto__')) throw new Error(`openai ${endpoint}: a record field may not be named __proto__`);
     const members = plan.map(([field], index) => `${JSON.stringify(field)}: values[${index}]`).join(', ');
     makers[endpoint] = new Function('values', `return { ${members} };`) as RecordMaker;
   }
