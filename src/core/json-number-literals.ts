@@ -77,3 +77,30 @@ export function markInexactNumbers(text: string): NumberMarking {
   pieces.push(text.slice(copiedUpTo));
   return { kind: 'marked', text: pieces.join('') };
 }
+
+const JSON_SPACE = '[ \\t\\n\\r]*';
+const keyedValues = new Map<string, RegExp>();
+
+/**
+ * True when every value the text gives under one of `keys`, as an object key at any depth,
+ * is written as a plain integer: 1700000000, not 1.7e9 or 1700000000.0, which a plain
+ * JSON.parse reads as the same integer but parseJsonExact keeps as a literal. A key can
+ * only be found by its name when it is written without escapes, so a text holding any \u
+ * escape gets false, as does a value that is not a number at all.
+ */
+export function keysHavePlainIntegers(text: string, keys: readonly string[]): boolean {
+  if (text.includes('\\u')) return false;
+  const cacheKey = keys.join(',');
+  let pattern = keyedValues.get(cacheKey);
+  if (pattern === undefined) {
+    if (!keys.every((key) => /^\w+$/.test(key))) throw new RangeError(`keys must be plain words: ${cacheKey}`);
+    // Within a string every quote is escaped, so a quoted name followed by a colon is a key.
+    pattern = new RegExp(`"(?:${keys.join('|')})"${JSON_SPACE}:${JSON_SPACE}([^ \\t\\n\\r,}\\]]*)`, 'g');
+    keyedValues.set(cacheKey, pattern);
+  }
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    if (!PLAIN_INTEGER.test(match[1] as string)) return false;
+  }
+  return true;
+}

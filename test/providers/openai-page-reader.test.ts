@@ -39,6 +39,13 @@ const PAGES: Record<string, string> = {
   'not an object': '[1,2]',
   'data given twice': `{"object":"page","data":[1],"has_more":false,"data":[${bucket(0, [])}],"next_page":null}`,
   'data given as an array, then as an object': `{"object":"page","data":[${bucket(0, [])}],"has_more":false,"data":{"x":1},"next_page":null}`,
+  // A plain JSON.parse reads these as valid integers, or as an infinite amount; the exact
+  // reading, whose verdict counts, does not.
+  'a start time written with a fraction': page([bucket(0, []), '{"object":"bucket","start_time":86400.0,"end_time":172800,"results":[]}']),
+  'an end time written with an exponent': page(['{"object":"bucket","start_time":0,"end_time":8.64e4,"results":[]}']),
+  'a start time spelt with an escape': page(['{"object":"bucket","start\\u005ftime":0.0,"end_time":86400,"results":[]}']),
+  'an amount too large for a double': page([bucket(0, [cost('1e400'), cost('-1e400')])]),
+  'a start time with a fraction in a field nobody reads': page([bucket(0, [cost('1', ',"start_time":1.5')])]),
 };
 
 describe('openPageReader', () => {
@@ -48,6 +55,28 @@ describe('openPageReader', () => {
       for (const size of [1, 7, 64, text.length]) expect(comparable(readInChunks('costs', text, size))).toEqual(expected);
     });
   }
+
+  it('gives the exact reading\'s verdict whatever literal stands in any of a costs bucket\'s numbers', () => {
+    // Every number a full costs result and its bucket hold, one at a time, written in each
+    // form a plain JSON.parse and the exact reading may disagree about.
+    const template = (literals: string[]) =>
+      `{"object":"bucket","start_time":${literals[0]},"end_time":${literals[1]},"results":[` +
+      `{"object":"organization.costs.result","amount":{"value":${literals[2]},"currency":"usd"},"line_item":"x","project_id":"p",` +
+      `"api_key_id":"k","quantity":${literals[3]},"quantity_unit":"tokens","extra":${literals[4]}}]}`;
+    const plain = ['0', '86400', '0.5', '12', '3'];
+    const forms = ['1', '1.0', '1e3', '8.64E4', '1e400', '-1e400', '-0', '0.1', '12345678901234567890', '9007199254740993', '"1"', 'null'];
+    let cases = 0;
+    for (let position = 0; position < plain.length; position += 1) {
+      for (const form of forms) {
+        const literals = [...plain];
+        literals[position] = form;
+        const text = page([template(literals)]);
+        expect(comparable(readInChunks('costs', text, 64)), `${position}: ${form}`).toEqual(readWhole('costs', text));
+        cases += 1;
+      }
+    }
+    expect(cases).toBe(plain.length * forms.length);
+  });
 
   it('keeps cost amounts exactly, and integers as numbers', () => {
     const read = readInChunks('costs', PAGES.valid as string, 5);

@@ -9,6 +9,7 @@
 
 import { JsonArraySplitter } from '../../core/json-array-splitter.js';
 import { parseJsonExact, type JsonValue } from '../../core/json.js';
+import { keysHavePlainIntegers } from '../../core/json-number-literals.js';
 import { decodeUtf8 } from '../../core/utf8.js';
 import { packBytes, unpackBytes } from '../../core/packed-bytes.js';
 import type { KeptBucket } from '../../core/usage-source.js';
@@ -59,6 +60,34 @@ function parseBucket(bytes: Uint8Array, plainNumbers: boolean): JsonValue {
 }
 
 /**
+ * Fields a costs bucket must give as integers: its own times (its results have none).
+ * The page-reading tests change every number a costs bucket holds to such literals and
+ * compare the verdict with validating the exactly parsed page, so a schema that comes to
+ * want more integers fails them until it is listed here.
+ */
+const COSTS_INTEGER_FIELDS = ['start_time', 'end_time'] as const;
+
+/**
+ * A bucket's value, for its start time, and its issues, the same as checking the exactly
+ * parsed bucket would give. Its value is not kept (its day is built from its bytes, parsed
+ * exactly again then), so a costs bucket is checked as a plain JSON.parse reads it, which
+ * took 4.2 s instead of 7.2 s for the year of costs pages in the 365-day bench. The two
+ * verdicts differ only where the schema wants an integer written as 1.0 or 1e3 (checked
+ * apart first), or a number JSON.parse makes infinite; a bucket the plain reading rejects
+ * is checked again exactly, so its issues are the exact reading's.
+ */
+function checkBucket(endpoint: OpenAiEndpoint, bytes: Uint8Array, plainNumbers: boolean, index: number) {
+  const text = decodeUtf8(bytes);
+  if (plainNumbers || (endpoint === 'costs' && keysHavePlainIntegers(text, COSTS_INTEGER_FIELDS))) {
+    const bucket = JSON.parse(text) as JsonValue;
+    const issues = bucketIssues(endpoint, bucket, index);
+    if (issues.length === 0 || plainNumbers) return { bucket, issues };
+  }
+  const bucket = parseJsonExact(text);
+  return { bucket, issues: bucketIssues(endpoint, bucket, index) };
+}
+
+/**
  * The page's issues in the order zod reports them for the whole page: its fields in the
  * schema's order (object, data, has_more, next_page), the buckets' in data order.
  */
@@ -81,8 +110,7 @@ export function openPageReader(endpoint: OpenAiEndpoint, options: PageReaderOpti
       index = 0;
     },
     onElement({ bytes, plainNumbers }) {
-      const bucket = parseBucket(bytes, plainNumbers);
-      const issues = bucketIssues(endpoint, bucket, index);
+      const { bucket, issues } = checkBucket(endpoint, bytes, plainNumbers, index);
       index += 1;
       if (issues.length > 0) dataIssues.push(...issues);
       // Once the page has failed none of it will be used; only its issues are still counted.
