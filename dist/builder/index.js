@@ -8641,6 +8641,34 @@ function markInexactNumbers(text) {
     pieces.push(text.slice(copiedUpTo));
     return { kind: 'marked', text: pieces.join('') };
 }
+const JSON_SPACE = '[ \\t\\n\\r]*';
+const keyedValues = new Map();
+/**
+ * True when every value the text gives under one of `keys`, as an object key at any depth,
+ * is written as a plain integer: 1700000000, not 1.7e9 or 1700000000.0, which a plain
+ * JSON.parse reads as the same integer but parseJsonExact keeps as a literal. A key can
+ * only be found by its name when it is written without escapes, so a text holding any \u
+ * escape gets false, as does a value that is not a number at all.
+ */
+function json_number_literals_keysHavePlainIntegers(text, keys) {
+    if (text.includes('\\u'))
+        return false;
+    const cacheKey = keys.join(',');
+    let pattern = keyedValues.get(cacheKey);
+    if (pattern === undefined) {
+        if (!keys.every((key) => /^\w+$/.test(key)))
+            throw new RangeError(`keys must be plain words: ${cacheKey}`);
+        // Within a string every quote is escaped, so a quoted name followed by a colon is a key.
+        pattern = new RegExp(`"(?:${keys.join('|')})"${JSON_SPACE}:${JSON_SPACE}([^ \\t\\n\\r,}\\]]*)`, 'g');
+        keyedValues.set(cacheKey, pattern);
+    }
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+        if (!PLAIN_INTEGER.test(match[1]))
+            return false;
+    }
+    return true;
+}
 
 ;// CONCATENATED MODULE: ./src/core/utf8.ts
 // UTF-8 both ways: bytes to text the way undici's body.text() does it, so reading a body
@@ -10087,15 +10115,18 @@ const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 ;// CONCATENATED MODULE: ./src/core/packed-bytes.ts
 // Bytes set aside for later in a fraction of their size. A page's buckets wait until
 // their day is written (a costs page's for up to 180 days of usage batches); kept as
-// they arrived they would be most of what a long backfill holds. Deflate at its fastest
-// level shrinks such JSON (the same keys again and again) about tenfold for little CPU,
-// and loses nothing: the bytes come back exactly.
+// they arrived they would be most of what a long backfill holds. Zstandard at level 1
+// shrinks such JSON (the same keys again and again) about fifteenfold and loses nothing:
+// the bytes come back exactly. Measured on a recorded 160 MB costs page in 0.9 MB pieces,
+// against deflate at its fastest level: packing 175 ms against 300 to 550 ms, unpacking
+// 100 ms against 500 to 600 ms, and 14.8 times smaller against 11.2.
 
+const FASTEST = { params: { [external_node_zlib_namespaceObject.constants.ZSTD_c_compressionLevel]: 1 } };
 function packed_bytes_packBytes(bytes) {
-    return { packed: deflateRawSync(bytes, { level: constants.Z_BEST_SPEED }) };
+    return { packed: zstdCompressSync(bytes, FASTEST) };
 }
 function unpackBytes({ packed }) {
-    return (0,external_node_zlib_namespaceObject.inflateRawSync)(packed);
+    return (0,external_node_zlib_namespaceObject.zstdDecompressSync)(packed);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
@@ -19793,6 +19824,7 @@ function parseOpenAiPage(endpoint, body) {
 
 
 
+
 /** The bucket's bytes and its value, as validated when its page was read. */
 function readBucket({ bytes: kept, plainNumbers }) {
     const bytes = 'packed' in kept ? unpackBytes(kept) : kept;
@@ -19806,6 +19838,33 @@ function readBucket({ bytes: kept, plainNumbers }) {
 function parseBucket(bytes, plainNumbers) {
     const text = utf8_decodeUtf8(bytes);
     return plainNumbers ? JSON.parse(text) : json_parseJsonExact(text);
+}
+/**
+ * Fields a costs bucket must give as integers: its own times (its results have none).
+ * The page-reading tests change every number a costs bucket holds to such literals and
+ * compare the verdict with validating the exactly parsed page, so a schema that comes to
+ * want more integers fails them until it is listed here.
+ */
+const COSTS_INTEGER_FIELDS = (/* unused pure expression or super */ null && (['start_time', 'end_time']));
+/**
+ * A bucket's value, for its start time, and its issues, the same as checking the exactly
+ * parsed bucket would give. Its value is not kept (its day is built from its bytes, parsed
+ * exactly again then), so a costs bucket is checked as a plain JSON.parse reads it, which
+ * took 4.2 s instead of 7.2 s for the year of costs pages in the 365-day bench. The two
+ * verdicts differ only where the schema wants an integer written as 1.0 or 1e3 (checked
+ * apart first), or a number JSON.parse makes infinite; a bucket the plain reading rejects
+ * is checked again exactly, so its issues are the exact reading's.
+ */
+function checkBucket(endpoint, bytes, plainNumbers, index) {
+    const text = decodeUtf8(bytes);
+    if (plainNumbers || (endpoint === 'costs' && keysHavePlainIntegers(text, COSTS_INTEGER_FIELDS))) {
+        const bucket = JSON.parse(text);
+        const issues = bucketIssues(endpoint, bucket, index);
+        if (issues.length === 0 || plainNumbers)
+            return { bucket, issues };
+    }
+    const bucket = parseJsonExact(text);
+    return { bucket, issues: bucketIssues(endpoint, bucket, index) };
 }
 /**
  * The page's issues in the order zod reports them for the whole page: its fields in the
@@ -19829,8 +19888,7 @@ function openPageReader(endpoint, options = {}) {
             index = 0;
         },
         onElement({ bytes, plainNumbers }) {
-            const bucket = parseBucket(bytes, plainNumbers);
-            const issues = bucketIssues(endpoint, bucket, index);
+            const { bucket, issues } = checkBucket(endpoint, bytes, plainNumbers, index);
             index += 1;
             if (issues.length > 0)
                 dataIssues.push(...issues);
