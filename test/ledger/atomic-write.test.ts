@@ -24,6 +24,19 @@ describe('writeFileAtomic', () => {
     expect(await readdir(path.dirname(target))).toEqual(['day.json']);
   });
 
+  it('creates missing directories at any depth, and refuses a file standing where one belongs', async () => {
+    const deep = path.join(dir, 'a', 'b', 'c', 'day.json');
+    await writeFileAtomic(deep, 'x\n');
+    expect(await readFile(deep, 'utf8')).toBe('x\n');
+    const hashed = await writeHashedFileAtomic(path.join(dir, 'd', 'e'), [new TextEncoder().encode('y')], (sha256) => `${sha256.slice(0, 8)}.json`);
+    expect(await readFile(hashed, 'utf8')).toBe('y');
+
+    await writeFile(path.join(dir, 'blocker'), 'keep');
+    await expect(writeFileAtomic(path.join(dir, 'blocker', 'day.json'), 'z')).rejects.toMatchObject({ code: 'ENOTDIR' });
+    await expect(writeFileAtomic(path.join(dir, 'blocker', 'deeper', 'day.json'), 'z')).rejects.toMatchObject({ code: 'ENOTDIR' });
+    expect(await readFile(path.join(dir, 'blocker'), 'utf8')).toBe('keep');
+  });
+
   it('writes thousands of pieces of every size, more than one call can take', async () => {
     const target = path.join(dir, 'many.json');
     const pieces = Array.from({ length: 3000 }, (_, index) => new Uint8Array(index % 7 === 0 ? 0 : (index * 37) % 5000).fill(index % 251));
