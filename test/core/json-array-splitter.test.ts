@@ -57,6 +57,26 @@ describe('JsonArraySplitter', () => {
     expect(split(bytes, Array.from({ length: bytes.length }, (_, index) => index))).toEqual(whole);
   });
 
+  it('finds the end of strings of every length, with escapes and brackets anywhere in them', () => {
+    // Short strings are scanned byte by byte and long ones searched natively: lengths on
+    // both sides of the switch, escapes right before and after it, cut at every byte.
+    const strings: string[] = [];
+    for (let length = 0; length <= 70; length += 1) {
+      strings.push('a'.repeat(length));
+      if (length >= 2) {
+        strings.push(`${'b'.repeat(length - 2)}\\"`.replace(/\\"$/, '\\\\'));
+        strings.push(`${'c'.repeat(length - 2)}\\"`);
+        strings.push(`${'d'.repeat(Math.floor(length / 2))}],{"${'e'.repeat(Math.ceil(length / 2))}`.replace(/"/g, '\\"'));
+      }
+    }
+    const text = `{"data":[${strings.map((value, index) => `{"k${index}":"${value}","n":${index}}`).join(',')}],"tail":"${strings[40]}"}`;
+    const whole = split(text);
+    expect(whole.elements).toHaveLength(strings.length);
+    expect(reassembled(whole)).toEqual(JSON.parse(text));
+    const bytes = Buffer.from(text);
+    for (let cut = 0; cut <= bytes.length; cut += 7) expect(split(bytes, [cut, cut + 33])).toEqual(whole);
+  });
+
   it('keeps multi-byte characters whole across chunk boundaries', () => {
     const text = '{"data":[{"name":"日本語 ✓ 🚀"},{"x":"é"}]}';
     const bytes = Buffer.from(text);
