@@ -80111,6 +80111,10 @@ const inlineDayBuilder = {
     build: (job) => buildDay(job),
     close: async () => { },
 };
+/** A thread's error as the engine's: a SyntaxError stays one, since it says a bucket is not JSON. */
+function errorFrom({ name, message }) {
+    return name === 'SyntaxError' ? new SyntaxError(message) : Object.assign(new Error(message), { name });
+}
 /**
  * A builder thread's heap limits. Both caps keep memory down (see launch/heap-limits.ts
  * for why the old generation's maximum matters below it): measured on a 365-day backfill
@@ -80131,14 +80135,21 @@ function builderLimits(env) {
 }
 const BUILDER_HEAP_MB = 2047;
 /**
+ * Bucket checks out per builder thread: one being checked and one waiting, so a thread
+ * never waits for the engine thread to hand it the next.
+ */
+const CHECKS_PER_THREAD = 2;
+/**
  * `threads` builder threads running `script` (src/day-builder-thread.ts, bundled), started
- * on the first build. Jobs wait in order for a free thread; a thread that fails fails
- * every build still waiting, and the pool.
+ * on the first build or check. Builds and checks wait in order for a free thread; a check
+ * is only taken while no build waits and few checks do. A thread that fails fails every
+ * build and check still waiting, and the pool.
  */
 function threadDayBuilder(script, threads, limits) {
     const slots = [];
     const queue = [];
     const pending = new Map();
+    let checksOut = 0;
     let nextId = 1;
     let broken;
     let closed = false;
@@ -80147,8 +80158,11 @@ function threadDayBuilder(script, threads, limits) {
         for (const waiter of pending.values())
             waiter.reject(error);
         pending.clear();
+        checksOut = 0;
         queue.length = 0;
     };
+    // What to hand over with a request rather than copy: a bucket's own bytes.
+    const transfers = new WeakMap();
     const dispatch = () => {
         for (const slot of slots) {
             if (slot.busy)
@@ -80159,8 +80173,22 @@ function threadDayBuilder(script, threads, limits) {
             slot.busy = true;
             // A thread at work keeps the run alive (its result is awaited); an idle one must not.
             slot.worker.ref();
-            slot.worker.postMessage(request);
+            slot.worker.postMessage(request, transfers.get(request) ?? []);
         }
+    };
+    const ask = (request, transfer = []) => {
+        const id = nextId;
+        nextId += 1;
+        const sent = request(id);
+        const check = 'check' in sent;
+        if (check)
+            checksOut += 1;
+        return new Promise((resolve, reject) => {
+            pending.set(id, { resolve: resolve, reject, check });
+            queue.push(sent);
+            transfers.set(sent, transfer);
+            dispatch();
+        });
     };
     const start = () => {
         for (let index = 0; index < threads; index += 1) {
@@ -80171,10 +80199,14 @@ function threadDayBuilder(script, threads, limits) {
                 worker.unref();
                 const waiter = pending.get(reply.id);
                 pending.delete(reply.id);
+                if (waiter?.check)
+                    checksOut -= 1;
                 if ('built' in reply)
                     waiter?.resolve(reply.built);
+                else if ('verdict' in reply)
+                    waiter?.resolve(reply.verdict);
                 else
-                    waiter?.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+                    waiter?.reject(errorFrom(reply.error));
                 dispatch();
             });
             worker.on('error', (error) => {
@@ -80198,13 +80230,22 @@ function threadDayBuilder(script, threads, limits) {
                 return Promise.reject(broken);
             if (slots.length === 0)
                 start();
-            const id = nextId;
-            nextId += 1;
-            return new Promise((resolve, reject) => {
-                pending.set(id, { resolve, reject });
-                queue.push({ id, job });
-                dispatch();
-            });
+            return ask((id) => ({ id, job }));
+        },
+        checker(check) {
+            // Builds come first; and with a few checks waiting the engine thread checks the next
+            // bucket itself rather than queue more (each holds a copy of its bucket).
+            if (closed || broken || checksOut >= CHECKS_PER_THREAD * threads || queue.some((request) => 'job' in request))
+                return undefined;
+            if (slots.length === 0)
+                start();
+            // Handed over, not copied, when they are all of their buffer and the reader keeps
+            // them only packed (copying 160 MB of a costs page took a visible share of the
+            // engine thread); otherwise a copy of just them, as a view may share a larger buffer.
+            const { bytes } = check;
+            const whole = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
+            const sent = check.pack && whole ? bytes : new Uint8Array(bytes);
+            return ask((id) => ({ id, check: { ...check, bytes: sent } }), [sent.buffer]);
         },
         async close() {
             closed = true;
@@ -80491,7 +80532,7 @@ async function readBody(stream, reader) {
         }
     }
     try {
-        return reader.end();
+        return await reader.end();
     }
     catch (error) {
         throw new ReaderFailure(error);
@@ -82166,6 +82207,7 @@ async function runLedgerCommand(settings, deps) {
             endpoints: settings.endpoints,
             groupBy: settings.groupBy,
             logger: deps.logger,
+            ...(builder.checker ? { checker: builder.checker } : {}),
         });
         run = await deps.logger.group(`Fetch ${dates.length} day(s) from ${settings.providers.join(', ')}`, () => (0,update_ledger/* updateLedger */.RI)({
             command: settings.command,
@@ -82404,8 +82446,8 @@ function queryRange(runs, marginSeconds) {
     };
 }
 
-// EXTERNAL MODULE: ./src/providers/openai/page-reader.ts + 3 modules
-var page_reader = __nccwpck_require__(13024);
+// EXTERNAL MODULE: ./src/providers/openai/page-reader.ts + 4 modules
+var page_reader = __nccwpck_require__(89207);
 // EXTERNAL MODULE: ./src/providers/openai/paginate.ts
 var paginate = __nccwpck_require__(69224);
 ;// CONCATENATED MODULE: ./src/providers/openai/minute-usage.ts
@@ -86657,8 +86699,8 @@ function normalizeResult(endpoint, bucket, result) {
     return RECORD_MAKERS[endpoint](values);
 }
 
-// EXTERNAL MODULE: ./src/providers/openai/page-reader.ts + 3 modules
-var page_reader = __nccwpck_require__(13024);
+// EXTERNAL MODULE: ./src/providers/openai/page-reader.ts + 4 modules
+var page_reader = __nccwpck_require__(89207);
 ;// CONCATENATED MODULE: ./src/providers/openai/day-result.ts
 // Joins the endpoints' outcomes into one result per day. A day is only `ok` when every
 // endpoint answered completely for it; otherwise it is marked, never filled with zeros.
@@ -86812,7 +86854,7 @@ function isOpenAiUsageEndpoint(name) {
 
 /***/ }),
 
-/***/ 13024:
+/***/ 89207:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -86844,6 +86886,12 @@ class MalformedJsonError extends SyntaxError {
         this.name = 'MalformedJsonError';
     }
 }
+/**
+ * Bytes of a string looked at one by one before the native search takes over. On the
+ * 365-day bench's pages (keys, ids and model names, mostly under 32 bytes) splitting
+ * 185 MB took 540 ms with the native search alone.
+ */
+const SHORT_STRING_BYTES = 32;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_OBJECT = 0x7b;
@@ -86953,7 +87001,34 @@ class JsonArraySplitter {
                     this.#escaped = false;
                     continue;
                 }
-                // Strings are most of the bytes: jump to the next quote or backslash natively.
+                // Strings are most of the bytes. Most are short (keys, ids): a few bytes are looked
+                // at here, which costs less than a call into the native search that long ones take.
+                const shortEnd = Math.min(index + SHORT_STRING_BYTES, length);
+                let probe = index;
+                while (probe < shortEnd) {
+                    const code = chunk[probe];
+                    if (code === QUOTE || code === BACKSLASH)
+                        break;
+                    probe += 1;
+                }
+                if (probe < shortEnd) {
+                    index = probe;
+                    if (chunk[probe] === BACKSLASH) {
+                        this.#escaped = true;
+                    }
+                    else {
+                        this.#inString = false;
+                        if (this.#topLevel === TopLevel.InKey)
+                            this.#keyEnds(chunk, index);
+                    }
+                    continue;
+                }
+                index = probe;
+                if (index === length) {
+                    index = length;
+                    continue;
+                }
+                // A long string: jump to the next quote or backslash natively.
                 if (nextBackslash < index) {
                     nextBackslash = chunk.indexOf(BACKSLASH, index);
                     if (nextBackslash === -1)
@@ -87127,8 +87202,6 @@ class JsonArraySplitter {
 
 // EXTERNAL MODULE: ./src/core/json.ts
 var json = __nccwpck_require__(86153);
-// EXTERNAL MODULE: ./src/core/json-number-literals.ts
-var json_number_literals = __nccwpck_require__(46528);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(38522);
 ;// CONCATENATED MODULE: ./src/core/packed-bytes.ts
@@ -87148,6 +87221,8 @@ function unpackBytes({ packed }) {
     return (0,external_node_zlib_.zstdDecompressSync)(packed);
 }
 
+// EXTERNAL MODULE: ./src/core/json-number-literals.ts
+var json_number_literals = __nccwpck_require__(46528);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __nccwpck_require__(38816);
 ;// CONCATENATED MODULE: ./src/providers/openai/schemas.ts
@@ -87296,6 +87371,51 @@ function parseOpenAiPage(endpoint, body) {
     return { ok: false, issue: describeIssues(issues) };
 }
 
+;// CONCATENATED MODULE: ./src/providers/openai/bucket-check.ts
+// One bucket of a page, checked: parsed, held to its endpoint's schema, and, when its day
+// waits long, packed. Plain data in and out, so it runs on the engine thread as the page
+// is read or, while they have nothing to build, on a day builder thread.
+
+
+
+
+
+/**
+ * Fields a costs bucket must give as integers: its own times (its results have none).
+ * The page-reading tests change every number a costs bucket holds to such literals and
+ * compare the verdict with validating the exactly parsed page, so a schema that comes to
+ * want more integers fails them until it is listed here.
+ */
+const COSTS_INTEGER_FIELDS = ['start_time', 'end_time'];
+/**
+ * A bucket's value, for its start time, and its issues, the same as checking the exactly
+ * parsed bucket would give. Its value is not kept (its day is built from its bytes, parsed
+ * exactly again then), so a costs bucket is checked as a plain JSON.parse reads it, which
+ * took 4.2 s instead of 7.2 s for the year of costs pages in the 365-day bench. The two
+ * verdicts differ only where the schema wants an integer written as 1.0 or 1e3 (checked
+ * apart first), or a number JSON.parse makes infinite; a bucket the plain reading rejects
+ * is checked again exactly, so its issues are the exact reading's.
+ */
+function parseAndCheck(endpoint, bytes, plainNumbers, index) {
+    const text = (0,utf8/* decodeUtf8 */._6)(bytes);
+    if (plainNumbers || (endpoint === 'costs' && (0,json_number_literals/* keysHavePlainIntegers */._R)(text, COSTS_INTEGER_FIELDS))) {
+        const bucket = JSON.parse(text);
+        const issues = bucketIssues(endpoint, bucket, index);
+        if (issues.length === 0 || plainNumbers)
+            return { bucket, issues };
+    }
+    const bucket = (0,json/* parseJsonExact */.Je)(text);
+    return { bucket, issues: bucketIssues(endpoint, bucket, index) };
+}
+/** Throws SyntaxError when the bucket is not JSON. */
+function checkPageBucket({ endpoint, bytes, plainNumbers, index, pack }) {
+    const { bucket, issues } = parseAndCheck(endpoint, bytes, plainNumbers, index);
+    if (issues.length > 0)
+        return { ok: false, issues };
+    const startTime = bucket.start_time;
+    return pack ? { ok: true, startTime, packed: packBytes(bytes) } : { ok: true, startTime };
+}
+
 ;// CONCATENATED MODULE: ./src/providers/openai/page-reader.ts
 // Reads one page of an OpenAI usage or costs endpoint as its body streams in. The page's
 // `data` array is split into buckets (see JsonArraySplitter); each is parsed and
@@ -87326,33 +87446,6 @@ function parseBucket(bytes, plainNumbers) {
     return plainNumbers ? JSON.parse(text) : (0,json/* parseJsonExact */.Je)(text);
 }
 /**
- * Fields a costs bucket must give as integers: its own times (its results have none).
- * The page-reading tests change every number a costs bucket holds to such literals and
- * compare the verdict with validating the exactly parsed page, so a schema that comes to
- * want more integers fails them until it is listed here.
- */
-const COSTS_INTEGER_FIELDS = ['start_time', 'end_time'];
-/**
- * A bucket's value, for its start time, and its issues, the same as checking the exactly
- * parsed bucket would give. Its value is not kept (its day is built from its bytes, parsed
- * exactly again then), so a costs bucket is checked as a plain JSON.parse reads it, which
- * took 4.2 s instead of 7.2 s for the year of costs pages in the 365-day bench. The two
- * verdicts differ only where the schema wants an integer written as 1.0 or 1e3 (checked
- * apart first), or a number JSON.parse makes infinite; a bucket the plain reading rejects
- * is checked again exactly, so its issues are the exact reading's.
- */
-function checkBucket(endpoint, bytes, plainNumbers, index) {
-    const text = (0,utf8/* decodeUtf8 */._6)(bytes);
-    if (plainNumbers || (endpoint === 'costs' && (0,json_number_literals/* keysHavePlainIntegers */._R)(text, COSTS_INTEGER_FIELDS))) {
-        const bucket = JSON.parse(text);
-        const issues = bucketIssues(endpoint, bucket, index);
-        if (issues.length === 0 || plainNumbers)
-            return { bucket, issues };
-    }
-    const bucket = (0,json/* parseJsonExact */.Je)(text);
-    return { bucket, issues: bucketIssues(endpoint, bucket, index) };
-}
-/**
  * The page's issues in the order zod reports them for the whole page: its fields in the
  * schema's order (object, data, has_more, next_page), the buckets' in data order.
  */
@@ -87361,48 +87454,74 @@ function pageOrder(envelopeIssues, dataIssues) {
     const after = envelopeIssues.filter((issue) => issue.path[0] !== 'object');
     return [...before, ...dataIssues, ...after];
 }
-/** A reader for the HTTP client: a fresh one per attempt. SyntaxError when the body is not JSON. */
+/**
+ * A reader for the HTTP client: a fresh one per attempt. SyntaxError when the body is not
+ * JSON. With a checker, buckets may be checked on other threads as the body arrives; the
+ * page's verdict then waits for them and is the same as checking each here.
+ */
 function openPageReader(endpoint, options = {}) {
-    let buckets = [];
-    let dataIssues = [];
-    let index = 0;
+    const pack = options.pack === true;
+    let data = { slots: [], failed: false };
+    // Every check handed out, in data order, whichever data array it belongs to: each is
+    // awaited in turn before the verdict, so a bucket that is not JSON fails the page.
+    const handedOut = [];
+    const settle = (array, slot, verdict) => {
+        if (!verdict.ok)
+            array.failed = true;
+        // Once the page has failed none of it will be used; only its issues are still counted.
+        slot.verdict = array.failed && verdict.ok ? { ok: true, startTime: verdict.startTime } : verdict;
+        if (pack || array.failed)
+            slot.bytes = undefined;
+    };
     const splitter = new JsonArraySplitter('data', {
         onArrayStart() {
             // A later "data" entry replaces an earlier one, as it would in a parsed object.
-            buckets = [];
-            dataIssues = [];
-            index = 0;
+            data = { slots: [], failed: false };
         },
         onElement({ bytes, plainNumbers }) {
-            const { bucket, issues } = checkBucket(endpoint, bytes, plainNumbers, index);
-            index += 1;
-            if (issues.length > 0)
-                dataIssues.push(...issues);
-            // Once the page has failed none of it will be used; only its issues are still counted.
-            if (dataIssues.length > 0) {
-                buckets = [];
+            const array = data;
+            const request = { endpoint, bytes, plainNumbers, index: array.slots.length, pack };
+            const slot = { bytes, plainNumbers };
+            array.slots.push(slot);
+            const elsewhere = options.checker?.(request);
+            if (elsewhere === undefined) {
+                settle(array, slot, checkPageBucket(request));
                 return;
             }
-            buckets.push({
-                startTime: bucket.start_time,
-                bytes: options.pack ? packBytes(bytes) : bytes,
-                plainNumbers,
-            });
+            const done = elsewhere.then((verdict) => settle(array, slot, verdict));
+            // Awaited by end(); until then a rejection is not unhandled.
+            done.catch(() => undefined);
+            handedOut.push(done);
         },
     });
+    const verdict = (envelope, split) => {
+        const body = (0,json/* parseJsonExact */.Je)(envelope);
+        // Not split: the body has no data array, so it is not a page; say why as a whole.
+        if (!split)
+            return { ok: false, issue: describeIssues(pageIssues(endpoint, body)) };
+        const { slots } = data;
+        const dataIssues = slots.flatMap((slot) => (slot.verdict?.ok === false ? slot.verdict.issues : []));
+        const issues = pageOrder(pageIssues(endpoint, body), dataIssues);
+        if (issues.length > 0)
+            return { ok: false, issue: describeIssues(issues) };
+        const { has_more, next_page } = body;
+        const buckets = slots.map((slot) => {
+            const checked = slot.verdict;
+            return { startTime: checked.startTime, bytes: checked.packed ?? slot.bytes, plainNumbers: slot.plainNumbers };
+        });
+        return { ok: true, page: { has_more, next_page, buckets } };
+    };
     return {
         write: (chunk) => splitter.write(chunk),
         end() {
             const { envelope, split } = splitter.end();
-            const body = (0,json/* parseJsonExact */.Je)(envelope);
-            // Not split: the body has no data array, so it is not a page; say why as a whole.
-            if (!split)
-                return { ok: false, issue: describeIssues(pageIssues(endpoint, body)) };
-            const issues = pageOrder(pageIssues(endpoint, body), dataIssues);
-            if (issues.length > 0)
-                return { ok: false, issue: describeIssues(issues) };
-            const { has_more, next_page } = body;
-            return { ok: true, page: { has_more, next_page, buckets } };
+            if (handedOut.length === 0)
+                return verdict(envelope, split);
+            return (async () => {
+                for (const done of handedOut)
+                    await done;
+                return verdict(envelope, split);
+            })();
         },
     };
 }
@@ -87421,7 +87540,7 @@ function openPageReader(endpoint, options = {}) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(61787);
 /* harmony import */ var _http_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(12820);
 /* harmony import */ var _endpoints_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(96087);
-/* harmony import */ var _page_reader_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(13024);
+/* harmony import */ var _page_reader_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(89207);
 // Every OpenAI usage query follows the same pagination: send the filters, then the
 // `next_page` cursor back as `page` with the same filters until `has_more` is false.
 // Anything short of the last page is an error here, never a partial answer.
@@ -87716,7 +87835,7 @@ function createOpenAiSource(options) {
     };
     // Buckets wait, packed, until their day is written: a costs page's for every usage
     // batch that needs them (up to 180 days' worth), a usage page's for its own batch.
-    const fetch = (endpoint, days) => fetchEndpointDays(connection, endpoint, days, groupBy[endpoint], { pack: true });
+    const fetch = (endpoint, days) => fetchEndpointDays(connection, endpoint, days, groupBy[endpoint], options.checker ? { pack: true, checker: options.checker } : { pack: true });
     async function* fetchDays(dates) {
         assertAscendingDays(dates);
         for (const run of contiguousRuns(dates)) {

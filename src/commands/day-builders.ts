@@ -6,12 +6,19 @@
 
 import { Worker } from 'node:worker_threads';
 import { type HeapLimits, heapLimits, outOfMemoryMessage } from '../launch/heap-limits.js';
+import type { BucketChecker, BucketCheckRequest, BucketVerdict } from '../providers/openai/bucket-check.js';
 import { type BuiltDay, buildDay, type DayJob } from './build-day.js';
 
 export interface DayBuilder {
   /** Days worth asking for at once: enough to keep every builder busy. */
   readonly capacity: number;
   build(job: DayJob): Promise<BuiltDay>;
+  /**
+   * Checks a page's bucket on a builder thread with nothing to build, or answers undefined.
+   * A long backfill's builders wait while the engine thread reads a 180-day costs page
+   * (160 MB): no day can be built before its costs are read, so they help read it.
+   */
+  readonly checker?: BucketChecker;
   /** Stops any threads; builds still running are rejected. */
   close(): Promise<void>;
 }
@@ -23,11 +30,16 @@ export const inlineDayBuilder: DayBuilder = {
 };
 
 /** Messages between the pool and a builder thread. */
-export interface BuildRequest {
-  id: number;
-  job: DayJob;
+export type BuilderRequest = { id: number; job: DayJob } | { id: number; check: BucketCheckRequest };
+export type BuilderReply =
+  | { id: number; built: BuiltDay }
+  | { id: number; verdict: BucketVerdict }
+  | { id: number; error: { name: string; message: string } };
+
+/** A thread's error as the engine's: a SyntaxError stays one, since it says a bucket is not JSON. */
+function errorFrom({ name, message }: { name: string; message: string }): Error {
+  return name === 'SyntaxError' ? new SyntaxError(message) : Object.assign(new Error(message), { name });
 }
-export type BuildReply = { id: number; built: BuiltDay } | { id: number; error: { name: string; message: string } };
 
 /**
  * A builder thread's heap limits. Both caps keep memory down (see launch/heap-limits.ts
@@ -50,6 +62,12 @@ export function builderLimits(env: Readonly<Record<string, string | undefined>>)
 
 const BUILDER_HEAP_MB = 2047;
 
+/**
+ * Bucket checks out per builder thread: one being checked and one waiting, so a thread
+ * never waits for the engine thread to hand it the next.
+ */
+const CHECKS_PER_THREAD = 2;
+
 interface Slot {
   worker: Worker;
   busy: boolean;
@@ -57,13 +75,15 @@ interface Slot {
 
 /**
  * `threads` builder threads running `script` (src/day-builder-thread.ts, bundled), started
- * on the first build. Jobs wait in order for a free thread; a thread that fails fails
- * every build still waiting, and the pool.
+ * on the first build or check. Builds and checks wait in order for a free thread; a check
+ * is only taken while no build waits and few checks do. A thread that fails fails every
+ * build and check still waiting, and the pool.
  */
 export function threadDayBuilder(script: URL, threads: number, limits: HeapLimits): DayBuilder {
   const slots: Slot[] = [];
-  const queue: BuildRequest[] = [];
-  const pending = new Map<number, { resolve(built: BuiltDay): void; reject(error: Error): void }>();
+  const queue: BuilderRequest[] = [];
+  const pending = new Map<number, { resolve(answer: BuiltDay | BucketVerdict): void; reject(error: Error): void; check: boolean }>();
+  let checksOut = 0;
   let nextId = 1;
   let broken: Error | undefined;
   let closed = false;
@@ -72,8 +92,12 @@ export function threadDayBuilder(script: URL, threads: number, limits: HeapLimit
     broken ??= error;
     for (const waiter of pending.values()) waiter.reject(error);
     pending.clear();
+    checksOut = 0;
     queue.length = 0;
   };
+
+  // What to hand over with a request rather than copy: a bucket's own bytes.
+  const transfers = new WeakMap<BuilderRequest, ArrayBuffer[]>();
 
   const dispatch = (): void => {
     for (const slot of slots) {
@@ -83,21 +107,37 @@ export function threadDayBuilder(script: URL, threads: number, limits: HeapLimit
       slot.busy = true;
       // A thread at work keeps the run alive (its result is awaited); an idle one must not.
       slot.worker.ref();
-      slot.worker.postMessage(request);
+      slot.worker.postMessage(request, transfers.get(request) ?? []);
     }
+  };
+
+  const ask = <Answer extends BuiltDay | BucketVerdict>(request: (id: number) => BuilderRequest, transfer: ArrayBuffer[] = []): Promise<Answer> => {
+    const id = nextId;
+    nextId += 1;
+    const sent = request(id);
+    const check = 'check' in sent;
+    if (check) checksOut += 1;
+    return new Promise<Answer>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (answer: BuiltDay | BucketVerdict) => void, reject, check });
+      queue.push(sent);
+      transfers.set(sent, transfer);
+      dispatch();
+    });
   };
 
   const start = (): void => {
     for (let index = 0; index < threads; index += 1) {
       const worker = new Worker(script, { resourceLimits: limits });
       const slot: Slot = { worker, busy: false };
-      worker.on('message', (reply: BuildReply) => {
+      worker.on('message', (reply: BuilderReply) => {
         slot.busy = false;
         worker.unref();
         const waiter = pending.get(reply.id);
         pending.delete(reply.id);
+        if (waiter?.check) checksOut -= 1;
         if ('built' in reply) waiter?.resolve(reply.built);
-        else waiter?.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+        else if ('verdict' in reply) waiter?.resolve(reply.verdict);
+        else waiter?.reject(errorFrom(reply.error));
         dispatch();
       });
       worker.on('error', (error: Error & { code?: unknown }) => {
@@ -118,13 +158,20 @@ export function threadDayBuilder(script: URL, threads: number, limits: HeapLimit
       if (closed) return Promise.reject(new Error('the day builder is closed'));
       if (broken) return Promise.reject(broken);
       if (slots.length === 0) start();
-      const id = nextId;
-      nextId += 1;
-      return new Promise<BuiltDay>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        queue.push({ id, job });
-        dispatch();
-      });
+      return ask<BuiltDay>((id) => ({ id, job }));
+    },
+    checker(check) {
+      // Builds come first; and with a few checks waiting the engine thread checks the next
+      // bucket itself rather than queue more (each holds a copy of its bucket).
+      if (closed || broken || checksOut >= CHECKS_PER_THREAD * threads || queue.some((request) => 'job' in request)) return undefined;
+      if (slots.length === 0) start();
+      // Handed over, not copied, when they are all of their buffer and the reader keeps
+      // them only packed (copying 160 MB of a costs page took a visible share of the
+      // engine thread); otherwise a copy of just them, as a view may share a larger buffer.
+      const { bytes } = check;
+      const whole = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
+      const sent = check.pack && whole ? bytes : new Uint8Array(bytes);
+      return ask<BucketVerdict>((id) => ({ id, check: { ...check, bytes: sent } }), [sent.buffer as ArrayBuffer]);
     },
     async close() {
       closed = true;

@@ -136,6 +136,7 @@ export async function runLedgerCommand(settings: Settings, deps: LedgerCommandDe
       endpoints: settings.endpoints,
       groupBy: settings.groupBy,
       logger: deps.logger,
+      ...(builder.checker ? { checker: builder.checker } : {}),
     });
     run = await deps.logger.group(`Fetch ${dates.length} day(s) from ${settings.providers.join(', ')}`, () =>
       updateLedger({

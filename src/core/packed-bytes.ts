@@ -12,7 +12,8 @@ const FASTEST = { params: { [constants.ZSTD_c_compressionLevel]: 1 } };
 
 /** Compressed bytes; a distinct type so they are never taken for the bytes themselves. */
 export interface PackedBytes {
-  packed: Buffer;
+  /** A Buffer where packed, a plain Uint8Array once it has passed between threads. */
+  packed: Uint8Array;
 }
 
 export function packBytes(bytes: Uint8Array): PackedBytes {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DayJob } from '../../src/commands/build-day.js';
 import { builderLimits, threadDayBuilder } from '../../src/commands/day-builders.js';
+import type { BucketCheckRequest } from '../../src/providers/openai/bucket-check.js';
 
 const fixture = (name: string): URL => new URL(`./fixtures/${name}`, import.meta.url);
 const job = (date: string): DayJob => ({
@@ -38,6 +39,34 @@ describe('threadDayBuilder', () => {
       const next = builder.build(job('2026-10-14'));
       await expect(failing).rejects.toMatchObject({ name: 'SchemaViolationError', message: 'snapshots/2026-10-13.json: no good' });
       expect((await next).window.date).toBe('2026-10-14');
+    } finally {
+      await builder.close();
+    }
+  });
+
+  it('checks buckets on free threads only, a few at a time, with builds first', async () => {
+    const builder = threadDayBuilder(fixture('echo-builder.mjs'), 2, builderLimits({}));
+    const check = (bytes: Uint8Array, pack = true): BucketCheckRequest => ({ endpoint: 'costs', bytes, plainNumbers: false, index: 0, pack });
+    try {
+      const checker = builder.checker as NonNullable<typeof builder.checker>;
+      // Bytes that are all of their buffer and kept packed are handed over; others copied.
+      const owned = new Uint8Array(5);
+      const shared = new Uint8Array(new ArrayBuffer(64), 8, 7);
+      const unpacked = new Uint8Array(9);
+      const answers = [checker(check(owned)), checker(check(shared)), checker(check(unpacked, false)), checker(check(new Uint8Array(3)))];
+      expect(owned.byteLength).toBe(0);
+      expect([shared.byteLength, unpacked.byteLength]).toEqual([7, 9]);
+      // Two threads, two checks each: the engine checks the next bucket itself.
+      expect(checker(check(new Uint8Array(1)))).toBeUndefined();
+      expect(await Promise.all(answers as Array<Promise<unknown>>)).toEqual([5, 7, 9, 3].map((startTime) => ({ ok: true, startTime })));
+
+      await expect(checker(check(Buffer.from('x!')))).rejects.toBeInstanceOf(SyntaxError);
+
+      // With builds waiting for a thread, no check is taken.
+      const builds = ['2026-10-01', '2026-10-02', '2026-10-03'].map((date) => builder.build(job(date)));
+      expect(checker(check(new Uint8Array(2)))).toBeUndefined();
+      await Promise.all(builds);
+      expect(await checker(check(new Uint8Array(4)))).toEqual({ ok: true, startTime: 4 });
     } finally {
       await builder.close();
     }

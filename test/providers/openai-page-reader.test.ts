@@ -1,14 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, parseJsonExact } from '../../src/core/json.js';
 import type { OpenAiEndpoint } from '../../src/providers/openai/endpoints.js';
+import { type BucketChecker, type BucketCheckRequest, type BucketVerdict, checkPageBucket } from '../../src/providers/openai/bucket-check.js';
 import { openPageReader, readBucket, type PageRead, type PageReaderOptions } from '../../src/providers/openai/page-reader.js';
 import { parseOpenAiPage } from '../../src/providers/openai/schemas.js';
 
-function readInChunks(endpoint: OpenAiEndpoint, text: string, chunkSize: number, options: PageReaderOptions = {}): PageRead {
+function feed(endpoint: OpenAiEndpoint, text: string, chunkSize: number, options: PageReaderOptions) {
   const bytes = Buffer.from(text);
   const reader = openPageReader(endpoint, options);
   for (let from = 0; from < bytes.length; from += chunkSize) reader.write(bytes.subarray(from, from + chunkSize));
   return reader.end();
+}
+
+function readInChunks(endpoint: OpenAiEndpoint, text: string, chunkSize: number, options: PageReaderOptions = {}): PageRead {
+  const read = feed(endpoint, text, chunkSize, options);
+  if (read instanceof Promise) throw new Error('a reader without a checker answers at once');
+  return read;
+}
+
+/**
+ * A checker standing in for builder threads: it takes the buckets `takes` says yes to and
+ * answers later, from a copy of the request, as a thread would.
+ */
+function laterChecker(takes: (index: number) => boolean, answer: (request: BucketCheckRequest) => Promise<BucketVerdict> = async (request) => checkPageBucket(structuredClone(request))): BucketChecker {
+  return (request) => (takes(request.index) ? new Promise((resolve) => setTimeout(resolve, (request.index * 7) % 5)).then(() => answer(request)) : undefined);
 }
 
 /** What reading the page whole gives: the reference the streamed reading must match. */
@@ -111,6 +126,34 @@ describe('openPageReader', () => {
     buckets[150] = bucket(150 * 86400, [cost('0.5', ',"quantity_unit":7')]);
     const read = readInChunks('costs', page(buckets), 4096);
     expect(read).toEqual({ ok: false, issue: 'data.150.results.0.quantity_unit: Invalid input: expected string, received number' });
+  });
+
+  it('reads every page the same when buckets are checked elsewhere, all of them or some, answering out of order', async () => {
+    const checkers = { all: laterChecker(() => true), odd: laterChecker((index) => index % 2 === 1), none: laterChecker(() => false) };
+    for (const [name, text] of Object.entries(PAGES)) {
+      for (const [which, checker] of Object.entries(checkers)) {
+        for (const pack of [false, true]) {
+          const read = await feed('costs', text, 64, { checker, pack });
+          expect(comparable(read), `${name}, ${which}, pack ${pack}`).toEqual(readWhole('costs', text));
+        }
+      }
+    }
+  });
+
+  it('fails the read with the helper\'s error, and with a SyntaxError when a bucket checked elsewhere is not JSON', async () => {
+    const text = PAGES.valid as string;
+    const broken = laterChecker((index) => index === 2, async () => {
+      throw new Error('a day builder thread failed');
+    });
+    await expect(feed('costs', text, 64, { checker: broken, pack: true })).rejects.toThrow('a day builder thread failed');
+
+    const notJson = laterChecker((index) => index === 1, async () => {
+      throw new SyntaxError('Unexpected token');
+    });
+    await expect(feed('costs', text, 64, { checker: notJson })).rejects.toThrow(SyntaxError);
+    // A bucket that is not JSON, checked elsewhere.
+    const badBucket = text.replace('0.30000000000000004', '0.3.1');
+    await expect(feed('costs', badBucket, 64, { checker: laterChecker(() => true) })).rejects.toThrow(SyntaxError);
   });
 
   it('throws a SyntaxError when the body is not JSON, wherever the fault is', () => {

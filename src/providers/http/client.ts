@@ -48,7 +48,8 @@ export interface HttpResponse<Body = JsonValue> {
  */
 export interface BodyReader<Body> {
   write(chunk: Uint8Array): void;
-  end(): Body;
+  /** May finish later, for a reader that hands work to other threads as the body arrives. */
+  end(): Body | Promise<Body>;
 }
 
 export interface RateLimitHeaders {
@@ -185,7 +186,7 @@ async function readBody<Body>(stream: AsyncIterable<Uint8Array>, reader: BodyRea
     }
   }
   try {
-    return reader.end();
+    return await reader.end();
   } catch (error) {
     throw new ReaderFailure(error);
   }

@@ -9,13 +9,13 @@
 
 import { JsonArraySplitter } from '../../core/json-array-splitter.js';
 import { parseJsonExact, type JsonValue } from '../../core/json.js';
-import { keysHavePlainIntegers } from '../../core/json-number-literals.js';
 import { decodeUtf8 } from '../../core/utf8.js';
-import { packBytes, unpackBytes } from '../../core/packed-bytes.js';
+import { unpackBytes } from '../../core/packed-bytes.js';
 import type { KeptBucket } from '../../core/usage-source.js';
 import type { BodyReader } from '../http/client.js';
+import { type BucketChecker, type BucketCheckRequest, type BucketVerdict, checkPageBucket } from './bucket-check.js';
 import type { OpenAiEndpoint } from './endpoints.js';
-import { bucketIssues, describeIssues, pageIssues, type OpenAiBucket, type ShapeIssue } from './schemas.js';
+import { describeIssues, pageIssues, type OpenAiBucket, type ShapeIssue } from './schemas.js';
 
 /** One validated bucket of a page, as its bytes, or packed when it is to be kept long. */
 export interface PageBucket extends KeptBucket {
@@ -32,6 +32,8 @@ export interface BucketRead {
 export interface PageReaderOptions {
   /** Keep the buckets packed: for pages whose days wait long before they are written. */
   pack?: boolean;
+  /** Where buckets may be checked while the page is read; here when absent or busy. */
+  checker?: BucketChecker;
 }
 
 export interface ReadPage {
@@ -60,34 +62,6 @@ function parseBucket(bytes: Uint8Array, plainNumbers: boolean): JsonValue {
 }
 
 /**
- * Fields a costs bucket must give as integers: its own times (its results have none).
- * The page-reading tests change every number a costs bucket holds to such literals and
- * compare the verdict with validating the exactly parsed page, so a schema that comes to
- * want more integers fails them until it is listed here.
- */
-const COSTS_INTEGER_FIELDS = ['start_time', 'end_time'] as const;
-
-/**
- * A bucket's value, for its start time, and its issues, the same as checking the exactly
- * parsed bucket would give. Its value is not kept (its day is built from its bytes, parsed
- * exactly again then), so a costs bucket is checked as a plain JSON.parse reads it, which
- * took 4.2 s instead of 7.2 s for the year of costs pages in the 365-day bench. The two
- * verdicts differ only where the schema wants an integer written as 1.0 or 1e3 (checked
- * apart first), or a number JSON.parse makes infinite; a bucket the plain reading rejects
- * is checked again exactly, so its issues are the exact reading's.
- */
-function checkBucket(endpoint: OpenAiEndpoint, bytes: Uint8Array, plainNumbers: boolean, index: number) {
-  const text = decodeUtf8(bytes);
-  if (plainNumbers || (endpoint === 'costs' && keysHavePlainIntegers(text, COSTS_INTEGER_FIELDS))) {
-    const bucket = JSON.parse(text) as JsonValue;
-    const issues = bucketIssues(endpoint, bucket, index);
-    if (issues.length === 0 || plainNumbers) return { bucket, issues };
-  }
-  const bucket = parseJsonExact(text);
-  return { bucket, issues: bucketIssues(endpoint, bucket, index) };
-}
-
-/**
  * The page's issues in the order zod reports them for the whole page: its fields in the
  * schema's order (object, data, has_more, next_page), the buckets' in data order.
  */
@@ -97,46 +71,86 @@ function pageOrder(envelopeIssues: readonly ShapeIssue[], dataIssues: readonly S
   return [...before, ...dataIssues, ...after];
 }
 
-/** A reader for the HTTP client: a fresh one per attempt. SyntaxError when the body is not JSON. */
+/** One bucket of the data array being read: its verdict, once its check is done. */
+interface Slot {
+  /** Until its check is done, or for good when it is kept unpacked. */
+  bytes: Uint8Array | undefined;
+  plainNumbers: boolean;
+  verdict?: BucketVerdict;
+}
+
+/** A page's data array as it is read. A later "data" entry starts a new one. */
+interface DataArray {
+  slots: Slot[];
+  failed: boolean;
+}
+
+/**
+ * A reader for the HTTP client: a fresh one per attempt. SyntaxError when the body is not
+ * JSON. With a checker, buckets may be checked on other threads as the body arrives; the
+ * page's verdict then waits for them and is the same as checking each here.
+ */
 export function openPageReader(endpoint: OpenAiEndpoint, options: PageReaderOptions = {}): BodyReader<PageRead> {
-  let buckets: PageBucket[] = [];
-  let dataIssues: ShapeIssue[] = [];
-  let index = 0;
+  const pack = options.pack === true;
+  let data: DataArray = { slots: [], failed: false };
+  // Every check handed out, in data order, whichever data array it belongs to: each is
+  // awaited in turn before the verdict, so a bucket that is not JSON fails the page.
+  const handedOut: Array<Promise<void>> = [];
+
+  const settle = (array: DataArray, slot: Slot, verdict: BucketVerdict): void => {
+    if (!verdict.ok) array.failed = true;
+    // Once the page has failed none of it will be used; only its issues are still counted.
+    slot.verdict = array.failed && verdict.ok ? { ok: true, startTime: verdict.startTime } : verdict;
+    if (pack || array.failed) slot.bytes = undefined;
+  };
+
   const splitter = new JsonArraySplitter('data', {
     onArrayStart() {
       // A later "data" entry replaces an earlier one, as it would in a parsed object.
-      buckets = [];
-      dataIssues = [];
-      index = 0;
+      data = { slots: [], failed: false };
     },
     onElement({ bytes, plainNumbers }) {
-      const { bucket, issues } = checkBucket(endpoint, bytes, plainNumbers, index);
-      index += 1;
-      if (issues.length > 0) dataIssues.push(...issues);
-      // Once the page has failed none of it will be used; only its issues are still counted.
-      if (dataIssues.length > 0) {
-        buckets = [];
+      const array = data;
+      const request: BucketCheckRequest = { endpoint, bytes, plainNumbers, index: array.slots.length, pack };
+      const slot: Slot = { bytes, plainNumbers };
+      array.slots.push(slot);
+      const elsewhere = options.checker?.(request);
+      if (elsewhere === undefined) {
+        settle(array, slot, checkPageBucket(request));
         return;
       }
-      buckets.push({
-        startTime: (bucket as unknown as OpenAiBucket).start_time,
-        bytes: options.pack ? packBytes(bytes) : bytes,
-        plainNumbers,
-      });
+      const done = elsewhere.then((verdict) => settle(array, slot, verdict));
+      // Awaited by end(); until then a rejection is not unhandled.
+      done.catch(() => undefined);
+      handedOut.push(done);
     },
   });
+
+  const verdict = (envelope: string, split: boolean): PageRead => {
+    const body = parseJsonExact(envelope);
+    // Not split: the body has no data array, so it is not a page; say why as a whole.
+    if (!split) return { ok: false, issue: describeIssues(pageIssues(endpoint, body)) };
+    const { slots } = data;
+    const dataIssues = slots.flatMap((slot) => (slot.verdict?.ok === false ? slot.verdict.issues : []));
+    const issues = pageOrder(pageIssues(endpoint, body), dataIssues);
+    if (issues.length > 0) return { ok: false, issue: describeIssues(issues) };
+    const { has_more, next_page } = body as { has_more: boolean; next_page: string | null };
+    const buckets = slots.map((slot): PageBucket => {
+      const checked = slot.verdict as Extract<BucketVerdict, { ok: true }>;
+      return { startTime: checked.startTime, bytes: checked.packed ?? (slot.bytes as Uint8Array), plainNumbers: slot.plainNumbers };
+    });
+    return { ok: true, page: { has_more, next_page, buckets } };
+  };
 
   return {
     write: (chunk) => splitter.write(chunk),
     end() {
       const { envelope, split } = splitter.end();
-      const body = parseJsonExact(envelope);
-      // Not split: the body has no data array, so it is not a page; say why as a whole.
-      if (!split) return { ok: false, issue: describeIssues(pageIssues(endpoint, body)) };
-      const issues = pageOrder(pageIssues(endpoint, body), dataIssues);
-      if (issues.length > 0) return { ok: false, issue: describeIssues(issues) };
-      const { has_more, next_page } = body as { has_more: boolean; next_page: string | null };
-      return { ok: true, page: { has_more, next_page, buckets } };
+      if (handedOut.length === 0) return verdict(envelope, split);
+      return (async () => {
+        for (const done of handedOut) await done;
+        return verdict(envelope, split);
+      })();
     },
   };
 }
