@@ -80234,16 +80234,20 @@ function threadDayBuilder(script, threads, limits) {
         },
         checker(check) {
             // Builds come first; and with a few checks waiting the engine thread checks the next
-            // bucket itself rather than queue more (each holds a copy of its bucket).
+            // bucket itself rather than queue more (each holds its bucket's bytes).
             if (closed || broken || checksOut >= CHECKS_PER_THREAD * threads || queue.some((request) => 'job' in request))
                 return undefined;
             if (slots.length === 0)
                 start();
             // Handed over, not copied, when they are all of their buffer and the reader keeps
             // them only packed (copying 160 MB of a costs page took a visible share of the
-            // engine thread); otherwise a copy of just them, as a view may share a larger buffer.
+            // engine thread); otherwise a copy of just them, as a view may share a larger buffer
+            // (Node's pool for small buffers, which may not be handed over at all).
             const { bytes } = check;
-            const whole = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
+            const whole = bytes.byteOffset === 0 &&
+                bytes.buffer instanceof ArrayBuffer &&
+                bytes.byteLength === bytes.buffer.byteLength &&
+                !(0,external_node_worker_threads_.isMarkedAsUntransferable)(bytes.buffer);
             const sent = check.pack && whole ? bytes : new Uint8Array(bytes);
             return ask((id) => ({ id, check: { ...check, bytes: sent } }), [sent.buffer]);
         },

@@ -53,9 +53,10 @@ describe('threadDayBuilder', () => {
       const owned = new Uint8Array(5);
       const shared = new Uint8Array(new ArrayBuffer(64), 8, 7);
       const unpacked = new Uint8Array(9);
-      const answers = [checker(check(owned)), checker(check(shared)), checker(check(unpacked, false)), checker(check(new Uint8Array(3)))];
+      const pooled = Buffer.from('abc');
+      const answers = [checker(check(owned)), checker(check(shared)), checker(check(unpacked, false)), checker(check(pooled))];
       expect(owned.byteLength).toBe(0);
-      expect([shared.byteLength, unpacked.byteLength]).toEqual([7, 9]);
+      expect([shared.byteLength, unpacked.byteLength, pooled.toString()]).toEqual([7, 9, 'abc']);
       // Two threads, two checks each: the engine checks the next bucket itself.
       expect(checker(check(new Uint8Array(1)))).toBeUndefined();
       expect(await Promise.all(answers as Array<Promise<unknown>>)).toEqual([5, 7, 9, 3].map((startTime) => ({ ok: true, startTime })));
