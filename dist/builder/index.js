@@ -9981,10 +9981,9 @@ class json_array_splitter_JsonArraySplitter {
                     continue;
                 }
                 index = probe;
-                if (index === length) {
-                    index = length;
+                // The chunk ends inside the string: it goes on in the next one.
+                if (index === length)
                     continue;
-                }
                 // A long string: jump to the next quote or backslash natively.
                 if (nextBackslash < index) {
                     nextBackslash = chunk.indexOf(BACKSLASH, index);

@@ -80147,9 +80147,9 @@ const CHECKS_PER_THREAD = 2;
  */
 function threadDayBuilder(script, threads, limits) {
     const slots = [];
+    // Each request with what to hand over rather than copy: a bucket's own bytes.
     const queue = [];
     const pending = new Map();
-    let checksOut = 0;
     let nextId = 1;
     let broken;
     let closed = false;
@@ -80158,35 +80158,28 @@ function threadDayBuilder(script, threads, limits) {
         for (const waiter of pending.values())
             waiter.reject(error);
         pending.clear();
-        checksOut = 0;
         queue.length = 0;
     };
-    // What to hand over with a request rather than copy: a bucket's own bytes.
-    const transfers = new WeakMap();
     const dispatch = () => {
         for (const slot of slots) {
             if (slot.busy)
                 continue;
-            const request = queue.shift();
-            if (request === undefined)
+            const next = queue.shift();
+            if (next === undefined)
                 return;
             slot.busy = true;
             // A thread at work keeps the run alive (its result is awaited); an idle one must not.
             slot.worker.ref();
-            slot.worker.postMessage(request, transfers.get(request) ?? []);
+            slot.worker.postMessage(next.request, next.transfer);
         }
     };
     const ask = (request, transfer = []) => {
         const id = nextId;
         nextId += 1;
         const sent = request(id);
-        const check = 'check' in sent;
-        if (check)
-            checksOut += 1;
         return new Promise((resolve, reject) => {
-            pending.set(id, { resolve: resolve, reject, check });
-            queue.push(sent);
-            transfers.set(sent, transfer);
+            pending.set(id, { resolve: resolve, reject, check: 'check' in sent });
+            queue.push({ request: sent, transfer });
             dispatch();
         });
     };
@@ -80199,8 +80192,6 @@ function threadDayBuilder(script, threads, limits) {
                 worker.unref();
                 const waiter = pending.get(reply.id);
                 pending.delete(reply.id);
-                if (waiter?.check)
-                    checksOut -= 1;
                 if ('built' in reply)
                     waiter?.resolve(reply.built);
                 else if ('verdict' in reply)
@@ -80235,7 +80226,8 @@ function threadDayBuilder(script, threads, limits) {
         checker(check) {
             // Builds come first; and with a few checks waiting the engine thread checks the next
             // bucket itself rather than queue more (each holds its bucket's bytes).
-            if (closed || broken || checksOut >= CHECKS_PER_THREAD * threads || queue.some((request) => 'job' in request))
+            const checksOut = [...pending.values()].filter((waiter) => waiter.check).length;
+            if (closed || broken || checksOut >= CHECKS_PER_THREAD * threads || queue.some(({ request }) => 'job' in request))
                 return undefined;
             if (slots.length === 0)
                 start();
@@ -87028,10 +87020,9 @@ class JsonArraySplitter {
                     continue;
                 }
                 index = probe;
-                if (index === length) {
-                    index = length;
+                // The chunk ends inside the string: it goes on in the next one.
+                if (index === length)
                     continue;
-                }
                 // A long string: jump to the next quote or backslash natively.
                 if (nextBackslash < index) {
                     nextBackslash = chunk.indexOf(BACKSLASH, index);

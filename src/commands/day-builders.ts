@@ -81,9 +81,9 @@ interface Slot {
  */
 export function threadDayBuilder(script: URL, threads: number, limits: HeapLimits): DayBuilder {
   const slots: Slot[] = [];
-  const queue: BuilderRequest[] = [];
+  // Each request with what to hand over rather than copy: a bucket's own bytes.
+  const queue: Array<{ request: BuilderRequest; transfer: ArrayBuffer[] }> = [];
   const pending = new Map<number, { resolve(answer: BuiltDay | BucketVerdict): void; reject(error: Error): void; check: boolean }>();
-  let checksOut = 0;
   let nextId = 1;
   let broken: Error | undefined;
   let closed = false;
@@ -92,22 +92,18 @@ export function threadDayBuilder(script: URL, threads: number, limits: HeapLimit
     broken ??= error;
     for (const waiter of pending.values()) waiter.reject(error);
     pending.clear();
-    checksOut = 0;
     queue.length = 0;
   };
-
-  // What to hand over with a request rather than copy: a bucket's own bytes.
-  const transfers = new WeakMap<BuilderRequest, ArrayBuffer[]>();
 
   const dispatch = (): void => {
     for (const slot of slots) {
       if (slot.busy) continue;
-      const request = queue.shift();
-      if (request === undefined) return;
+      const next = queue.shift();
+      if (next === undefined) return;
       slot.busy = true;
       // A thread at work keeps the run alive (its result is awaited); an idle one must not.
       slot.worker.ref();
-      slot.worker.postMessage(request, transfers.get(request) ?? []);
+      slot.worker.postMessage(next.request, next.transfer);
     }
   };
 
@@ -115,12 +111,9 @@ export function threadDayBuilder(script: URL, threads: number, limits: HeapLimit
     const id = nextId;
     nextId += 1;
     const sent = request(id);
-    const check = 'check' in sent;
-    if (check) checksOut += 1;
     return new Promise<Answer>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (answer: BuiltDay | BucketVerdict) => void, reject, check });
-      queue.push(sent);
-      transfers.set(sent, transfer);
+      pending.set(id, { resolve: resolve as (answer: BuiltDay | BucketVerdict) => void, reject, check: 'check' in sent });
+      queue.push({ request: sent, transfer });
       dispatch();
     });
   };
@@ -134,7 +127,6 @@ export function threadDayBuilder(script: URL, threads: number, limits: HeapLimit
         worker.unref();
         const waiter = pending.get(reply.id);
         pending.delete(reply.id);
-        if (waiter?.check) checksOut -= 1;
         if ('built' in reply) waiter?.resolve(reply.built);
         else if ('verdict' in reply) waiter?.resolve(reply.verdict);
         else waiter?.reject(errorFrom(reply.error));
@@ -163,7 +155,8 @@ export function threadDayBuilder(script: URL, threads: number, limits: HeapLimit
     checker(check) {
       // Builds come first; and with a few checks waiting the engine thread checks the next
       // bucket itself rather than queue more (each holds its bucket's bytes).
-      if (closed || broken || checksOut >= CHECKS_PER_THREAD * threads || queue.some((request) => 'job' in request)) return undefined;
+      const checksOut = [...pending.values()].filter((waiter) => waiter.check).length;
+      if (closed || broken || checksOut >= CHECKS_PER_THREAD * threads || queue.some(({ request }) => 'job' in request)) return undefined;
       if (slots.length === 0) start();
       // Handed over, not copied, when they are all of their buffer and the reader keeps
       // them only packed (copying 160 MB of a costs page took a visible share of the

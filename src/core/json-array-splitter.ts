@@ -190,10 +190,8 @@ export class JsonArraySplitter {
           continue;
         }
         index = probe;
-        if (index === length) {
-          index = length;
-          continue;
-        }
+        // The chunk ends inside the string: it goes on in the next one.
+        if (index === length) continue;
         // A long string: jump to the next quote or backslash natively.
         if (nextBackslash < index) {
           nextBackslash = chunk.indexOf(BACKSLASH, index);
