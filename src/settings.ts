@@ -40,6 +40,12 @@ export interface Settings {
   driftThreshold: string;
   maxRequestsPerMinute: number | undefined;
   maxRetries: number;
+  /** Total seconds one provider request may take, retries included. */
+  requestTimeoutSeconds: number;
+  /** Total seconds the run may spend fetching. */
+  runTimeoutSeconds: number;
+  /** Seconds to wait for the checkout's run lock. */
+  lockTimeoutSeconds: number;
   dryRun: boolean;
   now: Date;
   /** True when --now fixed the clock. */
@@ -227,6 +233,9 @@ export function parseSettings(
     driftThreshold: percent(get('drift-threshold')!),
     maxRequestsPerMinute: integer('max-requests-per-minute', get('max-requests-per-minute'), 1, 100_000),
     maxRetries: integer('max-retries', get('max-retries'), 0, 10)!,
+    requestTimeoutSeconds: integer('request-timeout', get('request-timeout'), 1, 3_600)!,
+    runTimeoutSeconds: integer('run-timeout', get('run-timeout'), 60, 86_400)!,
+    lockTimeoutSeconds: integer('lock-timeout', get('lock-timeout'), 0, 3_600)!,
     dryRun: boolean('dry-run', get('dry-run')),
     now,
     nowFixed: fixed,
