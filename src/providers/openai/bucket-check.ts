@@ -20,7 +20,7 @@ export interface BucketCheckRequest {
 }
 
 export type BucketVerdict =
-  | { ok: true; startTime: number; packed?: PackedBytes }
+  | { ok: true; startTime: number; endTime: number; packed?: PackedBytes }
   | { ok: false; issues: ShapeIssue[] };
 
 /**
@@ -63,6 +63,6 @@ function parseAndCheck(endpoint: OpenAiEndpoint, bytes: Uint8Array, plainNumbers
 export function checkPageBucket({ endpoint, bytes, plainNumbers, index, pack }: BucketCheckRequest): BucketVerdict {
   const { bucket, issues } = parseAndCheck(endpoint, bytes, plainNumbers, index);
   if (issues.length > 0) return { ok: false, issues };
-  const startTime = (bucket as unknown as OpenAiBucket).start_time;
-  return pack ? { ok: true, startTime, packed: packBytes(bytes) } : { ok: true, startTime };
+  const { start_time: startTime, end_time: endTime } = bucket as unknown as OpenAiBucket;
+  return pack ? { ok: true, startTime, endTime, packed: packBytes(bytes) } : { ok: true, startTime, endTime };
 }

@@ -15,6 +15,8 @@ function failureFor(date: string, outcome: EndpointOutcome): Failure | undefined
   if (!outcome.ok) {
     return { status: outcome.status, code: outcome.code, message: outcome.message, endpoint: outcome.endpoint };
   }
+  const doubt = outcome.doubtful.get(date);
+  if (doubt !== undefined) return { status: 'partial', code: 'SCHEMA_MISMATCH', message: doubt, endpoint: outcome.endpoint };
   if (outcome.days.has(date)) return undefined;
   return {
     status: 'missing',

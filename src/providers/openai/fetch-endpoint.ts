@@ -1,20 +1,16 @@
 // One endpoint over one run of days: a single request with `limit` = number of days,
 // then every page that follows. A day's grouped results may be split over several pages,
-// so buckets are gathered per day across pages. Anything short of a complete, valid
-// answer becomes a failure for all the days asked for, never a partial total.
+// so buckets are gathered per day across pages (see DayAssignment). Anything short of a
+// complete, valid answer becomes a failure for all the days asked for, never a partial
+// total; a day whose buckets came twice or did not fit the days asked for fails alone.
 
 import type { DataOrigin, FetchFailureCode, RawEndpointDay } from '../../core/usage-source.js';
 import { dayEndSeconds, dayStartSeconds } from '../day-ranges.js';
 import type { OpenAiConnection } from './connection.js';
 import { OPENAI_ENDPOINT_SPECS, type OpenAiEndpoint } from './endpoints.js';
+import { DayAssignment, type DayBuckets } from './day-assignment.js';
 import { fetchPages, PaginationError } from './paginate.js';
-import type { PageBucket, PageReaderOptions } from './page-reader.js';
-
-/** The buckets one day received from one endpoint, validated and kept as (packed) text, in page order. */
-export interface DayBuckets {
-  buckets: PageBucket[];
-  pages: number;
-}
+import type { PageReaderOptions } from './page-reader.js';
 
 export type EndpointOutcome =
   | {
@@ -22,6 +18,8 @@ export type EndpointOutcome =
       endpoint: OpenAiEndpoint;
       request: RawEndpointDay['request'];
       days: Map<string, DayBuckets>;
+      /** Days whose buckets came twice or overlapped another window: partial, with why. */
+      doubtful: ReadonlyMap<string, string>;
       origin: DataOrigin;
     }
   | {
@@ -56,32 +54,21 @@ export async function fetchEndpointDays(
   const { path } = OPENAI_ENDPOINT_SPECS[endpoint];
   const query = queryFor(days, groupBy);
   const label = `openai ${endpoint}`;
-  const wanted = new Map(days.map((day) => [dayStartSeconds(day), day]));
-  const gathered = new Map<string, DayBuckets>();
+  const assignment = new DayAssignment(endpoint, days);
   let origin: DataOrigin = 'provider';
 
   try {
-    for await (const { page, origin: pageOrigin } of fetchPages(connection, endpoint, query, readerOptions)) {
+    for await (const { number, page, origin: pageOrigin } of fetchPages(connection, endpoint, query, readerOptions)) {
       if (pageOrigin === 'simulator') origin = 'simulator';
-      const daysOnThisPage = new Set<string>();
-      for (const bucket of page.buckets) {
-        const day = wanted.get(bucket.startTime);
-        if (day === undefined) {
-          connection.logger?.debug(`${label}: ignoring a bucket starting at ${bucket.startTime}, outside the days asked for`);
-          continue;
-        }
-        const entry = gathered.get(day) ?? { buckets: [], pages: 0 };
-        entry.buckets.push(bucket);
-        gathered.set(day, entry);
-        daysOnThisPage.add(day);
-      }
-      for (const day of daysOnThisPage) (gathered.get(day) as DayBuckets).pages += 1;
+      assignment.addPage(number, page.buckets);
     }
   } catch (error) {
     if (error instanceof PaginationError) return { ok: false, endpoint, status: error.status, code: error.code, message: error.message };
     throw error;
   }
 
-  connection.logger?.debug(`${label} ${days[0]}..${days[days.length - 1]}: ${gathered.size} of ${days.length} days`);
-  return { ok: true, endpoint, request: { path, query }, days: gathered, origin };
+  const assigned = assignment.finish();
+  if (assigned.wholeQuery !== undefined) return { ok: false, endpoint, status: 'partial', code: 'SCHEMA_MISMATCH', message: assigned.wholeQuery };
+  connection.logger?.debug(`${label} ${days[0]}..${days[days.length - 1]}: ${assigned.days.size} of ${days.length} days`);
+  return { ok: true, endpoint, request: { path, query }, days: assigned.days, doubtful: assigned.doubtful, origin };
 }

@@ -19,8 +19,9 @@ import { describeIssues, pageIssues, type OpenAiBucket, type ShapeIssue } from '
 
 /** One validated bucket of a page, as its bytes, or packed when it is to be kept long. */
 export interface PageBucket extends KeptBucket {
-  /** Unix seconds; says which day the bucket belongs to without parsing it again. */
+  /** Unix seconds; say which day the bucket belongs to without parsing it again. */
   startTime: number;
+  endTime: number;
 }
 
 /** A bucket as its day is built from it: the bytes for the raw file, and their value. */
@@ -100,7 +101,7 @@ export function openPageReader(endpoint: OpenAiEndpoint, options: PageReaderOpti
   const settle = (array: DataArray, slot: Slot, verdict: BucketVerdict): void => {
     if (!verdict.ok) array.failed = true;
     // Once the page has failed none of it will be used; only its issues are still counted.
-    slot.verdict = array.failed && verdict.ok ? { ok: true, startTime: verdict.startTime } : verdict;
+    slot.verdict = array.failed && verdict.ok ? { ok: true, startTime: verdict.startTime, endTime: verdict.endTime } : verdict;
     if (pack || array.failed) slot.bytes = undefined;
   };
 
@@ -137,7 +138,7 @@ export function openPageReader(endpoint: OpenAiEndpoint, options: PageReaderOpti
     const { has_more, next_page } = body as { has_more: boolean; next_page: string | null };
     const buckets = slots.map((slot): PageBucket => {
       const checked = slot.verdict as Extract<BucketVerdict, { ok: true }>;
-      return { startTime: checked.startTime, bytes: checked.packed ?? (slot.bytes as Uint8Array), plainNumbers: slot.plainNumbers };
+      return { startTime: checked.startTime, endTime: checked.endTime, bytes: checked.packed ?? (slot.bytes as Uint8Array), plainNumbers: slot.plainNumbers };
     });
     return { ok: true, page: { has_more, next_page, buckets } };
   };
