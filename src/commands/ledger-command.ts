@@ -13,7 +13,7 @@ import { createOpenAiSource } from '../providers/openai/source.js';
 import { createGit } from '../publish/git.js';
 import { requireAdminKey, type Settings } from '../settings.js';
 import { resolveWorkspace } from '../workspace.js';
-import { repositoryRoot } from './publish-commit.js';
+import { findRepository } from './publish-commit.js';
 import { type PublishOutcome, publishRun } from './publish-run.js';
 import { builderLimits, type DayBuilder, inlineDayBuilder, threadDayBuilder } from './day-builders.js';
 import { type LedgerRunResult, toRepoPath, updateLedger } from './update-ledger.js';
@@ -108,10 +108,11 @@ export async function runLedgerCommand(settings: Settings, deps: LedgerCommandDe
   const workspace = await resolveWorkspace({
     cwd: deps.cwd,
     auditDir: settings.auditDir,
-    repoRoot: await repositoryRoot(git),
+    repository: await findRepository(git),
     needsRepository: settings.publish !== 'none' && !settings.dryRun,
   });
   const store = createLedgerStore(workspace.auditDir);
+  await store.assertNoSymlinks();
   const manifest = await store.readManifest();
   const dates = datesToFetch(settings, manifest);
   if (dates.length < settings.dates.length) {

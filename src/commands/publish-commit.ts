@@ -4,14 +4,18 @@
 import type { Logger } from '../ports.js';
 import { commitPaths } from '../publish/commit.js';
 import type { Git } from '../publish/git.js';
+import type { Repository } from '../workspace.js';
 import { toRepoPath } from './update-ledger.js';
 
 /** Commits are made by this identity, passed per command; the user's git config is never touched. */
 export const LEDGER_IDENTITY = { name: 'usage-ledger', email: 'usage-ledger@users.noreply.github.com' };
 
-export async function repositoryRoot(git: Git): Promise<string | undefined> {
-  const result = await git.exec(['rev-parse', '--show-toplevel'], { allowFailure: true });
-  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+/** The checkout the command runs in, or undefined outside one. */
+export async function findRepository(git: Git): Promise<Repository | undefined> {
+  const result = await git.exec(['rev-parse', '--show-toplevel', '--absolute-git-dir'], { allowFailure: true });
+  if (result.exitCode !== 0) return undefined;
+  const [root, gitDir] = result.stdout.trim().split('\n');
+  return root && gitDir ? { root, gitDir } : undefined;
 }
 
 export async function publishCommit(options: {

@@ -17,7 +17,7 @@ import { createGit } from '../publish/git.js';
 import { assertSafeFilter, badRunRecord, loadRuns, RunChangedError, writeRun } from '../runs/index.js';
 import { requireAdminKey, type Settings } from '../settings.js';
 import { resolveToolDir, resolveWorkspace } from '../workspace.js';
-import { repositoryRoot } from './publish-commit.js';
+import { findRepository } from './publish-commit.js';
 import { type PublishOutcome, publishRun } from './publish-run.js';
 import { type PlannedRun, planReconcile, runWindowSeconds, TIME_UNITS_PER_SECOND } from './reconcile-plan.js';
 import { reconciledRecord, sameFigures } from './reconcile-apply.js';
@@ -101,8 +101,9 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
   const now = clock.now();
   const git = createGit(deps.cwd, { logger: deps.logger });
   const needsRepository = settings.publish !== 'none' && !settings.dryRun && !settings.list;
-  const workspace = await resolveWorkspace({ cwd: deps.cwd, auditDir: settings.auditDir, repoRoot: await repositoryRoot(git), needsRepository });
-  const runsDir = await resolveToolDir('runs-dir', deps.cwd, settings.runsDir, workspace.repoRoot);
+  const repository = await findRepository(git);
+  const workspace = await resolveWorkspace({ cwd: deps.cwd, auditDir: settings.auditDir, repository, needsRepository });
+  const runsDir = await resolveToolDir('runs-dir', deps.cwd, settings.runsDir, repository);
   const scopeMap = await resolveScopeMap(settings.runScopes, deps.cwd);
   assertSafeFilter('framework', settings.framework);
   assertSafeFilter('run-id', settings.runId);
@@ -130,7 +131,9 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
     const file = String(finding.figures.file ?? '');
     outcomes.set(`bad:${file}`, { id: file, file, outcome: 'bad', ageMinutes: 0, tokensIn: 0, tokensOut: 0 });
   }
-  const manifest = await createLedgerStore(workspace.auditDir).readManifest();
+  const ledger = createLedgerStore(workspace.auditDir);
+  await ledger.assertNoSymlinks();
+  const manifest = await ledger.readManifest();
   const findings = [...badRecords, ...plan.findings, ...staleLedgerFindings(manifest.windows, now.toISOString().slice(0, 10), settings.staleAfterDays)];
   const partial: Omit<ReconcileReport, 'outputs'> = { runs: [], findings, written: [], diffFile: null, commitSha: null, requests: 0, listed: settings.list };
   if (settings.list) {
@@ -209,7 +212,6 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
   }
 
   if (diffRuns.length > 0 && !settings.dryRun) {
-    const store = createLedgerStore(workspace.auditDir);
     const diff = {
       schema_version: 1,
       command: 'reconcile',
@@ -219,7 +221,7 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
       findings,
       requests: { total: http.stats.requests, retries: http.stats.retries, by_endpoint: { ...http.stats.byLabel } },
     };
-    partial.diffFile = await store.writeDiff(now, 'reconcile', diff, 'run-diff');
+    partial.diffFile = await ledger.writeDiff(now, 'reconcile', diff, 'run-diff');
     partial.written.push(partial.diffFile);
   }
   partial.runs = [...outcomes.values()];

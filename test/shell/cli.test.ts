@@ -93,6 +93,24 @@ describe('usage-ledger CLI', () => {
     expect(simulator.requestLog).toHaveLength(0);
   });
 
+  it('exits 2 when --audit-dir or --runs-dir points into the git directory, and writes nothing there', async () => {
+    const gitDir = path.join(repo.work, '.git');
+    const before = await readTree(gitDir);
+    await symlink(gitDir, path.join(repo.work, 'meta'));
+    for (const argv of [
+      ['sync', '--audit-dir', '.git'],
+      ['sync', '--audit-dir', '.git/ledger'],
+      ['sync', '--audit-dir', 'meta/refs'],
+      ['reconcile', '--runs-dir', '.git'],
+    ]) {
+      const result = await cli([...argv, '--openai-base-url', simulator.url, '--now', NOW], repo.work);
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^usage-ledger: ${argv[1]?.slice(2)}: .*git directory`));
+    }
+    expect(await readTree(gitDir)).toEqual(before);
+    expect(simulator.requestLog).toHaveLength(0);
+  });
+
   it('exits 2 on a key without the usage scope, says what key is needed, and writes nothing', async () => {
     const result = await cli(['sync', '--openai-base-url', simulator.url, '--now', NOW], repo.work, { OPENAI_ADMIN_KEY: 'sk-proj-ordinary-key' });
     expect(result.code).toBe(2);
