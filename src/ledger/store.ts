@@ -9,6 +9,7 @@ import type { Snapshot } from '../core/snapshot.js';
 import type { BucketCheck, DataOrigin, RawEndpointDay } from '../core/usage-source.js';
 import type { ManifestEntry } from '../core/window-state.js';
 import { writeFileAtomic, writeHashedFileAtomic } from './atomic-write.js';
+import { assertNoSymlinksBelow, symlinkGuard } from './no-symlinks.js';
 import { ledgerPaths, resolveInside } from './paths.js';
 import { assertValid, assertValidRawBucket, type LedgerFileKind, SchemaViolationError } from './schema-validator.js';
 
@@ -41,6 +42,8 @@ export function emptyManifest(): Manifest {
 
 export interface LedgerStore {
   readonly auditDir: string;
+  /** Refuses a ledger that holds a symbolic link anywhere, before anything is written. */
+  assertNoSymlinks(): Promise<void>;
   readManifest(): Promise<Manifest>;
   readSnapshot(provider: string, date: string): Promise<Snapshot | undefined>;
   /** Each write returns the absolute path written. */
@@ -114,37 +117,39 @@ export function prepareRawFile(provider: string, date: string, origin: DataOrigi
 }
 
 export function createLedgerStore(auditDir: string): LedgerStore {
-  const at = (relative: string): string => resolveInside(auditDir, relative);
+  const refuseLinks = symlinkGuard(auditDir);
+  /** The absolute path of a ledger file, refusing one reached through a symbolic link. */
+  const at = async (relative: string): Promise<string> => {
+    const file = resolveInside(auditDir, relative);
+    await refuseLinks(file);
+    return file;
+  };
 
-  function writeValidated(kind: LedgerFileKind, relative: string, value: unknown): Promise<string> {
-    let file: string;
-    let content: readonly Uint8Array[];
-    try {
-      file = at(relative);
-      assertValid(kind, value, relative);
-      content = canonicalJsonBytes(value);
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
-    return writeFileAtomic(file, content).then(() => file);
+  async function writeValidated(kind: LedgerFileKind, relative: string, value: unknown): Promise<string> {
+    assertValid(kind, value, relative);
+    const content = canonicalJsonBytes(value);
+    const file = await at(relative);
+    await writeFileAtomic(file, content);
+    return file;
   }
 
   return {
     auditDir,
+    assertNoSymlinks: () => assertNoSymlinksBelow(auditDir),
     async readManifest() {
-      const file = at(ledgerPaths.manifest());
+      const file = await at(ledgerPaths.manifest());
       const text = await readIfPresent(file);
       if (text === undefined) return emptyManifest();
       return parseLedgerFile('manifest', file, text) as Manifest;
     },
     async readSnapshot(provider, date) {
-      const file = at(ledgerPaths.snapshot(provider, date));
+      const file = await at(ledgerPaths.snapshot(provider, date));
       const text = await readIfPresent(file);
       if (text === undefined) return undefined;
       return parseLedgerFile('snapshot', file, text) as Snapshot;
     },
     async writePrepared(file) {
-      const target = at(file.relative);
+      const target = await at(file.relative);
       await writeFileAtomic(target, file.bytes);
       return target;
     },
@@ -155,13 +160,13 @@ export function createLedgerStore(auditDir: string): LedgerStore {
       // and written as it is encoded, so its bytes are never all held at once. Its name
       // holds the first 8 hex digits of its own hash.
       const pieces = canonicalJsonPiecesByElement(diff as Record<string, unknown>, kind === 'run-diff' ? 'runs' : 'windows');
-      return writeHashedFileAtomic(at(directory), pieces, (sha256) => path.basename(ledgerPaths.diff(runAt, command, sha256.slice(0, 8))));
+      return writeHashedFileAtomic(await at(directory), pieces, (sha256) => path.basename(ledgerPaths.diff(runAt, command, sha256.slice(0, 8))));
     },
     writeManifest(manifest) {
       return writeValidated('manifest', ledgerPaths.manifest(), manifest);
     },
     async writeReadme(text) {
-      const file = at(ledgerPaths.readme());
+      const file = await at(ledgerPaths.readme());
       if ((await readIfPresent(file)) === text) return undefined;
       await writeFileAtomic(file, text);
       return file;
