@@ -62,7 +62,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'allow-mixed-origin', kind: 'boolean', default: 'false', description: 'Allow simulated and real provider data in one ledger.' },
   { name: 'openai-base-url', kind: 'url', default: 'https://api.openai.com/v1', description: 'OpenAI API base URL; /organization/usage/... paths are relative to it (for proxies, gateways and the simulator).' },
   { name: 'openai-admin-key', kind: 'secret', env: ['OPENAI_ADMIN_KEY', 'OPENAI_API_KEY_USAGE_TRACKING'], description: 'OpenAI admin key with the api.usage.read scope. On the command line it is read from OPENAI_ADMIN_KEY (or OPENAI_API_KEY_USAGE_TRACKING), never from a flag.' },
-  { name: 'scenario', kind: 'list', cliOnly: true, description: 'simulate: comma-separated simulator scenarios (late-data, restatement, rate-limit, rate-limit-no-retry-after, server-error, flaky, repeated-cursor, malformed-page, missing-day, paginated).' },
+  { name: 'scenario', kind: 'list', cliOnly: true, description: 'simulate: comma-separated simulator scenarios (late-data, restatement, rate-limit, rate-limit-no-retry-after, server-error, flaky, repeated-cursor, malformed-page, missing-day, paginated, duplicate-bucket, overlapping-pages, out-of-range-bucket).' },
   { name: 'port', kind: 'integer', default: '8787', cliOnly: true, description: 'simulate: loopback port to serve on.' },
 ];
 

@@ -80,9 +80,10 @@ function servePage(parts: HandlerParts, call: IncomingCall, endpoint: string, qu
     maxResults: scenarios.resultCap(endpoint, parts.maxResultsPerPage),
     bucketCount,
     omit: (index: number) => scenarios.omitsBucket(query.start + index * query.width),
+    repeatAfter: (index: number) => scenarios.repeatsAfter(endpoint, query.start + index * query.width),
   };
-  const compute = (from: number, count: number): (UsageResult | CostsResult)[][] =>
-    query.kind === 'usage' ? usageBuckets(store, query, { from, count }) : costsBuckets(store, query, { from, count });
+  const compute = (from: number, count: number, over: UsageQuery | CostsQuery = query): (UsageResult | CostsResult)[][] =>
+    over.kind === 'usage' ? usageBuckets(store, over, { from, count }) : costsBuckets(store, over, { from, count });
   const page = assemblePage(begin, rules, compute);
   const body: PageBody<UsageResult | CostsResult> = {
     object: 'page',
@@ -93,6 +94,11 @@ function servePage(parts: HandlerParts, call: IncomingCall, endpoint: string, qu
     has_more: page.next !== null,
     next_page: page.next ? encodeCursor(page.next, fingerprint) : null,
   };
+  if (scenarios.addsBucketBefore(endpoint, query.page === undefined) && query.start >= query.width) {
+    // The window just before the range, with the usage it really had.
+    const before = { ...query, start: query.start - query.width, end: query.start };
+    body.data.unshift({ object: 'bucket', start_time: before.start, end_time: before.end, results: compute(0, 1, before)[0] ?? [] });
+  }
   scenarios.shapePage(endpoint, body, query.page);
   return { status: 200, body };
 }

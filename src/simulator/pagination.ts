@@ -2,7 +2,8 @@
 // a bucket whose results do not fit is split, and the next page continues it with the
 // same start_time and end_time. The cursor is opaque to clients but carries the position
 // (bucket index and result offset) and a fingerprint of the query it belongs to, so a
-// cursor replayed against a different query is refused.
+// cursor replayed against a different query is refused. A page may also be made to end
+// after a bucket that the next page then repeats whole (the overlapping-pages scenario).
 
 import { createHash } from 'node:crypto';
 import { QueryError } from './query.js';
@@ -29,6 +30,8 @@ export interface PageRules {
   bucketCount: number;
   /** Buckets the provider leaves out altogether (the missing-day scenario). */
   omit: (index: number) => boolean;
+  /** Buckets after which the page ends and the next page starts with them again (overlapping-pages). */
+  repeatAfter?: (index: number) => boolean;
 }
 
 const CURSOR_PREFIX = 'page_';
@@ -90,6 +93,8 @@ export function assemblePage<T>(begin: Position, rules: PageRules, compute: (fro
     }
     buckets.push({ index, results: remaining });
     budget -= remaining.length;
+    // The page that starts with the repeat goes on, or it would repeat it for ever.
+    if (index !== begin.bucket && rules.repeatAfter?.(index)) return { buckets, next: { bucket: index, offset: 0 } };
     index += 1;
     offset = 0;
   }

@@ -24,6 +24,8 @@ const LATE_DATA_STEPS = 6;
 const RESTATEMENT_DAYS_BACK = 3;
 const RESTATEMENT_PERCENT = 3;
 const MISSING_DAY_DAYS_BACK = 2;
+/** The day whose completions bucket duplicate-bucket lists twice and overlapping-pages repeats. */
+const REPEATED_BUCKET_DAYS_BACK = 3;
 
 export class Scenarios {
   private readonly active: ReadonlySet<ScenarioName>;
@@ -98,7 +100,21 @@ export class Scenarios {
     return bucketStart >= missing && bucketStart < missing + DAY_SECONDS;
   }
 
-  /** Last touches on a finished completions page: the malformed and repeated-cursor scenarios. */
+  private isRepeatedBucket(endpoint: string, bucketStart: number): boolean {
+    return endpoint === 'completions' && bucketStart === this.store.todayStart() - REPEATED_BUCKET_DAYS_BACK * DAY_SECONDS;
+  }
+
+  /** True where overlapping-pages ends a completions page, for the next page to start with the same bucket. */
+  repeatsAfter(endpoint: string, bucketStart: number): boolean {
+    return this.has('overlapping-pages') && this.isRepeatedBucket(endpoint, bucketStart);
+  }
+
+  /** True when out-of-range-bucket puts the bucket just before start_time on this completions page. */
+  addsBucketBefore(endpoint: string, firstPage: boolean): boolean {
+    return this.has('out-of-range-bucket') && endpoint === 'completions' && firstPage;
+  }
+
+  /** Last touches on a finished completions page: the malformed, repeated-cursor and duplicate-bucket scenarios. */
   shapePage(endpoint: string, body: PageBody<UsageResult | CostsResult>, sentCursor: string | undefined): void {
     if (endpoint !== 'completions') return;
     if (this.has('malformed-page')) {
@@ -107,6 +123,10 @@ export class Scenarios {
         const first = bucket.results[0] as UsageResult | undefined;
         if (first) first.input_tokens = String(first.input_tokens);
       }
+    }
+    if (this.has('duplicate-bucket')) {
+      const at = body.data.findIndex((bucket) => this.isRepeatedBucket(endpoint, bucket.start_time));
+      if (at >= 0) body.data.splice(at + 1, 0, structuredClone(body.data[at] as (typeof body.data)[number]));
     }
     if (this.has('repeated-cursor') && sentCursor !== undefined) {
       body.has_more = true;

@@ -27,7 +27,10 @@ export type ScenarioName =
   | 'repeated-cursor'
   | 'malformed-page'
   | 'missing-day'
-  | 'paginated';
+  | 'paginated'
+  | 'duplicate-bucket'
+  | 'overlapping-pages'
+  | 'out-of-range-bucket';
 
 export const SCENARIO_NAMES: readonly ScenarioName[] = [
   'late-data',
@@ -40,6 +43,9 @@ export const SCENARIO_NAMES: readonly ScenarioName[] = [
   'malformed-page',
   'missing-day',
   'paginated',
+  'duplicate-bucket',
+  'overlapping-pages',
+  'out-of-range-bucket',
 ];
 
 export type OrgSize = 'small' | 'large' | 'empty';

@@ -62,6 +62,21 @@ describe('assemblePage', () => {
     // Only an omitted bucket remains, so there is no further page to promise.
     expect(last.next).toBeNull();
   });
+
+  it('ends a page after a bucket to repeat, and the next page starts with it whole and goes on', () => {
+    const { compute } = computeFrom([1, 2, 1, 1, 1]);
+    const repeatAfter = (index: number) => index === 1;
+    const first = assemblePage({ bucket: 0, offset: 0 }, rules({ repeatAfter }), compute);
+    expect(first.buckets).toEqual([
+      { index: 0, results: ['0.0'] },
+      { index: 1, results: ['1.0', '1.1'] },
+    ]);
+    expect(first.next).toEqual({ bucket: 1, offset: 0 });
+    const second = assemblePage(first.next!, rules({ repeatAfter }), compute);
+    expect(second.buckets.map((bucket) => bucket.index)).toEqual([1, 2, 3, 4]);
+    expect(second.buckets[0]!.results).toEqual(['1.0', '1.1']);
+    expect(second.next).toBeNull();
+  });
 });
 
 describe('cursors', () => {

@@ -26,7 +26,21 @@ afterEach(async () => {
 describe('scenarios', () => {
   it('lists every scenario name', () => {
     expect([...SCENARIO_NAMES].sort()).toEqual(
-      ['flaky', 'late-data', 'malformed-page', 'missing-day', 'paginated', 'rate-limit', 'rate-limit-no-retry-after', 'repeated-cursor', 'restatement', 'server-error'],
+      [
+        'duplicate-bucket',
+        'flaky',
+        'late-data',
+        'malformed-page',
+        'missing-day',
+        'out-of-range-bucket',
+        'overlapping-pages',
+        'paginated',
+        'rate-limit',
+        'rate-limit-no-retry-after',
+        'repeated-cursor',
+        'restatement',
+        'server-error',
+      ],
     );
   });
 
