@@ -6,13 +6,14 @@ import type { Dispatcher } from 'undici';
 import { type Finding, type FindingCode, countByCode, maxDriftPercent } from '../core/findings.js';
 import { buildRunSummary, GITHUB_BODY_LIMIT } from '../core/markdown.js';
 import { staleLedgerFindings } from '../core/staleness.js';
+import { whileLocked } from '../ledger/run-lock.js';
 import { createLedgerStore, type Manifest } from '../ledger/store.js';
 import { fixedClock, type Clock, type Logger } from '../ports.js';
-import { createHttpClient } from '../providers/http/index.js';
+import { createHttpClient, startRunDeadline } from '../providers/http/index.js';
 import { createOpenAiSource } from '../providers/openai/source.js';
-import { createGit } from '../publish/git.js';
+import { createGit, type Git } from '../publish/git.js';
 import { requireAdminKey, type Settings } from '../settings.js';
-import { resolveWorkspace } from '../workspace.js';
+import { resolveWorkspace, type Workspace } from '../workspace.js';
 import { findRepository } from './publish-commit.js';
 import { type PublishOutcome, publishRun } from './publish-run.js';
 import { builderLimits, type DayBuilder, inlineDayBuilder, threadDayBuilder } from './day-builders.js';
@@ -111,6 +112,18 @@ export async function runLedgerCommand(settings: Settings, deps: LedgerCommandDe
     repository: await findRepository(git),
     needsRepository: settings.publish !== 'none' && !settings.dryRun,
   });
+  // A dry run writes nothing, so it need not wait for a writer.
+  return whileLocked(settings.dryRun ? undefined : workspace.gitDir, { command: settings.command, timeoutSeconds: settings.lockTimeoutSeconds, logger: deps.logger }, () =>
+    fetchAndPublish(settings, deps, { adminKey, clock, git, workspace }),
+  );
+}
+
+/** Everything a ledger run does once it may write: read the ledger, fetch, write, publish. */
+async function fetchAndPublish(
+  settings: Settings,
+  deps: LedgerCommandDeps,
+  { adminKey, clock, git, workspace }: { adminKey: string; clock: Clock; git: Git; workspace: Workspace },
+): Promise<LedgerCommandResult> {
   const store = createLedgerStore(workspace.auditDir);
   await store.assertNoSymlinks();
   const manifest = await store.readManifest();
@@ -124,6 +137,9 @@ export async function runLedgerCommand(settings: Settings, deps: LedgerCommandDe
     dispatcher: deps.dispatcher,
     maxRetries: settings.maxRetries,
     maxRequestsPerMinute: settings.maxRequestsPerMinute,
+    requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
+    // Counted from here, once the run may write: waiting for the run lock has its own timeout.
+    runDeadline: startRunDeadline(settings.runTimeoutSeconds * 1000),
     secrets: [adminKey],
     logger: deps.logger,
   });
