@@ -106,3 +106,15 @@ class SourceParser {
 export function parseSource(text: string): SourceNode {
   return new SourceParser(text).parseDocument();
 }
+
+/** The literal at a JSON pointer ("/steps/0/tokens_in") as the file wrote it, or undefined. */
+export function literalAt(root: SourceNode, pointer: string): string | undefined {
+  let node: SourceNode | undefined = root;
+  for (const raw of pointer === '' ? [] : pointer.slice(1).split('/')) {
+    const token = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (node?.kind === 'object') node = node.entries.get(token)?.node;
+    else if (node?.kind === 'array' && /^(0|[1-9]\d*)$/.test(token)) node = node.items[Number(token)];
+    else return undefined;
+  }
+  return node?.kind === 'literal' ? node.literal : undefined;
+}

@@ -7,7 +7,8 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'n
 import path from 'node:path';
 import type { Finding } from '../core/findings.js';
 import { discoverRuns } from './discover.js';
-import { schemaProblem, type RecordProblem } from './metrics-validator.js';
+import { parseSource, literalAt, type SourceNode } from './json-source.js';
+import { describeValue, schemaProblem, type DescribeAt, type RecordProblem } from './metrics-validator.js';
 import { assertSafeFilter } from './paths.js';
 import { firstStepDay, recordProblem } from './step-checks.js';
 import type { RunFilter, RunLoadResult, RunRecord } from './types.js';
@@ -91,14 +92,29 @@ export function textDigest(text: string): string {
 
 type Checked = { record: RunRecord } | { problem: RecordProblem | null; reason: string; document?: unknown };
 
+/**
+ * Numbers in messages as the file wrote them: JSON.parse reads 1e400 as Infinity and a
+ * 30-digit count as a rounded double. The text is parsed again only for a bad record.
+ */
+function describeAsWritten(text: string): DescribeAt {
+  let source: SourceNode | undefined;
+  return (pointer, value) => {
+    if (typeof value !== 'number') return describeValue(value);
+    source ??= parseSource(text);
+    return describeValue(value, literalAt(source, pointer));
+  };
+}
+
 function checkText(text: string, runId: string, now: Date): Checked {
+  const body = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
   let document: unknown;
   try {
-    document = JSON.parse(text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text);
+    document = JSON.parse(body);
   } catch (error) {
     return { problem: null, reason: `is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
   }
-  const problem = schemaProblem(document) ?? recordProblem(document as RunRecord, runId, now);
+  const describe = describeAsWritten(body);
+  const problem = schemaProblem(document, describe) ?? recordProblem(document as RunRecord, runId, now, describe);
   if (problem) return { problem, reason: problem.reason, document };
   return { record: document as RunRecord };
 }

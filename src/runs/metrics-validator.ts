@@ -49,17 +49,26 @@ export function valueAt(document: unknown, pointer: string): unknown {
   return current;
 }
 
-/** A short rendering of the offending value, so the message shows what was found. */
-export function describeValue(value: unknown): string {
+/**
+ * A short rendering of the offending value, so the message shows what was found.
+ * `written`: the value as the file spells it, where that differs from what JavaScript
+ * reads (1e400 reads as Infinity, a 30-digit count loses its last digits).
+ */
+export function describeValue(value: unknown, written?: string): string {
   if (value === undefined) return 'nothing';
   if (value === null || typeof value !== 'object') {
-    const text = JSON.stringify(value);
+    const text = written ?? JSON.stringify(value);
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
   }
   return Array.isArray(value) ? 'an array' : 'an object';
 }
 
-function problemFrom(errors: readonly ErrorObject[], document: unknown): RecordProblem {
+/** Renders the value at a JSON pointer for a message; the loader passes one that reads the file's own literals. */
+export type DescribeAt = (pointer: string, value: unknown) => string;
+
+export const describeParsed: DescribeAt = (_pointer, value) => describeValue(value);
+
+function problemFrom(errors: readonly ErrorObject[], document: unknown, describe: DescribeAt): RecordProblem {
   // An alternative that failed reports its branches' errors first and itself last: name
   // the alternative, since no single branch is what the runner got wrong.
   const last = errors[errors.length - 1];
@@ -71,14 +80,14 @@ function problemFrom(errors: readonly ErrorObject[], document: unknown): RecordP
   }
   const alternative = error.keyword === 'anyOf' ? ALTERNATIVES[error.instancePath] : undefined;
   if (alternative) return { field: error.instancePath, reason: alternative };
-  return { field: error.instancePath, reason: `${error.message ?? 'is invalid'} (found ${describeValue(valueAt(document, error.instancePath))})` };
+  return { field: error.instancePath, reason: `${error.message ?? 'is invalid'} (found ${describe(error.instancePath, valueAt(document, error.instancePath))})` };
 }
 
 /** The first schema violation of a parsed record, or null when it matches. */
-export function schemaProblem(document: unknown): RecordProblem | null {
+export function schemaProblem(document: unknown, describe: DescribeAt = describeParsed): RecordProblem | null {
   const validate = validator();
   if (validate(document)) return null;
-  return problemFrom(validate.errors ?? [], document);
+  return problemFrom(validate.errors ?? [], document, describe);
 }
 
 /** The schema itself, for documentation and for callers that validate elsewhere. */

@@ -2,7 +2,7 @@
 // non-overlapping half-open spans in Unix seconds, counts are exact integers, and the
 // record belongs to the directory it sits in. Attribution relies on every one of these.
 
-import { describeValue, type RecordProblem } from './metrics-validator.js';
+import { describeParsed, type DescribeAt, type RecordProblem } from './metrics-validator.js';
 import type { RunRecord } from './types.js';
 
 /** Above this a timestamp is far past year 5000 in seconds, and about 1973 in milliseconds. */
@@ -10,18 +10,18 @@ const MILLISECONDS_FLOOR = 1e11;
 /** Clocks drift; a step more than a day ahead of now was not measured in seconds by this clock. */
 const FUTURE_TOLERANCE_SECONDS = 86_400;
 
-function timestampProblem(field: string, value: number, nowSeconds: number): RecordProblem | null {
-  if (!Number.isFinite(value)) return { field, reason: 'is not a finite number' };
-  if (value > MILLISECONDS_FLOOR) return { field, reason: `${value} looks like milliseconds (timestamps are Unix seconds)` };
+function timestampProblem(field: string, value: number, nowSeconds: number, describe: DescribeAt): RecordProblem | null {
+  if (!Number.isFinite(value)) return { field, reason: `${describe(field, value)} is not a finite number` };
+  if (value > MILLISECONDS_FLOOR) return { field, reason: `${describe(field, value)} looks like milliseconds (timestamps are Unix seconds)` };
   if (value > nowSeconds + FUTURE_TOLERANCE_SECONDS) {
-    return { field, reason: `${value} is more than a day after now (${Math.floor(nowSeconds)} in Unix seconds)` };
+    return { field, reason: `${describe(field, value)} is more than a day after now (${Math.floor(nowSeconds)} in Unix seconds)` };
   }
   return null;
 }
 
-function countProblem(field: string, value: number): RecordProblem | null {
+function countProblem(field: string, value: number, describe: DescribeAt): RecordProblem | null {
   // The schema already demands a non-negative integer; past 2^53 a double stops counting exactly.
-  return Number.isSafeInteger(value) ? null : { field, reason: `${describeValue(value)} is too large to count exactly` };
+  return Number.isSafeInteger(value) ? null : { field, reason: `${describe(field, value)} is too large to count exactly` };
 }
 
 function firstProblem(checks: Array<() => RecordProblem | null>): RecordProblem | null {
@@ -32,46 +32,47 @@ function firstProblem(checks: Array<() => RecordProblem | null>): RecordProblem 
   return null;
 }
 
-/** The first problem with a schema-valid record's contents, or null. */
-export function recordProblem(record: RunRecord, directoryRunId: string, now: Date): RecordProblem | null {
+/** The first problem with a schema-valid record's contents, or null. `describe` renders values in messages. */
+export function recordProblem(record: RunRecord, directoryRunId: string, now: Date, describe: DescribeAt = describeParsed): RecordProblem | null {
   const nowSeconds = now.getTime() / 1000;
   if (record.run_id !== directoryRunId) {
-    return { field: '/run_id', reason: `${describeValue(record.run_id)} does not match its directory ${JSON.stringify(directoryRunId)}` };
+    return { field: '/run_id', reason: `${describe('/run_id', record.run_id)} does not match its directory ${JSON.stringify(directoryRunId)}` };
   }
   const metrics = record.aggregate_metrics;
   const aggregate = firstProblem([
-    () => countProblem('/aggregate_metrics/TOK_IN', metrics.TOK_IN),
-    () => countProblem('/aggregate_metrics/TOK_OUT', metrics.TOK_OUT),
+    () => countProblem('/aggregate_metrics/TOK_IN', metrics.TOK_IN, describe),
+    () => countProblem('/aggregate_metrics/TOK_OUT', metrics.TOK_OUT, describe),
   ]);
   if (aggregate) return aggregate;
 
   for (const [index, step] of record.steps.entries()) {
     const at = `/steps/${index}`;
     const own = firstProblem([
-      () => countProblem(`${at}/tokens_in`, step.tokens_in),
-      () => countProblem(`${at}/tokens_out`, step.tokens_out),
-      () => timestampProblem(`${at}/start_timestamp`, step.start_timestamp, nowSeconds),
-      () => timestampProblem(`${at}/end_timestamp`, step.end_timestamp, nowSeconds),
+      () => countProblem(`${at}/tokens_in`, step.tokens_in, describe),
+      () => countProblem(`${at}/tokens_out`, step.tokens_out, describe),
+      () => timestampProblem(`${at}/start_timestamp`, step.start_timestamp, nowSeconds, describe),
+      () => timestampProblem(`${at}/end_timestamp`, step.end_timestamp, nowSeconds, describe),
     ]);
     if (own) return own;
     if (step.end_timestamp < step.start_timestamp) {
-      return { field: `${at}/end_timestamp`, reason: `${step.end_timestamp} is before start_timestamp ${step.start_timestamp}` };
+      return { field: `${at}/end_timestamp`, reason: `${describe(`${at}/end_timestamp`, step.end_timestamp)} is before start_timestamp ${describe(`${at}/start_timestamp`, step.start_timestamp)}` };
     }
     if (step.end_timestamp === step.start_timestamp) {
       // A zero-length span [t, t) holds no minute of usage, so nothing could ever be attributed to it.
-      return { field: `${at}/end_timestamp`, reason: `equals start_timestamp ${step.start_timestamp}: a zero-length step cannot be attributed any usage` };
+      return { field: `${at}/end_timestamp`, reason: `equals start_timestamp ${describe(`${at}/start_timestamp`, step.start_timestamp)}: a zero-length step cannot be attributed any usage` };
     }
     const previous = index > 0 ? record.steps[index - 1] : undefined;
     if (!previous) continue;
+    const before = `/steps/${index - 1}`;
     if (step.step_number <= previous.step_number) {
-      return { field: `${at}/step_number`, reason: `${step.step_number} does not follow step_number ${previous.step_number} of the step before; steps must be in increasing order` };
+      return { field: `${at}/step_number`, reason: `${describe(`${at}/step_number`, step.step_number)} does not follow step_number ${describe(`${before}/step_number`, previous.step_number)} of the step before; steps must be in increasing order` };
     }
     if (step.start_timestamp < previous.start_timestamp) {
-      return { field: `${at}/start_timestamp`, reason: `${step.start_timestamp} is before the previous step's start ${previous.start_timestamp}; steps must be in time order` };
+      return { field: `${at}/start_timestamp`, reason: `${describe(`${at}/start_timestamp`, step.start_timestamp)} is before the previous step's start ${describe(`${before}/start_timestamp`, previous.start_timestamp)}; steps must be in time order` };
     }
     if (step.start_timestamp < previous.end_timestamp) {
       // Spans are half-open, so a step may start exactly when the previous one ended.
-      return { field: `${at}/start_timestamp`, reason: `${step.start_timestamp} is before the previous step's end ${previous.end_timestamp}; steps must not overlap` };
+      return { field: `${at}/start_timestamp`, reason: `${describe(`${at}/start_timestamp`, step.start_timestamp)} is before the previous step's end ${describe(`${before}/end_timestamp`, previous.end_timestamp)}; steps must not overlap` };
     }
   }
   return null;
