@@ -53,6 +53,7 @@ export async function runCommand(settings: Settings, deps: LedgerCommandDeps): P
         (run) => `${run.id.padEnd(32)} ${run.outcome.padEnd(18)} age ${String(run.ageMinutes).padStart(5)} min  in ${run.tokensIn}  out ${run.tokensOut}`,
       );
       for (const finding of report.findings) lines.push(`${finding.severity.toUpperCase()} ${finding.code}: ${finding.message}`);
+      lines.push(...report.notes);
       if (!report.listed) {
         lines.push(`${report.outputs['runs-reconciled']} reconciled, ${report.outputs['runs-pending']} pending, ${report.outputs['runs-failed']} failed; ${report.requests} request(s)${report.commitSha ? `, commit ${report.commitSha.slice(0, 12)}` : ''}`);
       }

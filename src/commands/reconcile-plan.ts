@@ -99,6 +99,18 @@ function runFinding(code: 'UNSCOPED_RUN' | 'RUN_OVERLAP', planned: PlannedRun, m
   return { code, severity: 'medium', provider: 'openai', windows: [utcDay(planned.lastEnd)], message: `${planned.run.relativePath}: ${message}`, figures };
 }
 
+/**
+ * What to tell the user when a [framework] [run-id] selection names no run record at all
+ * (a typo, or a run not written yet), or undefined when it matched one or none was given.
+ */
+export function unmatchedSelection(plan: ReconcilePlan, selection: { framework?: string | undefined; runId?: string | undefined; runsDir: string; badRecords: number }): string | undefined {
+  const { framework, runId } = selection;
+  if (framework === undefined && runId === undefined) return undefined;
+  if (selection.badRecords > 0 || plan.runs.some((entry) => entry.disposition !== 'filtered-out')) return undefined;
+  const named = [framework === undefined ? '' : `framework ${JSON.stringify(framework)}`, runId === undefined ? '' : `run ${JSON.stringify(runId)}`].filter(Boolean).join(' ');
+  return `no run matches ${named} under ${selection.runsDir.replace(/\/+$/, '')}/`;
+}
+
 export function planReconcile(runs: readonly LoadedRun[], options: PlanOptions): ReconcilePlan {
   const nowSeconds = options.now.getTime() / 1000;
   const planned: PlannedRun[] = runs.map((run) => {

@@ -14,12 +14,12 @@ import { createHttpClient } from '../providers/http/index.js';
 import { fetchMinuteUsage } from '../providers/openai/minute-usage.js';
 import { PaginationError } from '../providers/openai/paginate.js';
 import { createGit } from '../publish/git.js';
-import { assertSafeFilter, badRunRecord, loadRuns, RunChangedError, writeRun } from '../runs/index.js';
+import { assertSafeFilter, badRunRecord, loadRuns, printableName, RunChangedError, writeRun } from '../runs/index.js';
 import { requireAdminKey, type Settings } from '../settings.js';
 import { resolveToolDir, resolveWorkspace } from '../workspace.js';
 import { findRepository } from './publish-commit.js';
 import { type PublishOutcome, publishRun } from './publish-run.js';
-import { type PlannedRun, planReconcile, runWindowSeconds, TIME_UNITS_PER_SECOND } from './reconcile-plan.js';
+import { type PlannedRun, planReconcile, runWindowSeconds, TIME_UNITS_PER_SECOND, unmatchedSelection } from './reconcile-plan.js';
 import { reconciledRecord, sameFigures } from './reconcile-apply.js';
 import { resolveScopeMap, scopeKey } from './run-scopes.js';
 import { toRepoPath } from './update-ledger.js';
@@ -35,7 +35,10 @@ export interface ReconcileDeps {
 export type RunOutcome = 'reconciled' | 'unchanged' | 'data_not_available' | 'failed' | 'bad' | PlannedRun['disposition'];
 
 export interface ReconcileReport {
+  /** `id`: framework/run_id as a report shows it, escaped where a directory name is unprintable. */
   runs: Array<{ id: string; file: string; outcome: RunOutcome; ageMinutes: number; tokensIn: number; tokensOut: number }>;
+  /** Lines for the user beside the runs and findings, such as a selection that matched nothing. */
+  notes: string[];
   findings: Finding[];
   written: string[];
   diffFile: string | null;
@@ -124,18 +127,20 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
   const outcomes = new Map<string, ReconcileReport['runs'][number]>();
   for (const entry of plan.runs) {
     if (entry.disposition === 'filtered-out') continue;
-    outcomes.set(entry.id, { id: entry.id, file: toRepoPath(base, entry.run.file), outcome: entry.disposition, ageMinutes: entry.ageMinutes, tokensIn: entry.run.record.aggregate_metrics.TOK_IN, tokensOut: entry.run.record.aggregate_metrics.TOK_OUT });
+    outcomes.set(entry.id, { id: printableName(entry.id), file: toRepoPath(base, entry.run.file), outcome: entry.disposition, ageMinutes: entry.ageMinutes, tokensIn: entry.run.record.aggregate_metrics.TOK_IN, tokensOut: entry.run.record.aggregate_metrics.TOK_OUT });
   }
   const badRecords = loaded.findings.filter((finding) => matchesFilter(String(finding.figures.file ?? ''), settings));
   for (const finding of badRecords) {
     const file = String(finding.figures.file ?? '');
-    outcomes.set(`bad:${file}`, { id: file, file, outcome: 'bad', ageMinutes: 0, tokensIn: 0, tokensOut: 0 });
+    outcomes.set(`bad:${file}`, { id: printableName(file), file, outcome: 'bad', ageMinutes: 0, tokensIn: 0, tokensOut: 0 });
   }
+  const unmatched = unmatchedSelection(plan, { framework: settings.framework, runId: settings.runId, runsDir: settings.runsDir, badRecords: badRecords.length });
+  if (unmatched) deps.logger.info(unmatched);
   const ledger = createLedgerStore(workspace.auditDir);
   await ledger.assertNoSymlinks();
   const manifest = await ledger.readManifest();
   const findings = [...badRecords, ...plan.findings, ...staleLedgerFindings(manifest.windows, now.toISOString().slice(0, 10), settings.staleAfterDays)];
-  const partial: Omit<ReconcileReport, 'outputs'> = { runs: [], findings, written: [], diffFile: null, commitSha: null, requests: 0, listed: settings.list };
+  const partial: Omit<ReconcileReport, 'outputs'> = { runs: [], notes: unmatched ? [unmatched] : [], findings, written: [], diffFile: null, commitSha: null, requests: 0, listed: settings.list };
   if (settings.list) {
     partial.runs = [...outcomes.values()];
     return { ...partial, outputs: countOutputs(partial) };

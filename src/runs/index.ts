@@ -4,7 +4,7 @@
 export { RECORD_FILE } from './discover.js';
 export { badRunRecord, loadRuns } from './load.js';
 export { METRICS_SCHEMA, schemaProblem, type RecordProblem } from './metrics-validator.js';
-export { assertSafeFilter, isSafeName, UnsafeRunPathError } from './paths.js';
+export { assertSafeFilter, escapeUnprintable, isSafeName, printableName, UnsafeRunPathError } from './paths.js';
 export { RunChangedError, serializeRun, writeRun } from './serialize.js';
 export { firstStepDay, recordProblem } from './step-checks.js';
 export type { LoadedRun, RunFilter, RunLoadResult, RunRecord, RunStep, StepUpdate, UsageApiReconciliation, UsageScope } from './types.js';

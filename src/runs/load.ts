@@ -9,7 +9,7 @@ import type { Finding } from '../core/findings.js';
 import { discoverRuns } from './discover.js';
 import { parseSource, literalAt, type SourceNode } from './json-source.js';
 import { describeValue, schemaProblem, type DescribeAt, type RecordProblem } from './metrics-validator.js';
-import { assertSafeFilter } from './paths.js';
+import { assertSafeFilter, escapeUnprintable, printableName } from './paths.js';
 import { firstStepDay, recordProblem } from './step-checks.js';
 import type { RunFilter, RunLoadResult, RunRecord } from './types.js';
 
@@ -25,7 +25,8 @@ export function badRunRecord(relativePath: string, field: string | null, reason:
     severity: 'medium',
     provider: null,
     windows: day ? [day] : [],
-    message: `${relativePath}: ${what}; the record was skipped and left unchanged`,
+    // A directory name or a parser's quote of the file may hold a newline: escaped, it cannot forge a report line.
+    message: `${printableName(relativePath)}: ${escapeUnprintable(what)}; the record was skipped and left unchanged`,
     figures: { file: relativePath, field },
   };
 }

@@ -29,3 +29,24 @@ export function assertSafeFilter(input: 'framework' | 'run-id', value: string | 
 export function joinRelative(...segments: string[]): string {
   return segments.filter((segment) => segment !== '').join('/');
 }
+
+/** Control and format characters (newlines, escapes, bidi overrides) that could forge or hide report lines. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+
+function escapeCharacter(character: string): string {
+  const short = SHORT_ESCAPES[character];
+  if (short !== undefined) return short;
+  // split('') gives UTF-16 code units: a character past U+FFFF becomes its two escapes, as in JSON.
+  return character.split('').map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+}
+
+/** `text` with each unprintable character written as its JSON escape (\n, \u001b...). */
+export function escapeUnprintable(text: string): string {
+  return text.replace(new RegExp(UNPRINTABLE.source, 'gu'), escapeCharacter);
+}
+
+/** A name or path as a report shows it: as is when printable, else quoted and escaped as JSON does ("run\nid"). */
+export function printableName(name: string): string {
+  return UNPRINTABLE.test(name) ? `"${escapeUnprintable(name.replace(/["\\]/g, '\\$&'))}"` : name;
+}
