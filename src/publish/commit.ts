@@ -10,6 +10,7 @@ import { pushWithRetry } from './git-push.js';
 
 export { PushFailedError } from './git-push.js';
 export { RebaseConflictError } from './git-rebase.js';
+export { CheckoutBlockedError, LedgerConflictError } from './ledger-rebase.js';
 
 export interface CommitPathsOptions {
   /** Files or directories, relative to the repository root or absolute; may include files the run deleted. */
@@ -17,6 +18,12 @@ export interface CommitPathsOptions {
   message: string;
   identity: GitIdentity;
   push: boolean;
+  /**
+   * The audit directory (relative to the repository root, or absolute): when given, a
+   * rejected push replays the ledger commits onto the remote's and regenerates the
+   * manifest and README, instead of rebasing their text.
+   */
+  auditDir?: string;
   /** Total push attempts, the first included. Default 3. */
   maxPushAttempts?: number;
   logger?: Logger;
@@ -53,6 +60,7 @@ export async function commitPaths(git: Git, options: CommitPathsOptions): Promis
     upstream,
     identity: options.identity,
     maxAttempts: options.maxPushAttempts ?? 3,
+    ...(options.auditDir === undefined ? {} : { auditDir: toRootRelative(root, options.auditDir) }),
     logger,
   });
   const sha = await git.headSha();

@@ -1,10 +1,12 @@
 // Pushing the ledger commit. Several runs may publish to the same branch at once, so a
-// rejected push is normal: catch up with the remote (fetch + rebase) and try again, a
-// bounded number of times, then give up with an error that says what the remote answered.
+// rejected push is normal: catch up with the remote (fetch, then replay or rebase) and try
+// again, a bounded number of times, then give up with an error that says what the remote
+// answered.
 
 import { silentLogger, type Logger } from '../ports.js';
 import { redactCredentials, type Git, type GitIdentity, type Upstream } from './git.js';
 import { fetchAndRebase } from './git-rebase.js';
+import { fetchAndReplayLedger } from './ledger-rebase.js';
 
 export class PushFailedError extends Error {
   override readonly name = 'PushFailedError';
@@ -23,6 +25,11 @@ export interface PushOptions {
   upstream: Upstream;
   identity: GitIdentity;
   maxAttempts: number;
+  /**
+   * The audit directory, relative to the repository root. With it, catching up replays
+   * the ledger commits and regenerates the manifest and README instead of merging text.
+   */
+  auditDir?: string;
   logger?: Logger;
 }
 
@@ -47,7 +54,10 @@ export async function pushWithRetry(git: Git, options: PushOptions): Promise<num
     if (attempt === maxAttempts) break;
 
     // Whatever the cause, catching up is harmless, and it is the fix when the remote moved.
-    const caughtUp = await fetchAndRebase(git, upstream, identity, logger);
+    const caughtUp =
+      options.auditDir === undefined
+        ? await fetchAndRebase(git, upstream, identity, logger)
+        : await fetchAndReplayLedger(git, upstream, identity, options.auditDir, logger);
     if (caughtUp.kind === 'fetch-failed') {
       logger.warning(`could not fetch ${upstream.name}: ${redactCredentials(caughtUp.stderr)}`);
     }

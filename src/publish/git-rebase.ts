@@ -8,7 +8,7 @@ import { silentLogger, type Logger } from '../ports.js';
 import { GitError, identityOptions, type Git, type GitIdentity, type Upstream } from './git.js';
 
 export class RebaseConflictError extends Error {
-  override readonly name = 'RebaseConflictError';
+  override readonly name: string = 'RebaseConflictError';
 
   constructor(
     readonly upstream: string,
@@ -16,21 +16,31 @@ export class RebaseConflictError extends Error {
     readonly localSha: string | null,
     /** Root-relative paths that conflicted. */
     readonly conflicts: string[],
+    /** Replaces the default message, for catch-ups that say more about what conflicted. */
+    message?: string,
   ) {
     const files = conflicts.length > 0 ? ` (${conflicts.join(', ')})` : '';
     super(
-      `rebasing onto ${upstream} conflicted${files}; the rebase was aborted and the local commit ` +
-        `${localSha ?? '(none)'} is left unpushed`,
+      message ??
+        `rebasing onto ${upstream} conflicted${files}; the rebase was aborted and the local commit ` +
+          `${localSha ?? '(none)'} is left unpushed`,
     );
   }
 }
 
-export type CatchUpOutcome =
+export type FetchOutcome =
   /** The remote could not be fetched; nothing was changed locally. */
   | { kind: 'fetch-failed'; stderr: string }
   /** The local branch already contains the upstream; nothing to replay. */
   | { kind: 'up-to-date' }
-  | { kind: 'rebased'; onto: string };
+  /** The upstream has commits the local branch lacks; `onto` is the exact commit fetched. */
+  | { kind: 'behind'; onto: string };
+
+export type CatchUpOutcome =
+  | Exclude<FetchOutcome, { kind: 'behind' }>
+  | { kind: 'rebased'; onto: string }
+  /** The local ledger commits were recreated on top of `onto`, derived files regenerated. */
+  | { kind: 'replayed'; onto: string };
 
 /**
  * Fetches `upstream` and rebases the current branch onto it. Throws RebaseConflictError
@@ -42,16 +52,33 @@ export async function fetchAndRebase(
   identity: GitIdentity,
   logger: Logger = silentLogger,
 ): Promise<CatchUpOutcome> {
+  const fetched = await fetchUpstream(git, upstream);
+  if (fetched.kind !== 'behind') return fetched;
+  await rebaseKeepingUserChanges(git, upstream, fetched.onto, identity, logger);
+  return { kind: 'rebased', onto: fetched.onto };
+}
+
+/** Fetches `upstream` and says whether the local branch lacks any of its commits. */
+export async function fetchUpstream(git: Git, upstream: Upstream): Promise<FetchOutcome> {
   const fetched = await git.exec(['fetch', '--quiet', '--no-tags', upstream.remote, upstream.mergeRef], {
     allowFailure: true,
   });
   if (fetched.exitCode !== 0) return { kind: 'fetch-failed', stderr: fetched.stderr.trim() };
 
-  // Rebase onto the exact commit just fetched rather than a ref that could move meanwhile.
+  // Catch up with the exact commit just fetched rather than a ref that could move meanwhile.
   const onto = (await git.exec(['rev-parse', '--verify', 'FETCH_HEAD^{commit}'])).stdout.trim();
   const isAncestor = await git.exec(['merge-base', '--is-ancestor', onto, 'HEAD'], { allowFailure: true });
-  if (isAncestor.exitCode === 0) return { kind: 'up-to-date' };
+  return isAncestor.exitCode === 0 ? { kind: 'up-to-date' } : { kind: 'behind', onto };
+}
 
+/** `git rebase onto`, with the user's uncommitted changes set aside and restored around it. */
+export async function rebaseKeepingUserChanges(
+  git: Git,
+  upstream: Upstream,
+  onto: string,
+  identity: GitIdentity,
+  logger: Logger = silentLogger,
+): Promise<void> {
   logger.info(`${upstream.name} moved to ${onto.slice(0, 12)}; rebasing the local commits onto it`);
   const stashed = await stashUserChanges(git, identity);
   try {
@@ -59,7 +86,6 @@ export async function fetchAndRebase(
   } finally {
     if (stashed) await restoreUserChanges(git, logger);
   }
-  return { kind: 'rebased', onto };
 }
 
 async function rebaseOnto(git: Git, upstream: Upstream, onto: string, identity: GitIdentity): Promise<void> {
