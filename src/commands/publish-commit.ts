@@ -1,6 +1,7 @@
 // Publishing what a command wrote: exactly those files, one commit with the tool's own
 // identity, pushed when the branch has an upstream.
 
+import path from 'node:path';
 import type { Logger } from '../ports.js';
 import { commitPaths } from '../publish/commit.js';
 import type { Git } from '../publish/git.js';
@@ -23,6 +24,12 @@ export async function publishCommit(options: {
   repoRoot: string;
   files: readonly string[];
   message: string;
+  /**
+   * The audit directory, absolute or relative to the git working directory (as the
+   * audit-dir option is): a refused push then replays the ledger commits onto the remote's
+   * and regenerates the manifest and README, so concurrent runs on other days both publish.
+   */
+  auditDir: string;
   logger: Logger;
 }): Promise<{ sha: string | null; pushed: boolean }> {
   const { logger } = options;
@@ -32,6 +39,7 @@ export async function publishCommit(options: {
       message: options.message,
       identity: LEDGER_IDENTITY,
       push: true,
+      auditDir: path.resolve(options.git.cwd, options.auditDir),
       logger,
     }),
   );

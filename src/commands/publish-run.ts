@@ -55,7 +55,7 @@ export async function publishRun(
 
   if (!settings.dryRun && repoRoot && publication.written.length > 0) {
     if (settings.publish === 'commit') {
-      commitSha = (await publishCommit({ git, repoRoot, files: publication.written, message: publication.commitMessage, logger })).sha;
+      commitSha = (await publishCommit({ git, repoRoot, files: publication.written, message: publication.commitMessage, auditDir: settings.auditDir, logger })).sha;
     } else if (settings.publish === 'pull-request' && github) {
       const upstream = await git.upstream();
       const base = upstream ? upstream.mergeRef.replace(/^refs\/heads\//, '') : ((await git.currentBranch()) ?? 'main');
