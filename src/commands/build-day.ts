@@ -78,10 +78,12 @@ export async function buildDay(job: DayJob): Promise<BuiltDay> {
     recordChanges: 0,
     files: [],
   };
-  if (!transition.contentChanged) return built;
+  const store = createLedgerStore(job.auditDir);
+  // Unchanged content is written again when the file the entry names is gone or altered.
+  if (!transition.contentChanged && (await store.snapshotSha256(provider, date)) === sha256) return built;
 
   built.files = [...content.raw.map((endpointDay) => prepareRawFile(provider, date, job.origin, endpointDay)), prepareSnapshotFile(bytes, snapshot)];
-  const old = job.previous?.sha256 ? await createLedgerStore(job.auditDir).readSnapshot(provider, date) : undefined;
+  const old = job.previous?.sha256 ? await store.readSnapshot(provider, date) : undefined;
   const before = old?.records ?? [];
   const tokensBefore = old ? old.totals.tokens : null;
   // A new window has nothing to compare with: its diff entry lists no record changes.

@@ -7,7 +7,7 @@ import { type Finding, type FindingCode, countByCode, maxDriftPercent } from '..
 import { buildRunSummary, GITHUB_BODY_LIMIT } from '../core/markdown.js';
 import { staleLedgerFindings } from '../core/staleness.js';
 import { whileLocked } from '../ledger/run-lock.js';
-import { createLedgerStore, type Manifest } from '../ledger/store.js';
+import { createLedgerStore, type LedgerStore, type Manifest } from '../ledger/store.js';
 import { fixedClock, type Clock, type Logger } from '../ports.js';
 import { createHttpClient, startRunDeadline } from '../providers/http/index.js';
 import { createOpenAiSource } from '../providers/openai/source.js';
@@ -15,6 +15,7 @@ import { createGit, type Git } from '../publish/git.js';
 import { requireAdminKey, type Settings } from '../settings.js';
 import { resolveWorkspace, type Workspace } from '../workspace.js';
 import { findRepository } from './publish-commit.js';
+import { recoverInterruptedRun } from './recover-ledger.js';
 import { type PublishOutcome, publishRun } from './publish-run.js';
 import { builderLimits, type DayBuilder, inlineDayBuilder, threadDayBuilder } from './day-builders.js';
 import { type LedgerRunResult, toRepoPath, updateLedger } from './update-ledger.js';
@@ -64,16 +65,25 @@ export interface LedgerCommandResult {
 /** What sync and backfill evaluate, so only these alarms can be judged clean by them. */
 export const LEDGER_CODES: ReadonlySet<FindingCode> = new Set(['TOKEN_DRIFT', 'MISSING_WINDOW', 'PROVIDER_ERROR', 'RATE_LIMITED', 'SCHEMA_MISMATCH', 'STALE_LEDGER']);
 
-/** Backfill resumes: days the ledger already holds as settled are skipped unless --force. */
-export function datesToFetch(settings: Settings, manifest: Manifest): string[] {
+/**
+ * Backfill resumes: days the ledger already holds as settled are skipped unless --force,
+ * but only when the snapshot their entry names is there with the recorded hash.
+ */
+export async function datesToFetch(settings: Settings, manifest: Manifest, store: LedgerStore): Promise<string[]> {
   if (settings.command !== 'backfill' || settings.force) return settings.dates;
-  return settings.dates.filter((date) => {
-    const entries = settings.providers.map((provider) => manifest.windows[provider]?.[date]);
-    return !entries.every((entry) => entry && (entry.state === 'settled' || entry.state === 'revised'));
-  });
+  const dates: string[] = [];
+  for (const date of settings.dates) {
+    let settled = true;
+    for (const provider of settings.providers) {
+      const entry = manifest.windows[provider]?.[date];
+      settled &&= entry !== undefined && (entry.state === 'settled' || entry.state === 'revised') && entry.sha256 !== null && (await store.snapshotSha256(provider, date)) === entry.sha256;
+    }
+    if (!settled) dates.push(date);
+  }
+  return dates;
 }
 
-function commitMessage(command: string, dates: readonly string[], run: LedgerRunResult): string {
+function commitMessage(command: string, dates: readonly string[], run: LedgerRunResult, recovered: number): string {
   const first = dates[0];
   const last = dates[dates.length - 1];
   const count = (status: string): number => run.windows.filter((window) => window.status === status).length;
@@ -84,7 +94,8 @@ function commitMessage(command: string, dates: readonly string[], run: LedgerRun
     `usage-ledger ${command}: ${providers} ${range}\n\n` +
     `${run.windows.length} window(s): ${count('new')} new, ${count('changed')} changed, ` +
     `${count('unchanged')} unchanged, ${count('failed')} failed${findings}; ` +
-    `${run.updatedRecords} record(s) updated; ${run.requests.total} request(s).\n`
+    `${run.updatedRecords} record(s) updated; ${run.requests.total} request(s).\n` +
+    (recovered > 0 ? `Recovered ${recovered} file(s) of an interrupted run.\n` : '')
   );
 }
 
@@ -126,8 +137,10 @@ async function fetchAndPublish(
 ): Promise<LedgerCommandResult> {
   const store = createLedgerStore(workspace.auditDir);
   await store.assertNoSymlinks();
+  const publishes = settings.publish !== 'none' && !settings.dryRun && workspace.repoRoot !== undefined;
+  const recovery = publishes ? await recoverInterruptedRun({ git, repoRoot: workspace.repoRoot!, store, logger: deps.logger }) : { recovered: [], restored: [] };
   const manifest = await store.readManifest();
-  const dates = datesToFetch(settings, manifest);
+  const dates = await datesToFetch(settings, manifest, store);
   if (dates.length < settings.dates.length) {
     deps.logger.info(`${settings.dates.length - dates.length} day(s) already settled in the ledger; fetching ${dates.length} (use --force to re-fetch)`);
   }
@@ -180,12 +193,12 @@ async function fetchAndPublish(
   const diffPaths = root ? run.diffFiles.map((file) => toRepoPath(root, file)) : run.diffFiles;
   const published = await publishRun(settings, { git, repoRoot: root, clock, logger: deps.logger, env: deps.env }, {
     command: settings.command,
-    written: run.written,
+    written: [...new Set([...recovery.recovered, ...run.written])],
     evidence: run.written.filter((file) => /[\\/](raw|diffs)[\\/]/.test(file)),
     diffFiles: run.diffFiles,
     findings,
     evaluatedCodes: LEDGER_CODES,
-    commitMessage: commitMessage(settings.command, dates, run),
+    commitMessage: commitMessage(settings.command, dates, run, recovery.recovered.length),
     pullRequestTitle: `usage-ledger ${settings.command}: ${settings.providers.join(', ')} ${dates[0] ?? ''}${dates.length > 1 ? `..${dates[dates.length - 1]}` : ''}`,
     pullRequestBody: (sha) =>
       buildRunSummary(

@@ -2,6 +2,7 @@
 // and writes each file atomically after validating it against its schema.
 
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJsonBytes, canonicalJsonBytesAround, canonicalJsonPiecesByElement } from '../core/json.js';
@@ -36,6 +37,17 @@ export function sha256Hex(pieces: readonly Uint8Array[]): string {
   return hash.digest('hex');
 }
 
+/** Streamed: a large organization's snapshot is several MB. */
+function sha256OfFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
 export function emptyManifest(): Manifest {
   return { schema_version: 1, origin: null, windows: {} };
 }
@@ -46,6 +58,8 @@ export interface LedgerStore {
   assertNoSymlinks(): Promise<void>;
   readManifest(): Promise<Manifest>;
   readSnapshot(provider: string, date: string): Promise<Snapshot | undefined>;
+  /** The sha256 of a snapshot file's bytes, or undefined when there is none. */
+  snapshotSha256(provider: string, date: string): Promise<string | undefined>;
   /** Each write returns the absolute path written. */
   writePrepared(file: PreparedFile): Promise<string>;
   writeDiff(runAt: Date, command: string, diff: object, kind?: 'diff' | 'run-diff'): Promise<string>;
@@ -147,6 +161,15 @@ export function createLedgerStore(auditDir: string): LedgerStore {
       const text = await readIfPresent(file);
       if (text === undefined) return undefined;
       return parseLedgerFile('snapshot', file, text) as Snapshot;
+    },
+    async snapshotSha256(provider, date) {
+      const file = await at(ledgerPaths.snapshot(provider, date));
+      try {
+        return await sha256OfFile(file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
     },
     async writePrepared(file) {
       const target = await at(file.relative);
