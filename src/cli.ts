@@ -2,6 +2,7 @@
 // Entry point of the bundled command line (dist/cli/index.js): a small launcher that runs
 // the CLI's shell (src/shell/cli-main.ts) in the engine bundle on a worker thread; see
 // launch/launcher.ts.
+import { redactCredentialShapes } from './core/credential-shapes.js';
 import { cliCommand } from './launch/heap-limits.js';
 import { launch } from './launch/launcher.js';
 
@@ -12,7 +13,8 @@ void launch({
   command: cliCommand(process.argv.slice(2)),
   argv: process.argv.slice(2),
   env: process.env,
-  reportCrash: (message) => process.stderr.write(`usage-ledger: ${message}\n`),
+  // A crash message may carry anything the engine held: mask credential shapes in it.
+  reportCrash: (message) => process.stderr.write(`usage-ledger: ${redactCredentialShapes(message)}\n`),
 }).then((code) => {
   process.exitCode = code;
 });

@@ -1,13 +1,16 @@
 // The action's shell: read the inputs, run one command, set every output once at the end,
 // write the job summary. The single catch turns any error into one failure message.
+// Everything the action says (logs, outputs, summary, failure) passes one redactor.
 
 import * as core from '@actions/core';
 import { runCommand } from './commands/dispatch.js';
 import { getErrorMessage } from './errors.js';
 import { OPTIONS, OUTPUTS } from './options.js';
 import { systemClock } from './ports.js';
+import { createRedactor, redactCredentialShapes, type Redactor } from './providers/http/redact.js';
 import { parseSettings } from './settings.js';
 import { actionsLogger } from './shell/loggers.js';
+import { knownSecrets } from './shell/secrets.js';
 
 function readInputs(): { command: string; options: Record<string, string> } {
   const options: Record<string, string> = {};
@@ -21,26 +24,24 @@ function readInputs(): { command: string; options: Record<string, string> } {
 
 /** `engine`: what only the bundled engine can give (see engine.ts). */
 export async function run(engine: { dayBuilderScript?: URL } = {}): Promise<void> {
+  let redact: Redactor = redactCredentialShapes;
   try {
     const { command, options } = readInputs();
-    const secret = options['openai-admin-key'];
-    if (secret) core.setSecret(secret);
-    if (options['github-token']) core.setSecret(options['github-token']);
-    for (const name of ['OPENAI_ADMIN_KEY', 'OPENAI_API_KEY_USAGE_TRACKING', 'GITHUB_TOKEN']) {
-      const value = process.env[name];
-      if (value) core.setSecret(value);
-    }
+    // Registered before anything is logged: the runner then masks them in every line.
+    const secrets = knownSecrets(options, process.env);
+    for (const secret of secrets) core.setSecret(secret);
+    redact = createRedactor(secrets);
     const settings = parseSettings(command, [], options, process.env, systemClock.now());
     const report = await runCommand(settings, {
       cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
       clock: systemClock,
-      logger: actionsLogger,
+      logger: actionsLogger(redact),
       env: process.env,
       dayBuilderScript: engine.dayBuilderScript,
     });
-    for (const output of OUTPUTS) core.setOutput(output.name, report.outputs[output.name] ?? '');
-    await core.summary.addRaw(report.summary).write();
+    for (const output of OUTPUTS) core.setOutput(output.name, redact(report.outputs[output.name] ?? ''));
+    await core.summary.addRaw(redact(report.summary)).write();
   } catch (error) {
-    core.setFailed(getErrorMessage(error));
+    core.setFailed(redact(getErrorMessage(error)));
   }
 }

@@ -14,6 +14,7 @@ import { createHttpClient } from '../providers/http/index.js';
 import { fetchMinuteUsage } from '../providers/openai/minute-usage.js';
 import { PaginationError } from '../providers/openai/paginate.js';
 import { createGit } from '../publish/git.js';
+import { redactCredentialShapes } from '../core/credential-shapes.js';
 import { assertSafeFilter, badRunRecord, loadRuns, printableName, RunChangedError, writeRun } from '../runs/index.js';
 import { requireAdminKey, type Settings } from '../settings.js';
 import { resolveToolDir, resolveWorkspace } from '../workspace.js';
@@ -161,7 +162,7 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
       } catch (error) {
         if (!(error instanceof PaginationError)) throw error;
         for (const entry of group.selected) outcomes.get(entry.id)!.outcome = 'failed';
-        findings.push({ code: error.code === 'MISSING_WINDOW' ? 'PROVIDER_ERROR' : error.code, severity: 'high', provider: 'openai', windows: [new Date(range.start * 1000).toISOString().slice(0, 10)], message: `${key}: ${error.message}; ${group.selected.length} run(s) left as they were`, figures: { scope: key, runs: group.selected.length } });
+        findings.push({ code: error.code === 'MISSING_WINDOW' ? 'PROVIDER_ERROR' : error.code, severity: 'high', provider: 'openai', windows: [new Date(range.start * 1000).toISOString().slice(0, 10)], message: redactCredentialShapes(`${key}: ${error.message}; ${group.selected.length} run(s) left as they were`), figures: { scope: key, runs: group.selected.length } });
         continue;
       }
       if (usage.origin === 'simulator') origin = 'simulator';

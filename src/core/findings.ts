@@ -2,6 +2,7 @@
 // are exact (integer arithmetic against a decimal threshold), so "exactly the threshold"
 // never alarms through a rounding accident.
 
+import { redactCredentialShapes } from './credential-shapes.js';
 import type { DayFailed } from './usage-source.js';
 
 export const FINDING_CODES = [
@@ -99,14 +100,17 @@ export function tokenDriftFinding(provider: string, date: string, before: number
   };
 }
 
-/** A window that could not be fetched is critical: the ledger has a hole there. */
+/**
+ * A window that could not be fetched is critical: the ledger has a hole there. The
+ * message quotes the provider, so anything shaped like a credential is masked in it.
+ */
 export function fetchFailureFinding(provider: string, failure: DayFailed): Finding {
   return {
     code: failure.code,
     severity: 'critical',
     provider,
     windows: [failure.date],
-    message: `${provider} ${failure.date}: ${failure.status} (${failure.message})`,
+    message: redactCredentialShapes(`${provider} ${failure.date}: ${failure.status} (${failure.message})`),
     figures: { state: failure.status, endpoint: failure.endpoint ?? null },
   };
 }

@@ -2,6 +2,7 @@
 // only on the previous entry, what this run fetched, and whether the day is still
 // provisional, so an identical re-run yields an identical entry.
 
+import { redactCredentialShapes } from './credential-shapes.js';
 import type { FetchFailureCode } from './usage-source.js';
 
 export type WindowState = 'provisional' | 'settled' | 'revised' | 'missing' | 'partial';
@@ -47,7 +48,8 @@ export function nextEntry(
       tokens: previous?.tokens ?? null,
       last_error: {
         code: outcome.code,
-        message: outcome.message,
+        // The manifest is committed: a provider's words may carry part of a key.
+        message: redactCredentialShapes(outcome.message),
         since: sameFailure && previous?.last_error ? previous.last_error.since : nowIso,
       },
     };

@@ -10,8 +10,10 @@ import { COMMANDS, OPTIONS } from '../options.js';
 import { systemClock } from '../ports.js';
 import { ProviderRequestError, ScopeMissingError } from '../providers/openai/source.js';
 import { parseSettings } from '../settings.js';
+import { createRedactor } from '../providers/http/redact.js';
 import { parseCliArgs } from './cli-args.js';
 import { consoleLogger } from './loggers.js';
+import { knownSecrets } from './secrets.js';
 
 const VERSION = '0.1.0';
 
@@ -64,25 +66,28 @@ const processIo: CliIo = {
 /** `engine`: what only the bundled engine can give (see engine.ts). */
 export async function main(argv: readonly string[], io: CliIo = processIo, engine: { dayBuilderScript?: URL } = {}): Promise<number> {
   const { env } = io;
-  const logger = consoleLogger({ verbose: env.USAGE_LEDGER_DEBUG === '1', write: io.stderr });
+  // Secrets come only from the environment here; the report, logs and errors all pass this.
+  const redact = createRedactor(knownSecrets({}, env));
+  const out = (text: string): void => io.stdout(redact(text));
+  const logger = consoleLogger({ verbose: env.USAGE_LEDGER_DEBUG === '1', write: io.stderr, redact });
   try {
     const args = parseCliArgs(argv);
     if (args.version) {
-      io.stdout(`${VERSION}\n`);
+      out(`${VERSION}\n`);
       return EXIT_COMPLETED;
     }
     if (args.help || args.command === undefined || args.command === 'help') {
-      io.stdout(helpText());
+      out(helpText());
       return args.command === undefined && !args.help ? EXIT_USAGE : EXIT_COMPLETED;
     }
     const settings = parseSettings(args.command, args.positionals, args.options, env, systemClock.now());
     if (settings.command === 'simulate') return await serveSimulator(settings, logger);
-    if (settings.command === 'demo') return await runDemo({ logger, out: (line) => io.stdout(`${line}\n`) });
+    if (settings.command === 'demo') return await runDemo({ logger, out: (line) => out(`${line}\n`) });
     const report = await runCommand(settings, { cwd: io.cwd, clock: systemClock, logger, env, dayBuilderScript: engine.dayBuilderScript });
-    for (const line of report.lines) io.stdout(`${line}\n`);
+    for (const line of report.lines) out(`${line}\n`);
     return EXIT_COMPLETED;
   } catch (error) {
-    io.stderr(`usage-ledger: ${getErrorMessage(error)}\n`);
+    io.stderr(`usage-ledger: ${redact(getErrorMessage(error))}\n`);
     return exitCodeFor(error);
   }
 }

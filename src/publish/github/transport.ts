@@ -3,11 +3,12 @@
 // backoff; a POST is sent once, because a create whose answer was lost may have happened
 // and only the caller can look before creating again. A rate-limit refusal is the one
 // exception: GitHub rejected the request before acting on it, so even a POST may wait and
-// go again. The token is redacted from every message and log line.
+// go again. The token, and anything shaped like a credential, is redacted from every
+// message, log line and request body: an issue or pull request body is public.
 
 import { request } from 'undici';
 import type { Clock, Logger } from '../../ports.js';
-import { createRedactor } from '../../providers/http/redact.js';
+import { createRedactor, type Redactor } from '../../providers/http/redact.js';
 import { backoffDelay, isRetryableNetworkError, parseRetryAfter } from '../../providers/http/retry-policy.js';
 import { describeRefusal } from './failures.js';
 import { GitHubError } from './port.js';
@@ -96,6 +97,16 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
+/** Every string inside a JSON request body, redacted; keys and structure stay as they are. */
+function redactBody(value: unknown, redact: Redactor): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((item) => redactBody(item, redact));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactBody(item, redact)]));
+  }
+  return value;
+}
+
 export function createTransport(options: TransportOptions): Transport {
   const { token, apiUrl, repository, clock, logger, maxRetries } = options;
   const redact = createRedactor([token]);
@@ -122,7 +133,7 @@ export function createTransport(options: TransportOptions): Transport {
     const url = resolve(target, sendOptions.query);
     const where = `${method} ${url.pathname}`;
     const idempotent = method !== 'POST';
-    const payload = sendOptions.body === undefined ? undefined : JSON.stringify(sendOptions.body);
+    const payload = sendOptions.body === undefined ? undefined : JSON.stringify(redactBody(sendOptions.body, redact));
 
     for (let attempt = 0; ; attempt += 1) {
       const canRetry = attempt < maxRetries;
