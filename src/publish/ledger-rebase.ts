@@ -135,8 +135,7 @@ function describeConflict(upstream: string, localSha: string | null, conflict: R
   if (conflict.days.length > 0) {
     parts.push(`day(s) written by both with different content: ${capped(conflict.days.map((day) => `${day.provider} ${day.date}`))}`);
   }
-  const files = conflict.paths.length > 0 ? `file(s) changed by both: ${capped(conflict.paths)}` : undefined;
-  if (files) parts.push(files);
+  if (conflict.paths.length > 0) parts.push(`file(s) changed by both: ${capped(conflict.paths)}`);
   if (conflict.origin) parts.push(`the ledger's origin is ${conflict.origin.ours} here and ${conflict.origin.theirs} upstream`);
   return (
     `the ledger commits cannot be replayed onto ${upstream}: ${parts.join('; ')}. ` +

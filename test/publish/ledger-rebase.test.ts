@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/core/json.js';
@@ -103,6 +103,28 @@ describe('a refused ledger push, replayed onto the remote', () => {
     expect(files).toHaveLength(3);
     // The checkout is the pushed commit, with nothing left over.
     expect(await readFile(join(repo.work, 'audit/manifest.json'), 'utf8')).toBe(canonicalJson(manifest));
+    expect(await status(repo.work)).toEqual([]);
+  });
+
+  it('replays the same way, deletions included, when run from a subdirectory of the checkout', async () => {
+    await put(other, 'audit/obsolete.json', '{}\n');
+    await publishFrom(other);
+    await gitIn(repo.work, ['pull', '--quiet', '--ff-only']);
+    await writeDay(other, '2026-11-20', { tokens: 100, fetchedAt: '2026-11-20T06:30:00.000Z' });
+    await publishFrom(other);
+    await writeDay(repo.work, '2026-11-21', { tokens: 200, fetchedAt: '2026-11-21T06:30:00.000Z' });
+    await rm(join(repo.work, 'audit/obsolete.json'));
+
+    const result = await commitPaths(createGit(join(repo.work, 'audit', 'snapshots')), {
+      paths: ['audit'], message: 'ledger: sync', identity: BOT, push: true, auditDir: 'audit',
+    });
+
+    expect(result).toMatchObject({ pushed: true, pushAttempts: 2 });
+    expect((await gitIn(repo.bare, ['ls-tree', '-r', '--name-only', 'main', 'audit/snapshots'])).split('\n')).toEqual([
+      'audit/snapshots/openai/2026-11/2026-11-20.json',
+      'audit/snapshots/openai/2026-11/2026-11-21.json',
+    ]);
+    expect(await gitIn(repo.bare, ['ls-tree', '--name-only', 'main', 'audit/obsolete.json'])).toBe('');
     expect(await status(repo.work)).toEqual([]);
   });
 
