@@ -1,13 +1,13 @@
-// The one HTTP client every provider call goes through: timeouts, bounded retries with
-// Retry-After honoured, a request-rate limit, exact JSON parsing, redacted errors and the
-// counts a run reports (requests, retries, rate-limit headers seen).
+// The one HTTP client every provider call goes through: timeouts and deadlines, bounded
+// retries with Retry-After honoured, a request-rate limit, exact JSON parsing, redacted
+// errors and the counts a run reports (requests, retries, rate-limit headers seen).
 
-import { Agent, request, type Dispatcher } from 'undici';
-import type { IncomingHttpHeaders } from 'node:http';
-import { decodeUtf8Body } from '../../core/utf8.js';
-import { parseJsonExact, type JsonValue } from '../../core/json.js';
+import { Agent, type Dispatcher } from 'undici';
+import type { JsonValue } from '../../core/json.js';
 import type { DataOrigin } from '../../core/usage-source.js';
 import type { Clock, Logger } from '../../ports.js';
+import { sendAttempt, type AttemptOutcome, type AttemptProgress } from './attempt.js';
+import { createTimeline, startRequestDeadlines, type RequestDeadlines, type RunDeadline } from './deadlines.js';
 import {
   AuthError,
   ClientError,
@@ -17,13 +17,17 @@ import {
   RetriesExhaustedError,
 } from './errors.js';
 import { createRateLimiter } from './rate-limiter.js';
+import { createStats, recordRateLimitHeaders, type HttpStats } from './stats.js';
 import { createRedactor } from './redact.js';
+import { providerMessage, wholeJsonReader, type BodyReader } from './response-body.js';
 import { backoffDelay, isRetryableNetworkError, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
+import { createWaiter } from './waits.js';
+
+export type { BodyReader } from './response-body.js';
+export { RATE_LIMIT_HEADERS_KEPT, type HttpStats, type RateLimitHeaders } from './stats.js';
 
 /** The header the embedded simulator sets so its data can never pass for real data. */
 export const ORIGIN_HEADER = 'x-usage-ledger-origin';
-/** How many rate-limit header sets a run keeps for its diff file. */
-export const RATE_LIMIT_HEADERS_KEPT = 50;
 
 export interface HttpRequest {
   url: URL;
@@ -41,33 +45,6 @@ export interface HttpResponse<Body = JsonValue> {
   origin: DataOrigin;
 }
 
-/**
- * Reads a successful response's body as its bytes arrive, so a large body need never be
- * held whole. A fresh reader is opened for every attempt. A SyntaxError from write or end
- * means the body is not the JSON expected; anything else thrown is passed on as it is.
- */
-export interface BodyReader<Body> {
-  write(chunk: Uint8Array): void;
-  /** May finish later, for a reader that hands work to other threads as the body arrives. */
-  end(): Body | Promise<Body>;
-}
-
-export interface RateLimitHeaders {
-  label: string;
-  status: number;
-  headers: Record<string, string>;
-}
-
-export interface HttpStats {
-  /** Every attempt sent, retries included. */
-  requests: number;
-  retries: number;
-  /** Attempts per request label. */
-  byLabel: Record<string, number>;
-  /** The most recent responses' `x-ratelimit-*` and `retry-after` headers. */
-  rateLimitHeaders: RateLimitHeaders[];
-}
-
 export interface HttpClientOptions {
   clock: Clock;
   random?: () => number;
@@ -80,7 +57,12 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   connectTimeoutMs?: number;
   headersTimeoutMs?: number;
+  /** Bounds only the gap between two chunks of a body; requestTimeoutMs bounds the whole. */
   bodyTimeoutMs?: number;
+  /** The total one request may take: connecting, every attempt's body and the waits between them. */
+  requestTimeoutMs?: number;
+  /** After it no request starts, and those in flight are cut off. Undefined: no run deadline. */
+  runDeadline?: RunDeadline;
   /** Undefined: no limit. */
   maxRequestsPerMinute?: number;
   /** Replaced by *** in every error message and log line. */
@@ -105,91 +87,16 @@ const DEFAULTS = {
   connectTimeoutMs: 10_000,
   headersTimeoutMs: 30_000,
   bodyTimeoutMs: 60_000,
+  requestTimeoutMs: 120_000,
 } as const;
-
-function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return flat;
-}
-
-function pickRateLimitHeaders(headers: Record<string, string>): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith('x-ratelimit-') || name === 'retry-after') picked[name] = value;
-  }
-  return picked;
-}
-
-/** The provider's own words from an error body: `{error: {message}}`, `{error}` or `{message}`. */
-function providerMessage(text: string): string | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    const trimmed = text.trim();
-    return trimmed === '' ? undefined : trimmed.slice(0, 300);
-  }
-  if (typeof body !== 'object' || body === null) return undefined;
-  const { error, message } = body as { error?: unknown; message?: unknown };
-  if (typeof error === 'object' && error !== null) {
-    const inner = (error as { message?: unknown }).message;
-    if (typeof inner === 'string') return inner;
-  }
-  if (typeof error === 'string') return error;
-  if (typeof message === 'string') return message;
-  return undefined;
-}
-
-/** The whole body as one text, parsed exactly: what getJson reads with. */
-function wholeJsonReader(): BodyReader<JsonValue> {
-  const chunks: Uint8Array[] = [];
-  return {
-    write(chunk) {
-      chunks.push(chunk);
-    },
-    end() {
-      return parseJsonExact(decodeUtf8Body(Buffer.concat(chunks)));
-    },
-  };
-}
-
-/** Thrown out of a body's read loop when the reader, not the connection, failed. */
-class ReaderFailure {
-  readonly error: unknown;
-  constructor(error: unknown) {
-    this.error = error;
-  }
-}
 
 interface AttemptFailure {
   status: number | undefined;
   retryAfterMs: number | undefined;
+  /** Short, for the log line of the wait: "HTTP 429", "failed (socket hang up)". */
+  reason: string;
   description: string;
   cause?: unknown;
-}
-
-/**
- * Feeds the body to the reader as it arrives. A reader's failure comes out wrapped in
- * ReaderFailure, so it is never taken for the connection's (which may be retried); the
- * body is then abandoned, which closes its stream.
- */
-async function readBody<Body>(stream: AsyncIterable<Uint8Array>, reader: BodyReader<Body>): Promise<Body> {
-  for await (const chunk of stream) {
-    try {
-      reader.write(chunk);
-    } catch (error) {
-      throw new ReaderFailure(error);
-    }
-  }
-  try {
-    return await reader.end();
-  } catch (error) {
-    throw new ReaderFailure(error);
-  }
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
@@ -201,14 +108,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
     headersTimeoutMs: options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
     bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
   };
   if (!Number.isInteger(settings.maxRetries) || settings.maxRetries < 0) {
     throw new RangeError(`maxRetries must be a whole number of at least 0, got ${settings.maxRetries}`);
   }
+  if (!(settings.requestTimeoutMs > 0)) {
+    throw new RangeError(`requestTimeoutMs must be a positive number, got ${settings.requestTimeoutMs}`);
+  }
   const { clock, logger } = options;
   const random = options.random ?? Math.random;
   const redact = createRedactor(options.secrets);
-  const limiter = createRateLimiter(options.maxRequestsPerMinute, clock);
+  const timeline = createTimeline(clock);
+  // The limiter's sleeps go through the timeline too, so they count against deadlines.
+  const limiter = createRateLimiter(options.maxRequestsPerMinute, { now: () => clock.now(), sleep: (ms) => timeline.sleep(ms) });
   const ownAgent =
     options.dispatcher === undefined
       ? new Agent({
@@ -218,22 +131,46 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         })
       : undefined;
   const dispatcher: Dispatcher = options.dispatcher ?? (ownAgent as Agent);
-  const stats: HttpStats = { requests: 0, retries: 0, byLabel: {}, rateLimitHeaders: [] };
+  const stats = createStats();
 
   const debug = (line: string): void => logger?.debug(redact(line));
+  const waitWithin = createWaiter(clock, timeline, { info: (line) => logger?.info(redact(line)), debug });
+  const rateLimitReason = `request rate limit of ${options.maxRequestsPerMinute} per minute`;
 
-  function recordRateLimitHeaders(label: string, status: number, headers: Record<string, string>): void {
-    const picked = pickRateLimitHeaders(headers);
-    if (Object.keys(picked).length === 0) return;
-    stats.rateLimitHeaders.push({ label, status, headers: picked });
-    if (stats.rateLimitHeaders.length > RATE_LIMIT_HEADERS_KEPT) {
-      stats.rateLimitHeaders.splice(0, stats.rateLimitHeaders.length - RATE_LIMIT_HEADERS_KEPT);
+  /** One attempt, cut off by a real timer when the nearer deadline ends. */
+  async function attemptWithin<Body>(
+    deadlines: RequestDeadlines,
+    attempt: number,
+    request: HttpRequest,
+    openReader: () => BodyReader<Body>,
+  ): Promise<AttemptOutcome<Body>> {
+    const expiry = deadlines.nearest();
+    if (expiry.remainingMs <= 0) throw deadlines.error(expiry, { at: 'start' });
+    stats.requests += 1;
+    if (attempt > 1) stats.retries += 1;
+    stats.byLabel[request.label] = (stats.byLabel[request.label] ?? 0) + 1;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), expiry.remainingMs);
+    const progress: AttemptProgress = { phase: 'waiting for the response' };
+    const { headersTimeoutMs, bodyTimeoutMs } = settings;
+    try {
+      return await sendAttempt(
+        { url: request.url, headers: request.headers, dispatcher, headersTimeoutMs, bodyTimeoutMs, signal: controller.signal, openReader },
+        progress,
+      );
+    } catch (error) {
+      if (controller.signal.aborted) throw deadlines.error(expiry, { at: 'attempt', attempt, phase: progress.phase });
+      throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  async function getStreamed<Body>({ url, headers, label }: HttpRequest, openReader: () => BodyReader<Body>): Promise<HttpResponse<Body>> {
+  async function getStreamed<Body>(request: HttpRequest, openReader: () => BodyReader<Body>): Promise<HttpResponse<Body>> {
+    const { url, label } = request;
     const path = url.pathname;
     const where = `${label}: GET ${path}`;
+    const deadlines = startRequestDeadlines(timeline, settings.requestTimeoutMs, options.runDeadline, { label, path, where });
     let lastFailure: AttemptFailure | undefined;
 
     for (let attempt = 1; attempt <= settings.maxRetries + 1; attempt += 1) {
@@ -242,85 +179,56 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const backoff = backoffDelay(attempt - 1, settings.baseDelayMs, settings.maxDelayMs, random);
         const delay =
           failure.retryAfterMs === undefined ? backoff : Math.min(failure.retryAfterMs, settings.maxRetryAfterMs);
-        stats.retries += 1;
-        debug(`${where} ${failure.description}; retry ${attempt - 1} of ${settings.maxRetries} in ${delay} ms`);
-        await clock.sleep(delay);
+        await waitWithin(deadlines, where, { ms: delay, reason: failure.reason, purpose: `before retry ${attempt - 1} of ${settings.maxRetries}` });
       }
-      await limiter.acquire();
-      stats.requests += 1;
-      stats.byLabel[label] = (stats.byLabel[label] ?? 0) + 1;
+      await limiter.acquire((ms) => waitWithin(deadlines, where, { ms, reason: rateLimitReason, purpose: 'for the next request slot' }));
 
-      let status: number;
-      let responseHeaders: Record<string, string>;
-      let text = '';
-      let body: Body | undefined;
-      let readerError: { error: unknown } | undefined;
+      let outcome: AttemptOutcome<Body>;
       try {
-        const response = await request(url, {
-          method: 'GET',
-          headers: { accept: 'application/json', ...headers },
-          dispatcher,
-          headersTimeout: settings.headersTimeoutMs,
-          bodyTimeout: settings.bodyTimeoutMs,
-        });
-        status = response.statusCode;
-        responseHeaders = flattenHeaders(response.headers);
-        if (status >= 200 && status <= 299) {
-          try {
-            body = await readBody(response.body, openReader());
-          } catch (error) {
-            if (!(error instanceof ReaderFailure)) throw error;
-            readerError = { error: error.error };
-          }
-        } else text = await response.body.text();
+        outcome = await attemptWithin(deadlines, attempt, request, openReader);
       } catch (error) {
+        // Only a deadline comes out typed; it is never retried.
+        if (error instanceof HttpError) throw error;
         const reason = redact(getErrorMessage(error));
         if (!isRetryableNetworkError(error)) {
           throw new HttpError(`${where} failed: ${reason}`, { label, path, cause: error });
         }
-        lastFailure = { status: undefined, retryAfterMs: undefined, description: `failed (${reason})`, cause: error };
+        lastFailure = { status: undefined, retryAfterMs: undefined, reason: `failed (${reason})`, description: `failed (${reason})`, cause: error };
         continue;
       }
+      const { status, headers: responseHeaders } = outcome;
 
-      recordRateLimitHeaders(label, status, responseHeaders);
+      recordRateLimitHeaders(stats, label, status, responseHeaders);
       debug(`${where} -> ${status} (attempt ${attempt})`);
 
-      if (readerError !== undefined) {
-        if (!(readerError.error instanceof SyntaxError)) throw readerError.error;
+      if (outcome.readerError !== undefined) {
+        if (!(outcome.readerError.error instanceof SyntaxError)) throw outcome.readerError.error;
         throw new InvalidResponseError(`${where} returned ${status} with a body that is not JSON`, {
           label,
           path,
           status,
-          cause: readerError.error,
+          cause: outcome.readerError.error,
         });
       }
       if (status >= 200 && status <= 299) {
         const origin: DataOrigin = responseHeaders[ORIGIN_HEADER]?.trim().toLowerCase() === 'simulator' ? 'simulator' : 'provider';
-        return { status, headers: responseHeaders, body: body as Body, origin };
+        return { status, headers: responseHeaders, body: outcome.body as Body, origin };
       }
 
-      const said = providerMessage(text);
+      const said = providerMessage(outcome.text);
       const saidRedacted = said === undefined ? undefined : redact(said);
       const suffix = saidRedacted === undefined ? '' : `: ${saidRedacted}`;
+      const explained = saidRedacted === undefined ? {} : { providerMessage: saidRedacted };
       if (status === 401 || status === 403) {
-        throw new AuthError(`${where} was refused with ${status}${suffix}`, {
-          label,
-          path,
-          status,
-          ...(saidRedacted === undefined ? {} : { providerMessage: saidRedacted }),
-        });
+        throw new AuthError(`${where} was refused with ${status}${suffix}`, { label, path, status, ...explained });
       }
       if (!isRetryableStatus(status)) {
-        throw new ClientError(`${where} failed with ${status}${suffix}`, {
-          label,
-          path,
-          status,
-          ...(saidRedacted === undefined ? {} : { providerMessage: saidRedacted }),
-        });
+        throw new ClientError(`${where} failed with ${status}${suffix}`, { label, path, status, ...explained });
       }
       lastFailure = {
         status,
         retryAfterMs: parseRetryAfter(responseHeaders['retry-after'], clock.now()),
+        reason: `HTTP ${status}`,
         description: `got ${status}${suffix}`,
       };
     }
@@ -346,4 +254,3 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     },
   };
 }
-

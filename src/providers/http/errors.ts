@@ -69,6 +69,22 @@ export class InvalidResponseError extends HttpError {
   }
 }
 
+export type DeadlineKind = 'request' | 'run';
+
+/**
+ * The request's total time, or the run's, ran out before a complete answer. Never
+ * retried: the time it would take is exactly what is gone.
+ */
+export class DeadlineExceededError extends HttpError {
+  readonly deadline: DeadlineKind;
+  readonly timeoutMs: number;
+  constructor(message: string, details: HttpErrorDetails & { deadline: DeadlineKind; timeoutMs: number }) {
+    super(message, details);
+    this.deadline = details.deadline;
+    this.timeoutMs = details.timeoutMs;
+  }
+}
+
 /** The message of anything thrown, without casting to any. */
 export function getErrorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -9,9 +9,11 @@ export {
   type HttpStats,
   type RateLimitHeaders,
 } from './client.js';
+export { startRunDeadline, type RunDeadline } from './deadlines.js';
 export {
   AuthError,
   ClientError,
+  DeadlineExceededError,
   getErrorMessage,
   HttpError,
   InvalidResponseError,

@@ -6,8 +6,12 @@
 import type { Clock } from '../../ports.js';
 
 export interface RateLimiter {
-  /** Resolves when the next request may be sent. */
-  acquire(): Promise<void>;
+  /**
+   * Resolves when the next request may be sent. `wait` does the waiting (by default the
+   * clock's sleep), so a caller can log it or refuse one that would outlast a deadline;
+   * a refused slot stays taken, which only spaces later requests a little more.
+   */
+  acquire(wait?: (ms: number) => Promise<void>): Promise<void>;
 }
 
 export function createRateLimiter(maxRequestsPerMinute: number | undefined, clock: Clock): RateLimiter {
@@ -19,13 +23,13 @@ export function createRateLimiter(maxRequestsPerMinute: number | undefined, cloc
   let timeline = Number.NEGATIVE_INFINITY;
   let nextSlot = Number.NEGATIVE_INFINITY;
   return {
-    async acquire() {
+    async acquire(wait = (ms: number) => clock.sleep(ms)) {
       const now = Math.max(clock.now().getTime(), timeline);
       // The slot is reserved before sleeping so concurrent callers queue up in order.
       const slot = Math.max(now, nextSlot);
       nextSlot = slot + intervalMs;
-      const wait = slot - now;
-      if (wait > 0) await clock.sleep(wait);
+      const delay = slot - now;
+      if (delay > 0) await wait(delay);
       // Advanced only once the sleep is over, so a waiting caller does not shorten the
       // wait of callers queued behind it.
       timeline = Math.max(timeline, slot);
