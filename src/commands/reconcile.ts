@@ -10,7 +10,7 @@ import { buildReconcileSummary, GITHUB_BODY_LIMIT } from '../core/markdown.js';
 import { staleLedgerFindings } from '../core/staleness.js';
 import { createLedgerStore } from '../ledger/store.js';
 import { fixedClock, type Clock, type Logger } from '../ports.js';
-import { createHttpClient } from '../providers/http/index.js';
+import { createHttpClient, startRunDeadline } from '../providers/http/index.js';
 import { fetchMinuteUsage } from '../providers/openai/minute-usage.js';
 import { PaginationError } from '../providers/openai/paginate.js';
 import { createGit } from '../publish/git.js';
@@ -149,7 +149,7 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
 
   // The key is needed only when there is something to ask the provider.
   const adminKey = plan.scopes.size > 0 ? requireAdminKey(settings) : '';
-  const http = createHttpClient({ clock, dispatcher: deps.dispatcher, maxRetries: settings.maxRetries, maxRequestsPerMinute: settings.maxRequestsPerMinute, secrets: adminKey ? [adminKey] : [], logger: deps.logger });
+  const http = createHttpClient({ clock, dispatcher: deps.dispatcher, maxRetries: settings.maxRetries, maxRequestsPerMinute: settings.maxRequestsPerMinute, requestTimeoutMs: settings.requestTimeoutSeconds * 1000, runDeadline: startRunDeadline(settings.runTimeoutSeconds * 1000), secrets: adminKey ? [adminKey] : [], logger: deps.logger });
   const diffRuns: object[] = [];
   let origin: 'provider' | 'simulator' = 'provider';
   try {
