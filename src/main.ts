@@ -3,7 +3,7 @@
 // Everything the action says (logs, outputs, summary, failure) passes one redactor.
 
 import * as core from '@actions/core';
-import { runCommand } from './commands/dispatch.js';
+import { type CommandReport, IncompleteRunError, runCommand } from './commands/dispatch.js';
 import { getErrorMessage } from './errors.js';
 import { OPTIONS, OUTPUTS } from './options.js';
 import { systemClock } from './ports.js';
@@ -32,16 +32,23 @@ export async function run(engine: { dayBuilderScript?: URL } = {}): Promise<void
     for (const secret of secrets) core.setSecret(secret);
     redact = createRedactor(secrets);
     const settings = parseSettings(command, [], options, process.env, systemClock.now());
-    const report = await runCommand(settings, {
+    const result = await runCommand(settings, {
       cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
       clock: systemClock,
       logger: actionsLogger(redact),
       env: process.env,
       dayBuilderScript: engine.dayBuilderScript,
     });
-    for (const output of OUTPUTS) core.setOutput(output.name, redact(report.outputs[output.name] ?? ''));
-    await core.summary.addRaw(redact(report.summary)).write();
+    await report(result, redact);
   } catch (error) {
+    // A run that failed only in publishing still reports what it did and knows.
+    if (error instanceof IncompleteRunError) await report(error.report, redact);
     core.setFailed(redact(getErrorMessage(error)));
   }
+}
+
+/** Every output once, and the job summary. */
+async function report(result: CommandReport, redact: Redactor): Promise<void> {
+  for (const output of OUTPUTS) core.setOutput(output.name, redact(result.outputs[output.name] ?? ''));
+  await core.summary.addRaw(redact(result.summary)).write();
 }

@@ -5,6 +5,7 @@ import { buildReconcileSummary, buildRunSummary } from '../core/markdown.js';
 import { UsageError } from '../errors.js';
 import type { Settings } from '../settings.js';
 import { type LedgerCommandDeps, runLedgerCommand } from './ledger-command.js';
+import { type PublishFailure, PublishError, type PublishOutcome } from './publish-run.js';
 import { runReconcile } from './reconcile.js';
 
 export interface CommandReport {
@@ -13,6 +14,25 @@ export interface CommandReport {
   summary: string;
   /** Plain lines for a terminal. */
   lines: string[];
+}
+
+/**
+ * The command ran to its end but a publishing step failed: the report is still whole, so
+ * the shells set the outputs and write the summary before they fail.
+ */
+export class IncompleteRunError extends PublishError {
+  readonly report: CommandReport;
+  constructor(failures: readonly PublishFailure[], report: CommandReport) {
+    super(failures);
+    this.name = 'IncompleteRunError';
+    this.report = report;
+  }
+}
+
+/** Throws IncompleteRunError, carrying the report, when a publishing step failed. */
+function finished(report: CommandReport, published: PublishOutcome | undefined): CommandReport {
+  if (published && published.failures.length > 0) throw new IncompleteRunError(published.failures, report);
+  return report;
 }
 
 export async function runCommand(settings: Settings, deps: LedgerCommandDeps): Promise<CommandReport> {
@@ -45,7 +65,7 @@ export async function runCommand(settings: Settings, deps: LedgerCommandDeps): P
         `${run.windows.length} window(s), ${run.written.length} file(s) written, ${run.requests.total} request(s)` +
           (result.commitSha ? `, commit ${result.commitSha.slice(0, 12)}` : run.written.length === 0 ? ', nothing to commit' : ''),
       );
-      return { outputs: result.outputs, summary, lines };
+      return finished({ outputs: result.outputs, summary, lines }, result.published);
     }
     case 'reconcile': {
       const report = await runReconcile(settings, deps);
@@ -57,7 +77,7 @@ export async function runCommand(settings: Settings, deps: LedgerCommandDeps): P
       if (!report.listed) {
         lines.push(`${report.outputs['runs-reconciled']} reconciled, ${report.outputs['runs-pending']} pending, ${report.outputs['runs-failed']} failed; ${report.requests} request(s)${report.commitSha ? `, commit ${report.commitSha.slice(0, 12)}` : ''}`);
       }
-      return { outputs: report.outputs, summary: buildReconcileSummary(report), lines };
+      return finished({ outputs: report.outputs, summary: buildReconcileSummary(report), lines }, report.published);
     }
     default:
       throw new UsageError(`${settings.command} is run from the command line only`, 'command');

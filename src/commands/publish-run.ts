@@ -11,6 +11,7 @@ import type { Git } from '../publish/git.js';
 import { createGitHubClient } from '../publish/github/client.js';
 import type { GitHubPort } from '../publish/github/port.js';
 import { publishPullRequest } from '../publish/pull-request.js';
+import { getErrorMessage } from '../errors.js';
 import type { Settings } from '../settings.js';
 import { LEDGER_IDENTITY, publishCommit } from './publish-commit.js';
 import { toRepoPath } from './update-ledger.js';
@@ -37,6 +38,34 @@ export interface PublishOutcome {
   pullRequest: { number: number; url: string; operation: 'created' | 'updated' | 'unchanged' } | null;
   alarm: { operation: AlarmOperation; issueNumber: number | null };
   outputs: Record<string, string>;
+  /** Steps that failed; every other step still ran. The command fails after reporting. */
+  failures: PublishFailure[];
+}
+
+export interface PublishFailure {
+  step: 'commit' | 'pull request' | 'alarm' | 'artifact';
+  error: unknown;
+}
+
+/** Publishing could not complete: every failed step, after all the others ran. */
+export class PublishError extends Error {
+  readonly failures: readonly PublishFailure[];
+  constructor(failures: readonly PublishFailure[]) {
+    super(failures.map((failure) => `${failure.step}: ${getErrorMessage(failure.error)}`).join('; '));
+    this.name = 'PublishError';
+    this.failures = failures;
+  }
+}
+
+/** Runs one step; a failure is recorded and the next step still runs. */
+async function attempt<T>(failures: PublishFailure[], step: PublishFailure['step'], body: () => Promise<T>, logger: Logger): Promise<T | undefined> {
+  try {
+    return await body();
+  } catch (error) {
+    logger.warning(`${step} failed: ${getErrorMessage(error)}; the remaining steps still run`);
+    failures.push({ step, error });
+    return undefined;
+  }
 }
 
 export async function publishRun(
@@ -50,30 +79,40 @@ export async function publishRun(
       ? createGitHubClient({ token: settings.githubToken, repository: settings.repository, apiUrl: settings.githubApiUrl, clock: context.clock, logger })
       : undefined;
   const repoPaths = repoRoot ? publication.written.map((file) => toRepoPath(repoRoot, file)) : [];
+  const failures: PublishFailure[] = [];
   let commitSha: string | null = null;
   let pullRequest: PublishOutcome['pullRequest'] = null;
 
-  if (!settings.dryRun && repoRoot && publication.written.length > 0) {
-    if (settings.publish === 'commit') {
-      commitSha = (await publishCommit({ git, repoRoot, files: publication.written, message: publication.commitMessage, auditDir: settings.auditDir, logger })).sha;
-    } else if (settings.publish === 'pull-request' && github) {
-      const upstream = await git.upstream();
-      const base = upstream ? upstream.mergeRef.replace(/^refs\/heads\//, '') : ((await git.currentBranch()) ?? 'main');
-      const result = await logger.group('Pull request', () =>
-        publishPullRequest({
-          git,
-          github,
-          command: publication.command,
-          base,
-          remote: upstream?.remote ?? 'origin',
-          paths: repoPaths,
-          message: publication.commitMessage,
-          title: publication.pullRequestTitle,
-          identity: LEDGER_IDENTITY,
-          bodyFor: publication.pullRequestBody,
-          logger,
-        }),
-      );
+  // With nothing written a commit-mode run still pushes a ledger commit a killed run left unpushed.
+  if (!settings.dryRun && repoRoot && settings.publish === 'commit') {
+    const committed = await attempt(failures, 'commit', () => publishCommit({ git, repoRoot, files: publication.written, message: publication.commitMessage, auditDir: settings.auditDir, logger }), logger);
+    commitSha = committed?.sha ?? null;
+  } else if (!settings.dryRun && repoRoot && publication.written.length > 0 && settings.publish === 'pull-request' && github) {
+    const result = await attempt(
+      failures,
+      'pull request',
+      async () => {
+        const upstream = await git.upstream();
+        const base = upstream ? upstream.mergeRef.replace(/^refs\/heads\//, '') : ((await git.currentBranch()) ?? 'main');
+        return logger.group('Pull request', () =>
+          publishPullRequest({
+            git,
+            github,
+            command: publication.command,
+            base,
+            remote: upstream?.remote ?? 'origin',
+            paths: repoPaths,
+            message: publication.commitMessage,
+            title: publication.pullRequestTitle,
+            identity: LEDGER_IDENTITY,
+            bodyFor: publication.pullRequestBody,
+            logger,
+          }),
+        );
+      },
+      logger,
+    );
+    if (result) {
       commitSha = result.sha;
       pullRequest = { number: result.number, url: result.url, operation: result.operation };
     }
@@ -88,27 +127,40 @@ export async function publishRun(
     now: context.clock.now().toISOString(),
     ...(settings.runUrl ? { runUrl: settings.runUrl } : {}),
   };
+  const noAlarm = { operation: 'none' as const, issueNumber: null };
   const alarm = settings.dryRun
-    ? { operation: 'none' as const, issueNumber: null }
-    : await publishAlarms({
-        github,
-        findings: publication.findings,
-        evaluatedCodes: publication.evaluatedCodes,
-        thresholdPercent: settings.driftThreshold,
-        clearRuns: settings.alarmClearRuns,
-        context: alarmContext,
+    ? noAlarm
+    : ((await attempt(
+        failures,
+        'alarm',
+        () =>
+          publishAlarms({
+            github,
+            findings: publication.findings,
+            evaluatedCodes: publication.evaluatedCodes,
+            thresholdPercent: settings.driftThreshold,
+            clearRuns: settings.alarmClearRuns,
+            context: alarmContext,
+            logger,
+          }),
         logger,
-      });
+      )) ?? noAlarm);
 
   if (!settings.dryRun && publication.evidence.length > 0) {
-    await uploadEvidence({
-      name: `${settings.artifactName}-${publication.command}`,
-      files: publication.evidence,
-      rootDirectory: repoRoot ?? context.git.cwd,
-      retentionDays: settings.artifactRetentionDays,
-      env: context.env,
+    await attempt(
+      failures,
+      'artifact',
+      () =>
+        uploadEvidence({
+          name: `${settings.artifactName}-${publication.command}`,
+          files: publication.evidence,
+          rootDirectory: repoRoot ?? context.git.cwd,
+          retentionDays: settings.artifactRetentionDays,
+          env: context.env,
+          logger,
+        }),
       logger,
-    });
+    );
   }
 
   return {
@@ -122,5 +174,6 @@ export async function publishRun(
       'alarm-issue-number': alarm.issueNumber === null ? '' : String(alarm.issueNumber),
       'alarm-operation': alarm.operation,
     },
+    failures,
   };
 }

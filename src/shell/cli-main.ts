@@ -1,7 +1,7 @@
 // The command-line shell: the same commands and options as the action, with flags for
 // inputs, secrets from the environment, a plain report on stdout and logs on stderr.
 
-import { runCommand } from '../commands/dispatch.js';
+import { IncompleteRunError, runCommand } from '../commands/dispatch.js';
 import { runDemo } from '../commands/demo.js';
 import { serveSimulator } from '../commands/simulate.js';
 import { MixedOriginError } from '../commands/update-ledger.js';
@@ -87,6 +87,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo, engin
     for (const line of report.lines) out(`${line}\n`);
     return EXIT_COMPLETED;
   } catch (error) {
+    // A run that failed only in publishing still prints what it did.
+    if (error instanceof IncompleteRunError) for (const line of error.report.lines) out(`${line}\n`);
     io.stderr(`usage-ledger: ${redact(getErrorMessage(error))}\n`);
     return exitCodeFor(error);
   }
