@@ -1,15 +1,16 @@
 // Before a publishing run touches the ledger, it compares the work tree's audit directory
-// with HEAD. A run killed before its commit leaves files there: the ones that still form
-// a consistent ledger are committed with this run; the rest are put back as HEAD has them,
-// so their days are fetched again. Either way HEAD never gains a manifest entry whose
+// with HEAD. A run killed before its commit leaves whole files there: the ones that still
+// form a consistent ledger are committed with this run; the rest are put back as HEAD has
+// them, so their days are fetched again. Either way HEAD never gains a manifest entry whose
 // snapshot it does not hold.
 
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { buildLedgerReadme } from '../core/ledger-readme.js';
+import { getErrorMessage } from '../errors.js';
 import { type LedgerFileKind, assertValid } from '../ledger/schema-validator.js';
-import type { LedgerStore, Manifest } from '../ledger/store.js';
+import { LedgerFileError, type LedgerStore, type Manifest } from '../ledger/store.js';
 import type { Logger } from '../ports.js';
 import type { Git, PathStatus } from '../publish/git.js';
 import { toRepoPath } from './update-ledger.js';
@@ -29,15 +30,24 @@ const TEMPORARY = /(^|\/)\.[^/]*\.tmp$/;
 
 const dayKey = (provider: string, date: string): string => `${provider} ${date}`;
 
-async function parseValid(file: string, kind: LedgerFileKind | 'diff-or-run-diff'): Promise<{ value: Record<string, unknown>; bytes: Buffer } | undefined> {
+/**
+ * An interrupted run's files are whole (they are written atomically), so one that is not
+ * valid JSON of its kind was not written by a run: the run stops, leaving it as it is.
+ */
+async function readValid(file: string, kind: LedgerFileKind | 'diff-or-run-diff'): Promise<{ value: Record<string, unknown>; bytes: Buffer }> {
+  const bytes = await readFile(file);
+  let value: Record<string, unknown>;
   try {
-    const bytes = await readFile(file);
-    const value = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
-    assertValid(kind === 'diff-or-run-diff' ? ('runs' in value ? 'run-diff' : 'diff') : kind, value, file);
-    return { value, bytes };
-  } catch {
-    return undefined;
+    value = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new LedgerFileError(file, 'it is not valid JSON', { cause: error });
   }
+  try {
+    assertValid(kind === 'diff-or-run-diff' ? ('runs' in value ? 'run-diff' : 'diff') : kind, value, file);
+  } catch (error) {
+    throw new LedgerFileError(file, getErrorMessage(error), { cause: error });
+  }
+  return { value, bytes };
 }
 
 async function manifestAt(git: Git, rev: string, repoPath: string): Promise<Manifest | undefined> {
@@ -64,7 +74,7 @@ export async function recoverInterruptedRun(options: { git: Git; repoRoot: strin
   const files = changed.map(relative).filter((file) => !gone.has(file));
 
   const headManifest = (await git.headSha()) === null ? undefined : await manifestAt(git, 'HEAD', `${auditRepoPath}/manifest.json`);
-  const workManifest = files.includes('manifest.json') ? (await parseValid(absolute('manifest.json'), 'manifest'))?.value as Manifest | undefined : headManifest;
+  const workManifest = files.includes('manifest.json') ? ((await readValid(absolute('manifest.json'), 'manifest')).value as unknown as Manifest) : headManifest;
 
   // Which changed snapshots and raw files may stand, judged against one manifest.
   const judge = async (manifest: Manifest | undefined) => {
@@ -76,10 +86,9 @@ export async function recoverInterruptedRun(options: { git: Git; repoRoot: strin
       const [provider, date] = snapshot ? [snapshot[1]!, snapshot[2]!] : raw ? [raw[1]!, raw[2]!] : [];
       if (provider === undefined || date === undefined) continue;
       const entry = manifest?.windows[provider]?.[date];
-      const parsed = await parseValid(absolute(file), snapshot ? 'snapshot' : 'raw');
-      const hash = parsed && createHash('sha256').update(parsed.bytes).digest('hex');
+      const parsed = await readValid(absolute(file), snapshot ? 'snapshot' : 'raw');
       // A snapshot stands only as its manifest entry's content; raw files only beside an entry.
-      const ok = parsed !== undefined && entry?.sha256 != null && (snapshot ? hash === entry.sha256 : true);
+      const ok = entry?.sha256 != null && (snapshot ? createHash('sha256').update(parsed.bytes).digest('hex') === entry.sha256 : true);
       (ok ? goodDays : badDays).add(dayKey(provider, date));
     }
     for (const day of badDays) goodDays.delete(day);
@@ -116,9 +125,9 @@ export async function recoverInterruptedRun(options: { git: Git; repoRoot: strin
   }
   // A diff file is evidence of changes: it stays only if every day it describes stays.
   for (const file of files.filter((name) => DIFF.test(name))) {
-    const parsed = await parseValid(absolute(file), 'diff-or-run-diff');
-    const windows = (parsed?.value.windows ?? []) as Array<{ provider: string; date: string }>;
-    if (parsed === undefined || windows.some((window) => verdict.badDays.has(dayKey(window.provider, window.date)))) restored.add(file);
+    const parsed = await readValid(absolute(file), 'diff-or-run-diff');
+    const windows = (parsed.value.windows ?? []) as Array<{ provider: string; date: string }>;
+    if (windows.some((window) => verdict.badDays.has(dayKey(window.provider, window.date)))) restored.add(file);
   }
 
   await restoreFromHead(git, [...restored].map((file) => `${auditRepoPath}/${file}`), headManifest !== undefined || (await git.headSha()) !== null);

@@ -13,7 +13,10 @@ export { RebaseConflictError } from './git-rebase.js';
 export { CheckoutBlockedError, LedgerConflictError } from './ledger-rebase.js';
 
 export interface CommitPathsOptions {
-  /** Files or directories, relative to the repository root or absolute; may include files the run deleted. */
+  /**
+   * Files or directories, relative to the repository root or absolute; may include files
+   * the run deleted. None: only push ledger commits an earlier run left unpushed.
+   */
   paths: string[];
   message: string;
   identity: GitIdentity;
@@ -40,21 +43,24 @@ export interface CommitPathsResult {
 export async function commitPaths(git: Git, options: CommitPathsOptions): Promise<CommitPathsResult> {
   const logger = options.logger ?? silentLogger;
   if (options.message.trim() === '') throw new Error('a commit message is required');
-  if (options.paths.length === 0) throw new Error('no paths to commit');
 
   const root = await git.repoRoot();
   const paths = options.paths.map((path) => toRootRelative(root, path));
-  const committed = await commitOnly(git, paths, options.message, options.identity, logger);
-  if (!committed) return { committed: false, sha: null, pushed: false, pushAttempts: 0 };
-
-  const notPushed = async () => ({ committed: true, sha: await git.headSha(), pushed: false, pushAttempts: 0 });
+  const committed = paths.length > 0 && (await commitOnly(git, paths, options.message, options.identity, logger));
+  const notPushed = async () => ({ committed, sha: committed ? await git.headSha() : null, pushed: false, pushAttempts: 0 });
   if (!options.push) return notPushed();
   if ((await git.currentBranch()) === null) {
-    logger.info('HEAD is detached; the commit was made but not pushed');
+    if (committed) logger.info('HEAD is detached; the commit was made but not pushed');
     return notPushed();
   }
   const upstream = await git.upstream();
   if (upstream === null) return notPushed();
+  if (!committed) {
+    // A run killed between its commit and its push leaves that commit here; nothing else would send it.
+    const pending = await unpushedCommitsOf(git, options.identity);
+    if (pending === 0) return notPushed();
+    logger.info(`pushing ${pending} ledger commit(s) that an earlier run made but did not push`);
+  }
 
   const pushAttempts = await pushWithRetry(git, {
     upstream,
@@ -65,7 +71,15 @@ export async function commitPaths(git: Git, options: CommitPathsOptions): Promis
   });
   const sha = await git.headSha();
   logger.info(`pushed ${sha?.slice(0, 12)} to ${upstream.name}`);
-  return { committed: true, sha, pushed: true, pushAttempts };
+  return { committed, sha, pushed: true, pushAttempts };
+}
+
+/** Commits on the branch that its upstream lacks, if all of them are `identity`'s; else 0. */
+async function unpushedCommitsOf(git: Git, identity: GitIdentity): Promise<number> {
+  const listed = await git.exec(['log', '--format=%ce', '@{upstream}..HEAD'], { allowFailure: true });
+  if (listed.exitCode !== 0) return 0;
+  const committers = listed.stdout.split('\n').filter((line) => line !== '');
+  return committers.every((email) => email === identity.email) ? committers.length : 0;
 }
 
 /**

@@ -61,7 +61,7 @@ describe('recovering what an interrupted run left', () => {
     expect(await auditStatus()).toBe('');
   });
 
-  it('puts back a file that does not validate, and fetches its day again', async () => {
+  it('puts back a snapshot that does not match its manifest entry, and fetches its day again', async () => {
     await backfill({ publish: 'none' });
     const good = await readFile(path.join(audit, SNAPSHOT), 'utf8');
     await writeFile(path.join(audit, SNAPSHOT), good.replace(/"tokens": \d+/, '"tokens": 1'));
