@@ -8,21 +8,22 @@ import { attributeUsage, queryRange, type RunFigure } from '../core/attribution.
 import { countByCode, driftPercent, driftSeverity, type Finding, type FindingCode } from '../core/findings.js';
 import { buildReconcileSummary, GITHUB_BODY_LIMIT } from '../core/markdown.js';
 import { staleLedgerFindings } from '../core/staleness.js';
+import { whileLocked } from '../ledger/run-lock.js';
 import { createLedgerStore } from '../ledger/store.js';
 import { fixedClock, type Clock, type Logger } from '../ports.js';
 import { createHttpClient, startRunDeadline } from '../providers/http/index.js';
 import { fetchMinuteUsage } from '../providers/openai/minute-usage.js';
 import { PaginationError } from '../providers/openai/paginate.js';
-import { createGit } from '../publish/git.js';
+import { createGit, type Git } from '../publish/git.js';
 import { redactCredentialShapes } from '../core/credential-shapes.js';
 import { assertSafeFilter, badRunRecord, loadRuns, printableName, RunChangedError, writeRun } from '../runs/index.js';
 import { requireAdminKey, type Settings } from '../settings.js';
-import { resolveToolDir, resolveWorkspace } from '../workspace.js';
+import { resolveToolDir, resolveWorkspace, type Workspace } from '../workspace.js';
 import { findRepository } from './publish-commit.js';
 import { type PublishOutcome, publishRun } from './publish-run.js';
 import { type PlannedRun, planReconcile, runWindowSeconds, TIME_UNITS_PER_SECOND, unmatchedSelection } from './reconcile-plan.js';
 import { reconciledRecord, sameFigures } from './reconcile-apply.js';
-import { resolveScopeMap, scopeKey } from './run-scopes.js';
+import { resolveScopeMap, type ScopeMap, scopeKey } from './run-scopes.js';
 import { toRepoPath } from './update-ledger.js';
 
 export interface ReconcileDeps {
@@ -111,6 +112,18 @@ export async function runReconcile(settings: Settings, deps: ReconcileDeps): Pro
   const scopeMap = await resolveScopeMap(settings.runScopes, deps.cwd);
   assertSafeFilter('framework', settings.framework);
   assertSafeFilter('run-id', settings.runId);
+  // Run records and the ledger are rewritten from what is read next: one writer at a time.
+  const writes = !settings.dryRun && !settings.list;
+  return whileLocked(writes ? workspace.gitDir : undefined, { command: 'reconcile', timeoutSeconds: settings.lockTimeoutSeconds, logger: deps.logger }, () =>
+    reconcileLocked(settings, deps, { clock, now, git, workspace, runsDir, scopeMap }),
+  );
+}
+
+async function reconcileLocked(
+  settings: Settings,
+  deps: ReconcileDeps,
+  { clock, now, git, workspace, runsDir, scopeMap }: { clock: Clock; now: Date; git: Git; workspace: Workspace; runsDir: string; scopeMap: ScopeMap },
+): Promise<ReconcileReport> {
   // Every run is loaded, filter or not: a run outside the filter that shares a minute with
   // a selected run on the same scope must still take its share of that minute.
   const loaded = await loadRuns(runsDir, undefined, now);

@@ -7,11 +7,14 @@ import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runReconcile } from '../../src/commands/reconcile.js';
 import { RUN_LOCK_FILE } from '../../src/ledger/run-lock.js';
+import { silentLogger } from '../../src/ports.js';
+import { parseSettings } from '../../src/settings.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createRepoWithRemote, gitIn, type RepoWithRemote } from '../helpers/git-repos.js';
 import { assertConsistentLedger, treeAtCommit } from '../support/ledger-consistency.js';
-import { runLedger } from '../support/ledger-run.js';
+import { ADMIN_ENV, recordingClock, runLedger } from '../support/ledger-run.js';
 
 const EARLY = new Date('2026-11-12T06:30:00Z');
 const LATE = new Date('2026-11-22T06:30:00Z');
@@ -70,6 +73,19 @@ describe('the run lock', () => {
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(simulator.requestLog).toHaveLength(0);
       expect(existsSync(path.join(gitDir, RUN_LOCK_FILE))).toBe(true);
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it('holds reconcile too: it gives up on a live holder before asking the provider anything', async () => {
+    const holder = nodeProcess('setInterval(() => {}, 1000)');
+    try {
+      await writeLock(gitDir, holder.pid, 'sync');
+      const settings = parseSettings('reconcile', [], { 'openai-base-url': simulator.url, now: LATE.toISOString(), 'lock-timeout': '1' }, ADMIN_ENV, LATE);
+      const run = runReconcile(settings, { cwd: repo.work, clock: recordingClock(LATE), logger: silentLogger, env: {} });
+      await expect(run).rejects.toThrow(new RegExp(`\\(\`sync\` in process ${holder.pid} on .*\\); gave up after 1 s`));
+      expect(simulator.requestLog).toHaveLength(0);
     } finally {
       holder.kill();
     }
