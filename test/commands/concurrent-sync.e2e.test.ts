@@ -81,7 +81,10 @@ describe('two syncs from two clones of one remote', () => {
     const restated = addDays('2026-11-22', -4);
     simulator.restateDay(restated, 5);
 
-    const error = await runLedger('sync', { cwd: repo.work, baseUrl: simulator.url, now: LATER }).catch((caught: unknown) => caught);
+    // The push fails; the alarm step still runs, and the failure is reported with the result.
+    const result = await runLedger('sync', { cwd: repo.work, baseUrl: simulator.url, now: LATER });
+    expect(result.published.failures.map((failure) => failure.step)).toEqual(['commit']);
+    const error = result.published.failures[0]?.error;
 
     expect(error).toBeInstanceOf(LedgerConflictError);
     expect((error as LedgerConflictError).days).toEqual([{ provider: 'openai', date: restated }]);

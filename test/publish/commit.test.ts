@@ -165,13 +165,13 @@ describe('commitPaths', () => {
     expect((await tryGitIn(repo.work, ['config', '--local', '--get', 'user.name'])).exitCode).toBe(1);
   });
 
-  it('rejects an empty identity, message or path list before touching the repository', async () => {
+  it('rejects an empty identity or message before touching the repository, and commits nothing for no paths', async () => {
     await put(repo.work, 'audit/a.json', '{}\n');
     const git = createGit(repo.work);
     const base = { paths: ['audit/a.json'], message: 'm', identity: BOT, push: false };
     await expect(commitPaths(git, { ...base, identity: { name: ' ', email: BOT.email } })).rejects.toThrow(/identity/);
     await expect(commitPaths(git, { ...base, message: '  ' })).rejects.toThrow(/message/);
-    await expect(commitPaths(git, { ...base, paths: [] })).rejects.toThrow(/no paths/);
+    await expect(commitPaths(git, { ...base, paths: [] })).resolves.toMatchObject({ committed: false, sha: null, pushed: false });
     expect(await logOf(repo.work, 'HEAD')).toEqual(['initial commit']);
   });
 });
