@@ -8463,10 +8463,50 @@ function largestTokenChange(diff) {
     return best;
 }
 
+;// CONCATENATED MODULE: ./src/core/credential-shapes.ts
+// Credentials recognised by their shape alone, so a key can be masked even where nobody
+// told us the secret: a provider echoing part of it, a proxy's error page, a pasted token.
+// Pure: the domain applies it where provider text becomes a finding or a manifest field.
+/** What stands in for a masked credential or the masked part of one. */
+const MASK = '***';
+/**
+ * Prefixes that mark a credential: OpenAI keys (sk-, sk-admin-, sk-proj-, sk-svcacct-),
+ * Anthropic keys (sk-ant-api03-, sk-ant-admin01-) and GitHub tokens. The prefix says only
+ * what kind of key it is, so it stays visible; everything after it is masked.
+ */
+const KEY_PREFIX = String.raw `sk-ant-(?:admin|api)\d*-|sk-(?:admin|proj|svcacct|None)-|sk-|gh[pousr]_|github_pat_`;
+/** A prefix spelled out, for telling a secret's public start from its body. */
+const CREDENTIAL_PREFIX = new RegExp(`^(?:${KEY_PREFIX})`);
+const BODY_CHARACTER = String.raw `[A-Za-z0-9_-]`;
+/** Where a provider elides the middle of a key: "…", "..." or "****". */
+const ELISION = String.raw `(?:…|\.{2,}|\*{2,})`;
+/** Not preceded by a key character, so "task-" or "desk-lamp" never start a match. */
+const KEY_SHAPE = new RegExp(String.raw `(?<![A-Za-z0-9_-])(${KEY_PREFIX})((?:${BODY_CHARACTER}|${ELISION})*)`, 'g');
+const HAS_ELISION = new RegExp(ELISION);
+/** A bare "sk-" needs this much after it (or an elision) before it is taken for a key. */
+const BARE_SK_MIN_BODY = 6;
+/** `Authorization: Bearer <anything>` as logged or echoed back. */
+const BEARER = /\b(Bearer)\s+[^\s"',;)]+/gi;
+function maskKey(match, prefix, rest) {
+    if (rest === '' || rest === MASK)
+        return match;
+    if (prefix === 'sk-' && rest.length < BARE_SK_MIN_BODY && !HAS_ELISION.test(rest))
+        return match;
+    return `${prefix}${MASK}`;
+}
+/**
+ * `text` with every credential-shaped piece masked: provider keys and GitHub tokens whole
+ * or truncated (`sk-admin-SEC…7f3a9c` becomes `sk-admin-***`), and bearer tokens.
+ */
+function credential_shapes_redactCredentialShapes(text) {
+    return text.replace(KEY_SHAPE, maskKey).replace(BEARER, `$1 ${MASK}`);
+}
+
 ;// CONCATENATED MODULE: ./src/core/findings.ts
 // Findings: what a run found wrong or worth review, in one vocabulary. Drift comparisons
 // are exact (integer arithmetic against a decimal threshold), so "exactly the threshold"
 // never alarms through a rounding accident.
+
 const FINDING_CODES = (/* unused pure expression or super */ null && ([
     'TOKEN_DRIFT',
     'MISSING_WINDOW',
@@ -8540,14 +8580,17 @@ function tokenDriftFinding(provider, date, before, after, largest) {
         },
     };
 }
-/** A window that could not be fetched is critical: the ledger has a hole there. */
+/**
+ * A window that could not be fetched is critical: the ledger has a hole there. The
+ * message quotes the provider, so anything shaped like a credential is masked in it.
+ */
 function fetchFailureFinding(provider, failure) {
     return {
         code: failure.code,
         severity: 'critical',
         provider,
         windows: [failure.date],
-        message: `${provider} ${failure.date}: ${failure.status} (${failure.message})`,
+        message: redactCredentialShapes(`${provider} ${failure.date}: ${failure.status} (${failure.message})`),
         figures: { state: failure.status, endpoint: failure.endpoint ?? null },
     };
 }
@@ -9167,6 +9210,7 @@ function buildSnapshot(input) {
 // How a window's manifest entry moves from one run to the next. Pure: the entry depends
 // only on the previous entry, what this run fetched, and whether the day is still
 // provisional, so an identical re-run yields an identical entry.
+
 function nextEntry(previous, outcome, provisional, nowIso) {
     if (outcome.kind === 'failed') {
         const sameFailure = previous?.last_error?.code === outcome.code && previous.state === outcome.state;
@@ -9180,7 +9224,8 @@ function nextEntry(previous, outcome, provisional, nowIso) {
             tokens: previous?.tokens ?? null,
             last_error: {
                 code: outcome.code,
-                message: outcome.message,
+                // The manifest is committed: a provider's words may carry part of a key.
+                message: credential_shapes_redactCredentialShapes(outcome.message),
                 since: sameFailure && previous?.last_error ? previous.last_error.since : nowIso,
             },
         };
@@ -9255,10 +9300,10 @@ function resolveInside(auditDir, relative) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/ledger/atomic-write.ts
 // Files are replaced atomically: written beside the target, flushed, then renamed over
 // it, so a reader (or a crash) sees the old bytes or the new ones, never half of each.
@@ -9397,6 +9442,69 @@ function writeFileAtomicSync(target, content) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/ledger/no-symlinks.ts
+// The ledger writer never follows a symbolic link below the audit directory: a linked
+// month or day directory would send snapshots outside the repository, or into files the
+// run has no business replacing.
+
+
+/** A ledger path passes through a symbolic link; nothing was read or written through it. */
+class LedgerSymlinkError extends Error {
+    link;
+    constructor(link) {
+        super(`${link} is a symbolic link inside the audit directory; the ledger is never read or written through links (replace it with a real directory or file)`);
+        this.name = 'LedgerSymlinkError';
+        this.link = link;
+    }
+}
+/**
+ * Returns a check that throws LedgerSymlinkError when any existing part of `target` below
+ * `root` (the target included) is a symbolic link. Directories found real are remembered:
+ * a run writes thousands of files into a few dozen directories.
+ */
+function symlinkGuard(root) {
+    const realDirectories = new Set();
+    return async (target) => {
+        const parts = external_node_path_default().relative(root, target).split((external_node_path_default()).sep);
+        let current = root;
+        for (const [index, part] of parts.entries()) {
+            current = external_node_path_default().join(current, part);
+            const isLast = index === parts.length - 1;
+            if (!isLast && realDirectories.has(current))
+                continue;
+            let stats;
+            try {
+                stats = await (0,promises_namespaceObject.lstat)(current);
+            }
+            catch (error) {
+                // What does not exist yet is created as a real directory or file.
+                if (error.code === 'ENOENT')
+                    return;
+                throw error;
+            }
+            if (stats.isSymbolicLink())
+                throw new LedgerSymlinkError(current);
+            if (!isLast && stats.isDirectory())
+                realDirectories.add(current);
+        }
+    };
+}
+/** Throws LedgerSymlinkError for the first symbolic link anywhere below `root`, before a run writes anything. */
+async function assertNoSymlinksBelow(root) {
+    let entries;
+    try {
+        entries = await (0,promises_namespaceObject.readdir)(root, { withFileTypes: true, recursive: true });
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return;
+        throw error;
+    }
+    const link = entries.find((entry) => entry.isSymbolicLink());
+    if (link)
+        throw new LedgerSymlinkError(external_node_path_default().join(link.parentPath, link.name));
+}
+
 // EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
 var _2020 = __nccwpck_require__(2210);
 ;// CONCATENATED MODULE: ./schemas/diff.schema.json
@@ -9499,6 +9607,8 @@ const LEDGER_SCHEMAS = { ...SCHEMAS, record: record_schema_namespaceObject, find
 
 
 
+
+
 /** A ledger file exists but cannot be read as what it should be; it is left untouched. */
 class LedgerFileError extends Error {
     file;
@@ -9514,6 +9624,16 @@ function sha256Hex(pieces) {
     for (const piece of pieces)
         hash.update(piece);
     return hash.digest('hex');
+}
+/** Streamed: a large organization's snapshot is several MB. */
+function sha256OfFile(file) {
+    return new Promise((resolve, reject) => {
+        const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+        (0,external_node_fs_namespaceObject.createReadStream)(file)
+            .on('data', (chunk) => hash.update(chunk))
+            .on('error', reject)
+            .on('end', () => resolve(hash.digest('hex')));
+    });
 }
 function emptyManifest() {
     return { schema_version: 1, origin: null, windows: {} };
@@ -9571,38 +9691,50 @@ function prepareRawFile(provider, date, origin, raw) {
     return { relative, bytes: canonicalJsonBytesAround(about, 'buckets', raw.buckets.map((bucket) => bucket.bytes)) };
 }
 function createLedgerStore(auditDir) {
-    const at = (relative) => resolveInside(auditDir, relative);
-    function writeValidated(kind, relative, value) {
-        let file;
-        let content;
-        try {
-            file = at(relative);
-            assertValid(kind, value, relative);
-            content = canonicalJsonBytes(value);
-        }
-        catch (error) {
-            return Promise.reject(error);
-        }
-        return writeFileAtomic(file, content).then(() => file);
+    const refuseLinks = symlinkGuard(auditDir);
+    /** The absolute path of a ledger file, refusing one reached through a symbolic link. */
+    const at = async (relative) => {
+        const file = resolveInside(auditDir, relative);
+        await refuseLinks(file);
+        return file;
+    };
+    async function writeValidated(kind, relative, value) {
+        assertValid(kind, value, relative);
+        const content = canonicalJsonBytes(value);
+        const file = await at(relative);
+        await writeFileAtomic(file, content);
+        return file;
     }
     return {
         auditDir,
+        assertNoSymlinks: () => assertNoSymlinksBelow(auditDir),
         async readManifest() {
-            const file = at(ledgerPaths.manifest());
+            const file = await at(ledgerPaths.manifest());
             const text = await readIfPresent(file);
             if (text === undefined)
                 return emptyManifest();
             return parseLedgerFile('manifest', file, text);
         },
         async readSnapshot(provider, date) {
-            const file = at(ledgerPaths.snapshot(provider, date));
+            const file = await at(ledgerPaths.snapshot(provider, date));
             const text = await readIfPresent(file);
             if (text === undefined)
                 return undefined;
             return parseLedgerFile('snapshot', file, text);
         },
+        async snapshotSha256(provider, date) {
+            const file = await at(ledgerPaths.snapshot(provider, date));
+            try {
+                return await sha256OfFile(file);
+            }
+            catch (error) {
+                if (error.code === 'ENOENT')
+                    return undefined;
+                throw error;
+            }
+        },
         async writePrepared(file) {
-            const target = at(file.relative);
+            const target = await at(file.relative);
             await writeFileAtomic(target, file.bytes);
             return target;
         },
@@ -9613,13 +9745,13 @@ function createLedgerStore(auditDir) {
             // and written as it is encoded, so its bytes are never all held at once. Its name
             // holds the first 8 hex digits of its own hash.
             const pieces = canonicalJsonPiecesByElement(diff, kind === 'run-diff' ? 'runs' : 'windows');
-            return writeHashedFileAtomic(at(directory), pieces, (sha256) => external_node_path_default().basename(ledgerPaths.diff(runAt, command, sha256.slice(0, 8))));
+            return writeHashedFileAtomic(await at(directory), pieces, (sha256) => external_node_path_default().basename(ledgerPaths.diff(runAt, command, sha256.slice(0, 8))));
         },
         writeManifest(manifest) {
             return writeValidated('manifest', ledgerPaths.manifest(), manifest);
         },
         async writeReadme(text) {
-            const file = at(ledgerPaths.readme());
+            const file = await at(ledgerPaths.readme());
             if ((await readIfPresent(file)) === text)
                 return undefined;
             await writeFileAtomic(file, text);
@@ -19897,8 +20029,8 @@ function bucket_check_checkPageBucket({ endpoint, bytes, plainNumbers, index, pa
     const { bucket, issues } = parseAndCheck(endpoint, bytes, plainNumbers, index);
     if (issues.length > 0)
         return { ok: false, issues };
-    const startTime = bucket.start_time;
-    return pack ? { ok: true, startTime, packed: packBytes(bytes) } : { ok: true, startTime };
+    const { start_time: startTime, end_time: endTime } = bucket;
+    return pack ? { ok: true, startTime, endTime, packed: packBytes(bytes) } : { ok: true, startTime, endTime };
 }
 
 ;// CONCATENATED MODULE: ./src/providers/openai/page-reader.ts
@@ -19954,7 +20086,7 @@ function openPageReader(endpoint, options = {}) {
         if (!verdict.ok)
             array.failed = true;
         // Once the page has failed none of it will be used; only its issues are still counted.
-        slot.verdict = array.failed && verdict.ok ? { ok: true, startTime: verdict.startTime } : verdict;
+        slot.verdict = array.failed && verdict.ok ? { ok: true, startTime: verdict.startTime, endTime: verdict.endTime } : verdict;
         if (pack || array.failed)
             slot.bytes = undefined;
     };
@@ -19992,7 +20124,7 @@ function openPageReader(endpoint, options = {}) {
         const { has_more, next_page } = body;
         const buckets = slots.map((slot) => {
             const checked = slot.verdict;
-            return { startTime: checked.startTime, bytes: checked.packed ?? slot.bytes, plainNumbers: slot.plainNumbers };
+            return { startTime: checked.startTime, endTime: checked.endTime, bytes: checked.packed ?? slot.bytes, plainNumbers: slot.plainNumbers };
         });
         return { ok: true, page: { has_more, next_page, buckets } };
     };
@@ -20021,6 +20153,9 @@ function failureFor(date, outcome) {
     if (!outcome.ok) {
         return { status: outcome.status, code: outcome.code, message: outcome.message, endpoint: outcome.endpoint };
     }
+    const doubt = outcome.doubtful.get(date);
+    if (doubt !== undefined)
+        return { status: 'partial', code: 'SCHEMA_MISMATCH', message: doubt, endpoint: outcome.endpoint };
     if (outcome.days.has(date))
         return undefined;
     return {
@@ -20133,10 +20268,12 @@ async function buildDay(job) {
         recordChanges: 0,
         files: [],
     };
-    if (!transition.contentChanged)
+    const store = createLedgerStore(job.auditDir);
+    // Unchanged content is written again when the file the entry names is gone or altered.
+    if (!transition.contentChanged && (await store.snapshotSha256(provider, date)) === sha256)
         return built;
     built.files = [...content.raw.map((endpointDay) => prepareRawFile(provider, date, job.origin, endpointDay)), prepareSnapshotFile(bytes, snapshot)];
-    const old = job.previous?.sha256 ? await createLedgerStore(job.auditDir).readSnapshot(provider, date) : undefined;
+    const old = job.previous?.sha256 ? await store.readSnapshot(provider, date) : undefined;
     const before = old?.records ?? [];
     const tokensBefore = old ? old.totals.tokens : null;
     // A new window has nothing to compare with: its diff entry lists no record changes.

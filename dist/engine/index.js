@@ -80001,10 +80001,10 @@ function buildSnapshot(input) {
 var window_state = __nccwpck_require__(74807);
 // EXTERNAL MODULE: ./src/ledger/paths.ts
 var paths = __nccwpck_require__(84129);
-// EXTERNAL MODULE: ./src/ledger/store.ts + 8 modules
-var store = __nccwpck_require__(68734);
-// EXTERNAL MODULE: ./src/providers/openai/day-result.ts + 1 modules
-var day_result = __nccwpck_require__(12269);
+// EXTERNAL MODULE: ./src/ledger/store.ts + 1 modules
+var ledger_store = __nccwpck_require__(78714);
+// EXTERNAL MODULE: ./src/providers/openai/day-result.ts
+var day_result = __nccwpck_require__(62621);
 ;// CONCATENATED MODULE: ./src/providers/day-content.ts
 // A good day's content (canonical records and raw buckets) built from the parts it
 // arrived in, by the provider that fetched it. Plain data in and out, so it runs on the
@@ -80035,12 +80035,12 @@ function readDayContent(parts, checkBucket) {
 async function buildDay(job) {
     const { parts } = job;
     const { provider, date } = parts;
-    const content = readDayContent(parts, (0,store/* rawBucketCheck */.rX)(provider, date));
+    const content = readDayContent(parts, (0,ledger_store/* rawBucketCheck */.rX)(provider, date));
     const { records } = content;
     const snapshot = buildSnapshot({ provider, date, origin: job.origin, endpoints: job.endpoints, groupBy: job.groupBy, records });
     // Record by record: one 4 MB text would cost several times as much to make (see json.ts).
     const bytes = (0,json/* canonicalJsonBytesByElement */.Xl)(snapshot, 'records');
-    const sha256 = (0,store/* sha256Hex */.fg)(bytes);
+    const sha256 = (0,ledger_store/* sha256Hex */.fg)(bytes);
     const transition = (0,window_state/* nextEntry */.o)(job.previous, { kind: 'fetched', sha256, tokens: snapshot.totals.tokens }, job.provisional, job.nowIso);
     const built = {
         entry: transition.entry,
@@ -80057,10 +80057,12 @@ async function buildDay(job) {
         recordChanges: 0,
         files: [],
     };
-    if (!transition.contentChanged)
+    const store = (0,ledger_store/* createLedgerStore */.Xn)(job.auditDir);
+    // Unchanged content is written again when the file the entry names is gone or altered.
+    if (!transition.contentChanged && (await store.snapshotSha256(provider, date)) === sha256)
         return built;
-    built.files = [...content.raw.map((endpointDay) => (0,store/* prepareRawFile */.W6)(provider, date, job.origin, endpointDay)), (0,store/* prepareSnapshotFile */.oI)(bytes, snapshot)];
-    const old = job.previous?.sha256 ? await (0,store/* createLedgerStore */.Xn)(job.auditDir).readSnapshot(provider, date) : undefined;
+    built.files = [...content.raw.map((endpointDay) => (0,ledger_store/* prepareRawFile */.W6)(provider, date, job.origin, endpointDay)), (0,ledger_store/* prepareSnapshotFile */.oI)(bytes, snapshot)];
+    const old = job.previous?.sha256 ? await store.readSnapshot(provider, date) : undefined;
     const before = old?.records ?? [];
     const tokensBefore = old ? old.totals.tokens : null;
     // A new window has nothing to compare with: its diff entry lists no record changes.
@@ -80255,12 +80257,13 @@ function threadDayBuilder(script, threads, limits) {
 
 /***/ }),
 
-/***/ 74091:
+/***/ 74941:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  W: () => (/* binding */ IncompleteRunError),
   d: () => (/* binding */ runCommand)
 });
 
@@ -80302,8 +80305,149 @@ function staleLedgerFindings(windows, today, staleAfterDays) {
     return findings;
 }
 
-// EXTERNAL MODULE: ./src/ledger/store.ts + 8 modules
-var ledger_store = __nccwpck_require__(68734);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/ledger/run-lock.ts
+// One writer at a time per checkout. Two runs on one work tree would rewrite the manifest
+// from stale reads and collide on git's index, so each run holds a lock file in the git
+// directory (never committed, never in the work tree) for as long as it writes. A lock
+// whose process has died (a killed run) is taken over; a live holder is waited for, for a
+// bounded time.
+
+
+
+
+const RUN_LOCK_FILE = 'usage-ledger.lock';
+class RunLockTimeoutError extends Error {
+    holder;
+    constructor(lockFile, holder, waitedSeconds) {
+        super(`another usage-ledger run holds the lock on this checkout (${describeHolder(holder)}); gave up after ` +
+            `${waitedSeconds} s (--lock-timeout). If no such run exists, remove ${lockFile}`);
+        this.name = 'RunLockTimeoutError';
+        this.holder = holder;
+    }
+}
+function describeHolder(holder) {
+    if (holder === undefined)
+        return 'a holder that could not be read';
+    return `\`${holder.command}\` in process ${holder.pid} on ${holder.host}, since ${holder.started_at}`;
+}
+async function readHolder(lockFile) {
+    try {
+        const value = JSON.parse(await (0,promises_.readFile)(lockFile, 'utf8'));
+        if (typeof value.token === 'string' && typeof value.pid === 'number' && typeof value.host === 'string')
+            return value;
+    }
+    catch {
+        // Gone meanwhile, or not ours to understand: treated as held by someone unknown.
+    }
+    return undefined;
+}
+/** True when the holder's process is known to be gone: same host, and no such process. */
+function isDead(holder) {
+    if (holder.host !== (0,external_node_os_.hostname)())
+        return false;
+    try {
+        process.kill(holder.pid, 0);
+        return false;
+    }
+    catch (error) {
+        return error.code === 'ESRCH';
+    }
+}
+/** Creates the lock file with its content in one step: linking fails if it exists. */
+async function tryCreate(lockFile, holder) {
+    const temporary = `${lockFile}.${holder.token}.tmp`;
+    await (0,promises_.writeFile)(temporary, `${JSON.stringify(holder)}\n`);
+    try {
+        await (0,promises_.link)(temporary, lockFile);
+        return true;
+    }
+    catch (error) {
+        if (error.code === 'EEXIST')
+            return false;
+        throw error;
+    }
+    finally {
+        await (0,promises_.rm)(temporary, { force: true });
+    }
+}
+/**
+ * Moves a dead holder's lock aside. Renaming is atomic, so of several runs taking over
+ * only one succeeds; a lock that turns out to be a new live one is put back.
+ */
+async function takeOver(lockFile, stale, logger) {
+    const aside = `${lockFile}.${(0,external_node_crypto_.randomUUID)()}.stale`;
+    try {
+        await (0,promises_.rename)(lockFile, aside);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return;
+        throw error;
+    }
+    const moved = await readHolder(aside);
+    if (moved?.token !== stale.token) {
+        await (0,promises_.link)(aside, lockFile).catch(() => undefined);
+    }
+    else {
+        logger.info(`took over the lock of an interrupted run (${describeHolder(stale)}): that process no longer exists`);
+    }
+    await (0,promises_.rm)(aside, { force: true });
+}
+const POLL_MS = 250;
+async function acquireRunLock(options) {
+    const { logger } = options;
+    const lockFile = external_node_path_default().join(options.gitDir, RUN_LOCK_FILE);
+    const mine = { token: (0,external_node_crypto_.randomUUID)(), pid: process.pid, host: (0,external_node_os_.hostname)(), command: options.command, started_at: new Date().toISOString() };
+    const started = Date.now();
+    let announced = false;
+    for (;;) {
+        if (await tryCreate(lockFile, mine))
+            break;
+        const holder = await readHolder(lockFile);
+        if (holder && isDead(holder)) {
+            await takeOver(lockFile, holder, logger);
+            continue;
+        }
+        const waited = Date.now() - started;
+        if (waited >= options.timeoutSeconds * 1000)
+            throw new RunLockTimeoutError(lockFile, holder, Math.round(waited / 1000));
+        if (!announced) {
+            const until = new Date(started + options.timeoutSeconds * 1000).toISOString();
+            logger.info(`waiting for another usage-ledger run on this checkout to finish (${describeHolder(holder)}), until ${until} at most`);
+            announced = true;
+        }
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    return {
+        async release() {
+            // Only our own lock is removed: a lock taken over after we were presumed dead is not ours.
+            if ((await readHolder(lockFile))?.token === mine.token)
+                await (0,promises_.rm)(lockFile, { force: true });
+        },
+    };
+}
+/** Runs `body` holding the checkout's lock; outside a repository there is no checkout to share. */
+async function whileLocked(gitDir, options, body) {
+    if (gitDir === undefined)
+        return body();
+    const lock = await acquireRunLock({ gitDir, ...options });
+    try {
+        return await body();
+    }
+    finally {
+        await lock.release();
+    }
+}
+
+// EXTERNAL MODULE: ./src/ledger/store.ts + 1 modules
+var ledger_store = __nccwpck_require__(78714);
 // EXTERNAL MODULE: ./src/ports.ts
 var ports = __nccwpck_require__(16467);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -80312,8 +80456,198 @@ var undici = __nccwpck_require__(46752);
 var utf8 = __nccwpck_require__(23776);
 // EXTERNAL MODULE: ./src/core/json.ts
 var json = __nccwpck_require__(86153);
+;// CONCATENATED MODULE: ./src/providers/http/response-body.ts
+// Reading what one response carries: a successful body handed to a reader as it arrives,
+// and the provider's own words from an error body.
+
+
+/** The whole body as one text, parsed exactly: what getJson reads with. */
+function wholeJsonReader() {
+    const chunks = [];
+    return {
+        write(chunk) {
+            chunks.push(chunk);
+        },
+        end() {
+            return (0,json/* parseJsonExact */.Je)((0,utf8/* decodeUtf8Body */.qw)(Buffer.concat(chunks)));
+        },
+    };
+}
+/** Thrown out of a body's read loop when the reader, not the connection, failed. */
+class ReaderFailure {
+    error;
+    constructor(error) {
+        this.error = error;
+    }
+}
+/**
+ * Feeds the body to the reader as it arrives. A reader's failure comes out wrapped in
+ * ReaderFailure, so it is never taken for the connection's (which may be retried); the
+ * body is then abandoned, which closes its stream.
+ */
+async function readBody(stream, reader) {
+    for await (const chunk of stream) {
+        try {
+            reader.write(chunk);
+        }
+        catch (error) {
+            throw new ReaderFailure(error);
+        }
+    }
+    try {
+        return await reader.end();
+    }
+    catch (error) {
+        throw new ReaderFailure(error);
+    }
+}
+/** The provider's own words from an error body: `{error: {message}}`, `{error}` or `{message}`. */
+function providerMessage(text) {
+    let body;
+    try {
+        body = JSON.parse(text);
+    }
+    catch {
+        const trimmed = text.trim();
+        return trimmed === '' ? undefined : trimmed.slice(0, 300);
+    }
+    if (typeof body !== 'object' || body === null)
+        return undefined;
+    const { error, message } = body;
+    if (typeof error === 'object' && error !== null) {
+        const inner = error.message;
+        if (typeof inner === 'string')
+            return inner;
+    }
+    if (typeof error === 'string')
+        return error;
+    if (typeof message === 'string')
+        return message;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/providers/http/attempt.ts
+// One attempt at a GET: send it, read the status and headers, then the body, all under a
+// signal that cuts it off when a deadline ends. Deciding what the outcome means (retry,
+// give up, which error) is the client's job.
+
+
+function flattenHeaders(headers) {
+    const flat = {};
+    for (const [name, value] of Object.entries(headers)) {
+        if (value === undefined)
+            continue;
+        flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return flat;
+}
+/** Rejects with the transport's error (or the signal's) when no whole response arrived. */
+async function sendAttempt(attempt, progress) {
+    progress.phase = 'waiting for the response';
+    const response = await (0,undici/* request */.Em)(attempt.url, {
+        method: 'GET',
+        headers: { accept: 'application/json', ...attempt.headers },
+        dispatcher: attempt.dispatcher,
+        headersTimeout: attempt.headersTimeoutMs,
+        bodyTimeout: attempt.bodyTimeoutMs,
+        signal: attempt.signal,
+    });
+    progress.phase = 'reading the body';
+    const outcome = {
+        status: response.statusCode,
+        headers: flattenHeaders(response.headers),
+        body: undefined,
+        text: '',
+        readerError: undefined,
+    };
+    if (outcome.status >= 200 && outcome.status <= 299) {
+        try {
+            outcome.body = await readBody(response.body, attempt.openReader());
+        }
+        catch (error) {
+            if (!(error instanceof ReaderFailure))
+                throw error;
+            outcome.readerError = { error: error.error };
+        }
+    }
+    else
+        outcome.text = await response.body.text();
+    return outcome;
+}
+
 // EXTERNAL MODULE: ./src/providers/http/errors.ts
 var http_errors = __nccwpck_require__(12820);
+;// CONCATENATED MODULE: ./src/providers/http/deadlines.ts
+// Deadlines for provider calls: a total time per request (connect, headers, every byte of
+// the body and the waits between attempts) and one for the whole run. The body timeout
+// alone bounds only the gap between chunks, so a server dripping a byte at a time could
+// otherwise hold a run for as long as it liked.
+
+const REQUEST_TIMEOUT_FLAG = '--request-timeout';
+const RUN_TIMEOUT_FLAG = '--run-timeout';
+/** Real time, which a clock pinned with --now does not give. */
+const monotonicNow = () => performance.now();
+function createTimeline(clock) {
+    let offset = 0;
+    const now = () => monotonicNow() + offset;
+    return {
+        now,
+        async sleep(ms) {
+            const wakeAt = now() + ms;
+            await clock.sleep(ms);
+            // A real sleep ends at wakeAt or later and changes nothing; one that returned early
+            // counts as if waited, and concurrent sleeps are not counted twice.
+            offset = Math.max(offset, wakeAt - monotonicNow());
+        },
+    };
+}
+function startRunDeadline(timeoutMs) {
+    if (!(timeoutMs > 0))
+        throw new RangeError(`the run timeout must be a positive number of milliseconds, got ${timeoutMs}`);
+    return { timeoutMs, endsAt: monotonicNow() + timeoutMs };
+}
+/** "120 s", "1.5 s": the unit the flags are given in. */
+function formatSeconds(ms) {
+    return `${Number((ms / 1000).toFixed(3))} s`;
+}
+function startRequestDeadlines(timeline, requestTimeoutMs, run, request) {
+    const requestEndsAt = timeline.now() + requestTimeoutMs;
+    return {
+        nearest() {
+            const now = timeline.now();
+            const own = { kind: 'request', timeoutMs: requestTimeoutMs, remainingMs: requestEndsAt - now };
+            if (run === undefined)
+                return own;
+            const whole = { kind: 'run', timeoutMs: run.timeoutMs, remainingMs: run.endsAt - now };
+            return whole.remainingMs < own.remainingMs ? whole : own;
+        },
+        error(expiry, situation) {
+            return new http_errors/* DeadlineExceededError */.Kt(`${request.where}: ${describe(expiry, situation)}`, {
+                label: request.label,
+                path: request.path,
+                deadline: expiry.kind,
+                timeoutMs: expiry.timeoutMs,
+            });
+        },
+    };
+}
+function describe({ kind, timeoutMs }, situation) {
+    if (kind === 'request') {
+        const headline = `no complete response within the request timeout of ${formatSeconds(timeoutMs)} (${REQUEST_TIMEOUT_FLAG})`;
+        if (situation.at === 'attempt')
+            return `${headline}; attempt ${situation.attempt} was cut off while ${situation.phase}`;
+        if (situation.at === 'wait')
+            return `${headline}; the ${formatSeconds(situation.waitMs)} wait (${situation.reason}) would end past it`;
+        return headline;
+    }
+    const headline = `the run timeout of ${formatSeconds(timeoutMs)} (${RUN_TIMEOUT_FLAG})`;
+    if (situation.at === 'attempt')
+        return `${headline} passed while attempt ${situation.attempt} was ${situation.phase}`;
+    if (situation.at === 'wait')
+        return `${headline} would pass during the ${formatSeconds(situation.waitMs)} wait (${situation.reason})`;
+    return `${headline} passed before the request could start`;
+}
+
 ;// CONCATENATED MODULE: ./src/providers/http/rate-limiter.ts
 // Spaces requests evenly so a run stays under the organization's request rate instead of
 // discovering it through 429s. Time is read from the clock but also advanced by what the
@@ -80329,14 +80663,14 @@ function createRateLimiter(maxRequestsPerMinute, clock) {
     let timeline = Number.NEGATIVE_INFINITY;
     let nextSlot = Number.NEGATIVE_INFINITY;
     return {
-        async acquire() {
+        async acquire(wait = (ms) => clock.sleep(ms)) {
             const now = Math.max(clock.now().getTime(), timeline);
             // The slot is reserved before sleeping so concurrent callers queue up in order.
             const slot = Math.max(now, nextSlot);
             nextSlot = slot + intervalMs;
-            const wait = slot - now;
-            if (wait > 0)
-                await clock.sleep(wait);
+            const delay = slot - now;
+            if (delay > 0)
+                await wait(delay);
             // Advanced only once the sleep is over, so a waiting caller does not shorten the
             // wait of callers queued behind it.
             timeline = Math.max(timeline, slot);
@@ -80344,21 +80678,35 @@ function createRateLimiter(maxRequestsPerMinute, clock) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/providers/http/redact.ts
-// Secrets must never reach a log line or an error message, even when a provider echoes
-// the key back in an error body or a proxy puts it in a page.
-const REDACTED = '***';
-function createRedactor(secrets) {
-    // Longest first, so a secret that contains another is masked whole.
-    const masks = [...new Set(secrets.filter((secret) => secret.length > 0))].sort((a, b) => b.length - a.length);
-    return (text) => {
-        let result = text;
-        for (const secret of masks)
-            result = result.split(secret).join(REDACTED);
-        return result;
-    };
+;// CONCATENATED MODULE: ./src/providers/http/stats.ts
+// The counts a run reports about its provider calls: attempts, retries, and the most
+// recent rate-limit headers, kept for the run's diff file.
+/** How many rate-limit header sets a run keeps for its diff file. */
+const RATE_LIMIT_HEADERS_KEPT = 50;
+function createStats() {
+    return { requests: 0, retries: 0, byLabel: {}, rateLimitHeaders: [] };
+}
+function pickRateLimitHeaders(headers) {
+    const picked = {};
+    for (const [name, value] of Object.entries(headers)) {
+        if (name.startsWith('x-ratelimit-') || name === 'retry-after')
+            picked[name] = value;
+    }
+    return picked;
+}
+/** Keeps the response's `x-ratelimit-*` and `retry-after` headers, if any, dropping the oldest past the cap. */
+function recordRateLimitHeaders(stats, label, status, headers) {
+    const picked = pickRateLimitHeaders(headers);
+    if (Object.keys(picked).length === 0)
+        return;
+    stats.rateLimitHeaders.push({ label, status, headers: picked });
+    if (stats.rateLimitHeaders.length > RATE_LIMIT_HEADERS_KEPT) {
+        stats.rateLimitHeaders.splice(0, stats.rateLimitHeaders.length - RATE_LIMIT_HEADERS_KEPT);
+    }
 }
 
+// EXTERNAL MODULE: ./src/providers/http/redact.ts
+var http_redact = __nccwpck_require__(12662);
 ;// CONCATENATED MODULE: ./src/providers/http/retry-policy.ts
 // When to try again and how long to wait. Pure functions, so the rules can be tested
 // without a network or a clock.
@@ -80429,10 +80777,41 @@ function backoffDelay(retry, baseDelayMs, maxDelayMs, random) {
     return Math.floor(random() * ceiling);
 }
 
+;// CONCATENATED MODULE: ./src/providers/http/waits.ts
+// Every wait a request makes (for a rate-limit slot, a Retry-After, a backoff) goes
+// through here: refused at once when it would outlast a deadline, and logged at info when
+// long, with what it waits for and until when, so a quiet run is never taken for a hung one.
+
+/** Waits at least this long are logged at info; shorter ones at debug. */
+const LONG_WAIT_MS = 3_000;
+/** Whole seconds, rounded up so "until" is never before the wait ends. */
+function untilText(clock, ms) {
+    const at = Math.ceil((clock.now().getTime() + ms) / 1000) * 1000;
+    return new Date(at).toISOString().replace(/\.000Z$/, 'Z');
+}
+function createWaiter(clock, timeline, log) {
+    return async function waitWithin(deadlines, where, wait) {
+        const expiry = deadlines.nearest();
+        if (wait.ms > 0 && wait.ms >= expiry.remainingMs) {
+            throw deadlines.error(expiry, { at: 'wait', waitMs: wait.ms, reason: `${wait.reason}, ${wait.purpose}` });
+        }
+        const line = `${where}: ${wait.reason}, waiting ${formatSeconds(wait.ms)} (until ${untilText(clock, wait.ms)}) ${wait.purpose}`;
+        if (wait.ms >= LONG_WAIT_MS)
+            log.info(line);
+        else
+            log.debug(line);
+        await timeline.sleep(wait.ms);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/providers/http/client.ts
-// The one HTTP client every provider call goes through: timeouts, bounded retries with
-// Retry-After honoured, a request-rate limit, exact JSON parsing, redacted errors and the
-// counts a run reports (requests, retries, rate-limit headers seen).
+// The one HTTP client every provider call goes through: timeouts and deadlines, bounded
+// retries with Retry-After honoured, a request-rate limit, exact JSON parsing, redacted
+// errors and the counts a run reports (requests, retries, rate-limit headers seen).
+
+
+
+
 
 
 
@@ -80442,8 +80821,6 @@ function backoffDelay(retry, baseDelayMs, maxDelayMs, random) {
 
 /** The header the embedded simulator sets so its data can never pass for real data. */
 const ORIGIN_HEADER = 'x-usage-ledger-origin';
-/** How many rate-limit header sets a run keeps for its diff file. */
-const RATE_LIMIT_HEADERS_KEPT = 50;
 const DEFAULTS = {
     maxRetries: 5,
     baseDelayMs: 500,
@@ -80452,88 +80829,8 @@ const DEFAULTS = {
     connectTimeoutMs: 10_000,
     headersTimeoutMs: 30_000,
     bodyTimeoutMs: 60_000,
+    requestTimeoutMs: 120_000,
 };
-function flattenHeaders(headers) {
-    const flat = {};
-    for (const [name, value] of Object.entries(headers)) {
-        if (value === undefined)
-            continue;
-        flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return flat;
-}
-function pickRateLimitHeaders(headers) {
-    const picked = {};
-    for (const [name, value] of Object.entries(headers)) {
-        if (name.startsWith('x-ratelimit-') || name === 'retry-after')
-            picked[name] = value;
-    }
-    return picked;
-}
-/** The provider's own words from an error body: `{error: {message}}`, `{error}` or `{message}`. */
-function providerMessage(text) {
-    let body;
-    try {
-        body = JSON.parse(text);
-    }
-    catch {
-        const trimmed = text.trim();
-        return trimmed === '' ? undefined : trimmed.slice(0, 300);
-    }
-    if (typeof body !== 'object' || body === null)
-        return undefined;
-    const { error, message } = body;
-    if (typeof error === 'object' && error !== null) {
-        const inner = error.message;
-        if (typeof inner === 'string')
-            return inner;
-    }
-    if (typeof error === 'string')
-        return error;
-    if (typeof message === 'string')
-        return message;
-    return undefined;
-}
-/** The whole body as one text, parsed exactly: what getJson reads with. */
-function wholeJsonReader() {
-    const chunks = [];
-    return {
-        write(chunk) {
-            chunks.push(chunk);
-        },
-        end() {
-            return (0,json/* parseJsonExact */.Je)((0,utf8/* decodeUtf8Body */.qw)(Buffer.concat(chunks)));
-        },
-    };
-}
-/** Thrown out of a body's read loop when the reader, not the connection, failed. */
-class ReaderFailure {
-    error;
-    constructor(error) {
-        this.error = error;
-    }
-}
-/**
- * Feeds the body to the reader as it arrives. A reader's failure comes out wrapped in
- * ReaderFailure, so it is never taken for the connection's (which may be retried); the
- * body is then abandoned, which closes its stream.
- */
-async function readBody(stream, reader) {
-    for await (const chunk of stream) {
-        try {
-            reader.write(chunk);
-        }
-        catch (error) {
-            throw new ReaderFailure(error);
-        }
-    }
-    try {
-        return await reader.end();
-    }
-    catch (error) {
-        throw new ReaderFailure(error);
-    }
-}
 function createHttpClient(options) {
     const settings = {
         maxRetries: options.maxRetries ?? DEFAULTS.maxRetries,
@@ -80543,14 +80840,20 @@ function createHttpClient(options) {
         connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
         headersTimeoutMs: options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
         bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs,
+        requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     };
     if (!Number.isInteger(settings.maxRetries) || settings.maxRetries < 0) {
         throw new RangeError(`maxRetries must be a whole number of at least 0, got ${settings.maxRetries}`);
     }
+    if (!(settings.requestTimeoutMs > 0)) {
+        throw new RangeError(`requestTimeoutMs must be a positive number, got ${settings.requestTimeoutMs}`);
+    }
     const { clock, logger } = options;
     const random = options.random ?? Math.random;
-    const redact = createRedactor(options.secrets);
-    const limiter = createRateLimiter(options.maxRequestsPerMinute, clock);
+    const redact = (0,http_redact/* createRedactor */.lY)(options.secrets);
+    const timeline = createTimeline(clock);
+    // The limiter's sleeps go through the timeline too, so they count against deadlines.
+    const limiter = createRateLimiter(options.maxRequestsPerMinute, { now: () => clock.now(), sleep: (ms) => timeline.sleep(ms) });
     const ownAgent = options.dispatcher === undefined
         ? new undici/* Agent */.g6({
             connect: { timeout: settings.connectTimeoutMs },
@@ -80559,107 +80862,95 @@ function createHttpClient(options) {
         })
         : undefined;
     const dispatcher = options.dispatcher ?? ownAgent;
-    const stats = { requests: 0, retries: 0, byLabel: {}, rateLimitHeaders: [] };
+    const stats = createStats();
     const debug = (line) => logger?.debug(redact(line));
-    function recordRateLimitHeaders(label, status, headers) {
-        const picked = pickRateLimitHeaders(headers);
-        if (Object.keys(picked).length === 0)
-            return;
-        stats.rateLimitHeaders.push({ label, status, headers: picked });
-        if (stats.rateLimitHeaders.length > RATE_LIMIT_HEADERS_KEPT) {
-            stats.rateLimitHeaders.splice(0, stats.rateLimitHeaders.length - RATE_LIMIT_HEADERS_KEPT);
+    const waitWithin = createWaiter(clock, timeline, { info: (line) => logger?.info(redact(line)), debug });
+    const rateLimitReason = `request rate limit of ${options.maxRequestsPerMinute} per minute`;
+    /** One attempt, cut off by a real timer when the nearer deadline ends. */
+    async function attemptWithin(deadlines, attempt, request, openReader) {
+        const expiry = deadlines.nearest();
+        if (expiry.remainingMs <= 0)
+            throw deadlines.error(expiry, { at: 'start' });
+        stats.requests += 1;
+        if (attempt > 1)
+            stats.retries += 1;
+        stats.byLabel[request.label] = (stats.byLabel[request.label] ?? 0) + 1;
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), expiry.remainingMs);
+        const progress = { phase: 'waiting for the response' };
+        const { headersTimeoutMs, bodyTimeoutMs } = settings;
+        try {
+            return await sendAttempt({ url: request.url, headers: request.headers, dispatcher, headersTimeoutMs, bodyTimeoutMs, signal: controller.signal, openReader }, progress);
+        }
+        catch (error) {
+            if (controller.signal.aborted)
+                throw deadlines.error(expiry, { at: 'attempt', attempt, phase: progress.phase });
+            throw error;
+        }
+        finally {
+            clearTimeout(timer);
         }
     }
-    async function getStreamed({ url, headers, label }, openReader) {
+    async function getStreamed(request, openReader) {
+        const { url, label } = request;
         const path = url.pathname;
         const where = `${label}: GET ${path}`;
+        const deadlines = startRequestDeadlines(timeline, settings.requestTimeoutMs, options.runDeadline, { label, path, where });
         let lastFailure;
         for (let attempt = 1; attempt <= settings.maxRetries + 1; attempt += 1) {
             if (attempt > 1) {
                 const failure = lastFailure;
                 const backoff = backoffDelay(attempt - 1, settings.baseDelayMs, settings.maxDelayMs, random);
                 const delay = failure.retryAfterMs === undefined ? backoff : Math.min(failure.retryAfterMs, settings.maxRetryAfterMs);
-                stats.retries += 1;
-                debug(`${where} ${failure.description}; retry ${attempt - 1} of ${settings.maxRetries} in ${delay} ms`);
-                await clock.sleep(delay);
+                await waitWithin(deadlines, where, { ms: delay, reason: failure.reason, purpose: `before retry ${attempt - 1} of ${settings.maxRetries}` });
             }
-            await limiter.acquire();
-            stats.requests += 1;
-            stats.byLabel[label] = (stats.byLabel[label] ?? 0) + 1;
-            let status;
-            let responseHeaders;
-            let text = '';
-            let body;
-            let readerError;
+            await limiter.acquire((ms) => waitWithin(deadlines, where, { ms, reason: rateLimitReason, purpose: 'for the next request slot' }));
+            let outcome;
             try {
-                const response = await (0,undici/* request */.Em)(url, {
-                    method: 'GET',
-                    headers: { accept: 'application/json', ...headers },
-                    dispatcher,
-                    headersTimeout: settings.headersTimeoutMs,
-                    bodyTimeout: settings.bodyTimeoutMs,
-                });
-                status = response.statusCode;
-                responseHeaders = flattenHeaders(response.headers);
-                if (status >= 200 && status <= 299) {
-                    try {
-                        body = await readBody(response.body, openReader());
-                    }
-                    catch (error) {
-                        if (!(error instanceof ReaderFailure))
-                            throw error;
-                        readerError = { error: error.error };
-                    }
-                }
-                else
-                    text = await response.body.text();
+                outcome = await attemptWithin(deadlines, attempt, request, openReader);
             }
             catch (error) {
+                // Only a deadline comes out typed; it is never retried.
+                if (error instanceof http_errors/* HttpError */.j$)
+                    throw error;
                 const reason = redact((0,http_errors/* getErrorMessage */.u1)(error));
                 if (!isRetryableNetworkError(error)) {
                     throw new http_errors/* HttpError */.j$(`${where} failed: ${reason}`, { label, path, cause: error });
                 }
-                lastFailure = { status: undefined, retryAfterMs: undefined, description: `failed (${reason})`, cause: error };
+                lastFailure = { status: undefined, retryAfterMs: undefined, reason: `failed (${reason})`, description: `failed (${reason})`, cause: error };
                 continue;
             }
-            recordRateLimitHeaders(label, status, responseHeaders);
+            const { status, headers: responseHeaders } = outcome;
+            recordRateLimitHeaders(stats, label, status, responseHeaders);
             debug(`${where} -> ${status} (attempt ${attempt})`);
-            if (readerError !== undefined) {
-                if (!(readerError.error instanceof SyntaxError))
-                    throw readerError.error;
+            if (outcome.readerError !== undefined) {
+                if (!(outcome.readerError.error instanceof SyntaxError))
+                    throw outcome.readerError.error;
                 throw new http_errors/* InvalidResponseError */.tF(`${where} returned ${status} with a body that is not JSON`, {
                     label,
                     path,
                     status,
-                    cause: readerError.error,
+                    cause: outcome.readerError.error,
                 });
             }
             if (status >= 200 && status <= 299) {
                 const origin = responseHeaders[ORIGIN_HEADER]?.trim().toLowerCase() === 'simulator' ? 'simulator' : 'provider';
-                return { status, headers: responseHeaders, body: body, origin };
+                return { status, headers: responseHeaders, body: outcome.body, origin };
             }
-            const said = providerMessage(text);
+            const said = providerMessage(outcome.text);
             const saidRedacted = said === undefined ? undefined : redact(said);
             const suffix = saidRedacted === undefined ? '' : `: ${saidRedacted}`;
+            const explained = saidRedacted === undefined ? {} : { providerMessage: saidRedacted };
             if (status === 401 || status === 403) {
-                throw new http_errors/* AuthError */.lR(`${where} was refused with ${status}${suffix}`, {
-                    label,
-                    path,
-                    status,
-                    ...(saidRedacted === undefined ? {} : { providerMessage: saidRedacted }),
-                });
+                throw new http_errors/* AuthError */.lR(`${where} was refused with ${status}${suffix}`, { label, path, status, ...explained });
             }
             if (!isRetryableStatus(status)) {
-                throw new http_errors/* ClientError */.MZ(`${where} failed with ${status}${suffix}`, {
-                    label,
-                    path,
-                    status,
-                    ...(saidRedacted === undefined ? {} : { providerMessage: saidRedacted }),
-                });
+                throw new http_errors/* ClientError */.MZ(`${where} failed with ${status}${suffix}`, { label, path, status, ...explained });
             }
             lastFailure = {
                 status,
                 retryAfterMs: parseRetryAfter(responseHeaders['retry-after'], clock.now()),
+                reason: `HTTP ${status}`,
                 description: `got ${status}${suffix}`,
             };
         }
@@ -80689,17 +80980,13 @@ function createHttpClient(options) {
 
 
 
-// EXTERNAL MODULE: ./src/providers/openai/source.ts + 2 modules
-var openai_source = __nccwpck_require__(61869);
+
+// EXTERNAL MODULE: ./src/providers/openai/source.ts + 3 modules
+var openai_source = __nccwpck_require__(9937);
 // EXTERNAL MODULE: ./src/publish/git.ts + 1 modules
 var publish_git = __nccwpck_require__(26586);
 // EXTERNAL MODULE: ./src/settings.ts
 var src_settings = __nccwpck_require__(58750);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/workspace.ts
 // Where the ledger lives on disk: the audit directory must be a directory (or not exist
 // yet) inside the repository, so a run can never write or commit outside it.
@@ -80730,35 +81017,214 @@ async function kindOf(target) {
         return 'none';
     }
 }
+function isInside(parent, child) {
+    return child === parent || child.startsWith(parent + (external_node_path_default()).sep);
+}
 /**
  * A directory the tool writes (the audit or runs directory): a directory or not there yet,
- * inside the repository when there is one, never the repository root itself.
+ * inside the repository when there is one, never the repository root itself, and never in
+ * git's own directory, where a write would corrupt the repository rather than record data.
  */
-async function resolveToolDir(input, cwd, dir, repoRoot) {
+async function resolveToolDir(input, cwd, dir, repository) {
     const absolute = external_node_path_default().resolve(cwd, dir);
+    if (absolute.split((external_node_path_default()).sep).includes('.git'))
+        throw new errors/* UsageError */.eb(`${dir} is inside a .git directory; the ledger cannot live in git's own files`, input);
     if ((await kindOf(absolute)) === 'file')
         throw new errors/* UsageError */.eb(`${absolute} is a file; expected a directory`, input);
-    if (repoRoot === undefined)
+    if (repository === undefined)
         return absolute;
-    const root = await (0,promises_.realpath)(repoRoot);
+    const root = await (0,promises_.realpath)(repository.root);
     const resolved = await resolveSymlinks(absolute);
-    if (resolved !== root && !resolved.startsWith(root + (external_node_path_default()).sep)) {
+    if (!isInside(root, resolved)) {
         throw new errors/* UsageError */.eb(`${dir} resolves outside the repository ${root}; it must live inside it`, input);
     }
     if (resolved === root)
         throw new errors/* UsageError */.eb('cannot be the repository root; use a subdirectory', input);
+    if (isInside(await resolveSymlinks(repository.gitDir), resolved)) {
+        throw new errors/* UsageError */.eb(`${dir} is inside the git directory ${repository.gitDir}; the ledger cannot live in git's own files`, input);
+    }
     return resolved;
 }
 async function resolveWorkspace(options) {
-    if (options.repoRoot === undefined && options.needsRepository) {
+    const { repository } = options;
+    if (repository === undefined && options.needsRepository) {
         throw new errors/* UsageError */.eb(`${options.cwd} is not inside a git repository; run inside a checkout or use --publish none`, 'publish');
     }
-    const auditDir = await resolveToolDir('audit-dir', options.cwd, options.auditDir, options.repoRoot);
-    return { auditDir, repoRoot: options.repoRoot === undefined ? undefined : await (0,promises_.realpath)(options.repoRoot) };
+    const auditDir = await resolveToolDir('audit-dir', options.cwd, options.auditDir, repository);
+    if (repository === undefined)
+        return { auditDir, repoRoot: undefined, gitDir: undefined };
+    return { auditDir, repoRoot: await (0,promises_.realpath)(repository.root), gitDir: await (0,promises_.realpath)(repository.gitDir) };
 }
 
-// EXTERNAL MODULE: ./src/commands/publish-commit.ts + 3 modules
-var publish_commit = __nccwpck_require__(84425);
+// EXTERNAL MODULE: ./src/commands/publish-commit.ts + 6 modules
+var publish_commit = __nccwpck_require__(33137);
+// EXTERNAL MODULE: ./src/core/ledger-readme.ts
+var ledger_readme = __nccwpck_require__(64749);
+// EXTERNAL MODULE: ./src/ledger/schema-validator.ts + 7 modules
+var schema_validator = __nccwpck_require__(16799);
+// EXTERNAL MODULE: ./src/commands/update-ledger.ts
+var update_ledger = __nccwpck_require__(83387);
+;// CONCATENATED MODULE: ./src/commands/recover-ledger.ts
+// Before a publishing run touches the ledger, it compares the work tree's audit directory
+// with HEAD. A run killed before its commit leaves whole files there: the ones that still
+// form a consistent ledger are committed with this run; the rest are put back as HEAD has
+// them, so their days are fetched again. Either way HEAD never gains a manifest entry whose
+// snapshot it does not hold.
+
+
+
+
+
+
+
+
+const SNAPSHOT = /^snapshots\/([a-z0-9_]+)\/\d{4}-\d{2}\/(\d{4}-\d{2}-\d{2})\.json$/;
+const RAW = /^raw\/([a-z0-9_]+)\/(\d{4}-\d{2}-\d{2})\/[a-z0-9_]+\.json$/;
+const DIFF = /^diffs\/\d{4}-\d{2}-\d{2}\/[^/]+\.json$/;
+/** What the atomic writer leaves when it is killed between creating and renaming a file. */
+const TEMPORARY = /(^|\/)\.[^/]*\.tmp$/;
+const dayKey = (provider, date) => `${provider} ${date}`;
+/**
+ * An interrupted run's files are whole (they are written atomically), so one that is not
+ * valid JSON of its kind was not written by a run: the run stops, leaving it as it is.
+ */
+async function readValid(file, kind) {
+    const bytes = await (0,promises_.readFile)(file);
+    let value;
+    try {
+        value = JSON.parse(bytes.toString('utf8'));
+    }
+    catch (error) {
+        throw new ledger_store/* LedgerFileError */.uy(file, 'it is not valid JSON', { cause: error });
+    }
+    try {
+        (0,schema_validator/* assertValid */.pP)(kind === 'diff-or-run-diff' ? ('runs' in value ? 'run-diff' : 'diff') : kind, value, file);
+    }
+    catch (error) {
+        throw new ledger_store/* LedgerFileError */.uy(file, (0,errors/* getErrorMessage */.u1)(error), { cause: error });
+    }
+    return { value, bytes };
+}
+async function manifestAt(git, rev, repoPath) {
+    const shown = await git.exec(['show', `${rev}:${repoPath}`], { allowFailure: true });
+    if (shown.exitCode !== 0)
+        return undefined;
+    return JSON.parse(shown.stdout);
+}
+const sameEntry = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+async function recoverInterruptedRun(options) {
+    const { git, repoRoot, store, logger } = options;
+    const auditDir = store.auditDir;
+    const auditRepoPath = (0,update_ledger/* toRepoPath */.xD)(repoRoot, auditDir);
+    const statuses = (await git.statusOf([auditRepoPath])).filter((entry) => entry.index !== '!');
+    if (statuses.length === 0)
+        return { recovered: [], restored: [] };
+    const relative = (entry) => entry.path.slice(auditRepoPath.length + 1);
+    const absolute = (file) => external_node_path_default().join(auditDir, file);
+    const temporary = statuses.filter((entry) => TEMPORARY.test(relative(entry)));
+    for (const entry of temporary)
+        await (0,promises_.rm)(absolute(relative(entry)), { force: true });
+    const changed = statuses.filter((entry) => !temporary.includes(entry));
+    const gone = new Set(changed.filter((entry) => entry.worktree === 'D' || (entry.index === 'D' && entry.worktree === ' ')).map(relative));
+    const files = changed.map(relative).filter((file) => !gone.has(file));
+    const headManifest = (await git.headSha()) === null ? undefined : await manifestAt(git, 'HEAD', `${auditRepoPath}/manifest.json`);
+    const workManifest = files.includes('manifest.json') ? (await readValid(absolute('manifest.json'), 'manifest')).value : headManifest;
+    // Which changed snapshots and raw files may stand, judged against one manifest.
+    const judge = async (manifest) => {
+        const badDays = new Set();
+        const goodDays = new Set();
+        for (const file of files) {
+            const snapshot = SNAPSHOT.exec(file);
+            const raw = RAW.exec(file);
+            const [provider, date] = snapshot ? [snapshot[1], snapshot[2]] : raw ? [raw[1], raw[2]] : [];
+            if (provider === undefined || date === undefined)
+                continue;
+            const entry = manifest?.windows[provider]?.[date];
+            const parsed = await readValid(absolute(file), snapshot ? 'snapshot' : 'raw');
+            // A snapshot stands only as its manifest entry's content; raw files only beside an entry.
+            const ok = entry?.sha256 != null && (snapshot ? (0,external_node_crypto_.createHash)('sha256').update(parsed.bytes).digest('hex') === entry.sha256 : true);
+            (ok ? goodDays : badDays).add(dayKey(provider, date));
+        }
+        for (const day of badDays)
+            goodDays.delete(day);
+        // Every entry the manifest changed must name a snapshot that is there, as recorded.
+        let manifestTrusted = manifest !== undefined;
+        for (const [provider, days] of Object.entries(manifest?.windows ?? {})) {
+            for (const [date, entry] of Object.entries(days)) {
+                if (sameEntry(entry, headManifest?.windows[provider]?.[date]))
+                    continue;
+                if (badDays.has(dayKey(provider, date)))
+                    manifestTrusted = false;
+                if (entry.sha256 !== null && !goodDays.has(dayKey(provider, date)) && !(await snapshotMatches(store, provider, date, entry.sha256)))
+                    manifestTrusted = false;
+            }
+        }
+        return { badDays, manifestTrusted };
+    };
+    let manifest = workManifest;
+    let verdict = await judge(manifest);
+    const restoreManifest = files.includes('manifest.json') && !verdict.manifestTrusted;
+    if (restoreManifest) {
+        manifest = headManifest;
+        verdict = await judge(manifest);
+    }
+    const restored = new Set(gone);
+    if (restoreManifest)
+        restored.add('manifest.json');
+    const dayOf = (file) => {
+        const match = SNAPSHOT.exec(file) ?? RAW.exec(file);
+        return match ? dayKey(match[1], match[2]) : undefined;
+    };
+    if (manifest === undefined && files.includes('README.md'))
+        restored.add('README.md');
+    for (const file of files) {
+        const day = dayOf(file);
+        if (day !== undefined && verdict.badDays.has(day))
+            restored.add(file);
+    }
+    // A diff file is evidence of changes: it stays only if every day it describes stays.
+    for (const file of files.filter((name) => DIFF.test(name))) {
+        const parsed = await readValid(absolute(file), 'diff-or-run-diff');
+        const windows = (parsed.value.windows ?? []);
+        if (windows.some((window) => verdict.badDays.has(dayKey(window.provider, window.date))))
+            restored.add(file);
+    }
+    await restoreFromHead(git, [...restored].map((file) => `${auditRepoPath}/${file}`), headManifest !== undefined || (await git.headSha()) !== null);
+    const recovered = files.filter((file) => !restored.has(file) && (file === 'manifest.json' || dayOf(file) !== undefined || DIFF.test(file)));
+    // The README is derived: a changed one is rebuilt from whichever manifest stands, never judged.
+    if (manifest !== undefined && files.includes('README.md')) {
+        await store.writeReadme((0,ledger_readme/* buildLedgerReadme */.G)(manifest.windows, manifest.origin));
+        recovered.push('README.md');
+    }
+    if (temporary.length > 0)
+        logger.info(`removed ${temporary.length} temporary file(s) an interrupted run left in the ledger`);
+    if (restored.size > 0)
+        logger.warning(`restored ${restored.size} ledger file(s) of an interrupted run that did not validate; their days are fetched again`);
+    if (recovered.length > 0)
+        logger.info(`recovered ${recovered.length} file(s) of an interrupted run; they are committed with this run`);
+    return { recovered: recovered.map(absolute), restored: [...restored] };
+}
+async function snapshotMatches(store, provider, date, sha256) {
+    return (await store.snapshotSha256(provider, date)) === sha256;
+}
+/** Puts paths back as HEAD has them, in the index and the work tree; removes those HEAD lacks. */
+async function restoreFromHead(git, repoPaths, hasHead) {
+    if (repoPaths.length === 0)
+        return;
+    const root = await git.repoRoot();
+    for (const repoPath of repoPaths) {
+        const spec = `:(top,literal)${repoPath}`;
+        const inHead = hasHead && (await git.exec(['cat-file', '-e', `HEAD:${repoPath}`], { allowFailure: true })).exitCode === 0;
+        if (inHead) {
+            await git.exec(['checkout', '--quiet', 'HEAD', '--', spec]);
+        }
+        else {
+            await git.exec(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', spec]);
+            await (0,promises_.rm)(external_node_path_default().join(root, repoPath), { force: true });
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/alarm-findings.ts
 // Which findings raise a parity alarm, which alarm (fingerprint) each belongs to, and a
 // stable digest of an alarm's findings. The digest lets a later run tell "the same
@@ -81659,7 +82125,8 @@ function nextLink(header) {
 // backoff; a POST is sent once, because a create whose answer was lost may have happened
 // and only the caller can look before creating again. A rate-limit refusal is the one
 // exception: GitHub rejected the request before acting on it, so even a POST may wait and
-// go again. The token is redacted from every message and log line.
+// go again. The token, and anything shaped like a credential, is redacted from every
+// message, log line and request body: an issue or pull request body is public.
 
 
 
@@ -81718,9 +82185,20 @@ function errorText(error) {
     }
     return String(error);
 }
+/** Every string inside a JSON request body, redacted; keys and structure stay as they are. */
+function redactBody(value, redact) {
+    if (typeof value === 'string')
+        return redact(value);
+    if (Array.isArray(value))
+        return value.map((item) => redactBody(item, redact));
+    if (typeof value === 'object' && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactBody(item, redact)]));
+    }
+    return value;
+}
 function createTransport(options) {
     const { token, apiUrl, repository, clock, logger, maxRetries } = options;
-    const redact = createRedactor([token]);
+    const redact = (0,http_redact/* createRedactor */.lY)([token]);
     const prefix = apiUrl.pathname.replace(/\/+$/, '');
     const root = `${apiUrl.origin}${prefix}`;
     const headers = {
@@ -81743,7 +82221,7 @@ function createTransport(options) {
         const url = resolve(target, sendOptions.query);
         const where = `${method} ${url.pathname}`;
         const idempotent = method !== 'POST';
-        const payload = sendOptions.body === undefined ? undefined : JSON.stringify(sendOptions.body);
+        const payload = sendOptions.body === undefined ? undefined : JSON.stringify(redactBody(sendOptions.body, redact));
         for (let attempt = 0;; attempt += 1) {
             const canRetry = attempt < maxRetries;
             let response;
@@ -82012,8 +82490,6 @@ async function publishPullRequest(options) {
     return { number: created.number, url: created.html_url, operation: 'created', sha };
 }
 
-// EXTERNAL MODULE: ./src/commands/update-ledger.ts + 1 modules
-var update_ledger = __nccwpck_require__(58098);
 ;// CONCATENATED MODULE: ./src/commands/publish-run.ts
 // After a command has written its files: publish them (a commit, a pull request, or
 // nothing), raise or clear parity alarms, and keep the evidence as a workflow artifact.
@@ -82024,22 +82500,46 @@ var update_ledger = __nccwpck_require__(58098);
 
 
 
+
+/** Publishing could not complete: every failed step, after all the others ran. */
+class PublishError extends Error {
+    failures;
+    constructor(failures) {
+        super(failures.map((failure) => `${failure.step}: ${(0,errors/* getErrorMessage */.u1)(failure.error)}`).join('; '));
+        this.name = 'PublishError';
+        this.failures = failures;
+    }
+}
+/** Runs one step; a failure is recorded and the next step still runs. */
+async function attempt(failures, step, body, logger) {
+    try {
+        return await body();
+    }
+    catch (error) {
+        logger.warning(`${step} failed: ${(0,errors/* getErrorMessage */.u1)(error)}; the remaining steps still run`);
+        failures.push({ step, error });
+        return undefined;
+    }
+}
 async function publishRun(settings, context, publication) {
     const { git, repoRoot, logger } = context;
     const github = settings.githubToken && settings.repository
         ? createGitHubClient({ token: settings.githubToken, repository: settings.repository, apiUrl: settings.githubApiUrl, clock: context.clock, logger })
         : undefined;
     const repoPaths = repoRoot ? publication.written.map((file) => (0,update_ledger/* toRepoPath */.xD)(repoRoot, file)) : [];
+    const failures = [];
     let commitSha = null;
     let pullRequest = null;
-    if (!settings.dryRun && repoRoot && publication.written.length > 0) {
-        if (settings.publish === 'commit') {
-            commitSha = (await (0,publish_commit/* publishCommit */.D7)({ git, repoRoot, files: publication.written, message: publication.commitMessage, logger })).sha;
-        }
-        else if (settings.publish === 'pull-request' && github) {
+    // With nothing written a commit-mode run still pushes a ledger commit a killed run left unpushed.
+    if (!settings.dryRun && repoRoot && settings.publish === 'commit') {
+        const committed = await attempt(failures, 'commit', () => (0,publish_commit/* publishCommit */.D7)({ git, repoRoot, files: publication.written, message: publication.commitMessage, auditDir: settings.auditDir, logger }), logger);
+        commitSha = committed?.sha ?? null;
+    }
+    else if (!settings.dryRun && repoRoot && publication.written.length > 0 && settings.publish === 'pull-request' && github) {
+        const result = await attempt(failures, 'pull request', async () => {
             const upstream = await git.upstream();
             const base = upstream ? upstream.mergeRef.replace(/^refs\/heads\//, '') : ((await git.currentBranch()) ?? 'main');
-            const result = await logger.group('Pull request', () => publishPullRequest({
+            return logger.group('Pull request', () => publishPullRequest({
                 git,
                 github,
                 command: publication.command,
@@ -82052,6 +82552,8 @@ async function publishRun(settings, context, publication) {
                 bodyFor: publication.pullRequestBody,
                 logger,
             }));
+        }, logger);
+        if (result) {
             commitSha = result.sha;
             pullRequest = { number: result.number, url: result.url, operation: result.operation };
         }
@@ -82065,9 +82567,10 @@ async function publishRun(settings, context, publication) {
         now: context.clock.now().toISOString(),
         ...(settings.runUrl ? { runUrl: settings.runUrl } : {}),
     };
+    const noAlarm = { operation: 'none', issueNumber: null };
     const alarm = settings.dryRun
-        ? { operation: 'none', issueNumber: null }
-        : await publishAlarms({
+        ? noAlarm
+        : ((await attempt(failures, 'alarm', () => publishAlarms({
             github,
             findings: publication.findings,
             evaluatedCodes: publication.evaluatedCodes,
@@ -82075,16 +82578,16 @@ async function publishRun(settings, context, publication) {
             clearRuns: settings.alarmClearRuns,
             context: alarmContext,
             logger,
-        });
+        }), logger)) ?? noAlarm);
     if (!settings.dryRun && publication.evidence.length > 0) {
-        await uploadEvidence({
+        await attempt(failures, 'artifact', () => uploadEvidence({
             name: `${settings.artifactName}-${publication.command}`,
             files: publication.evidence,
             rootDirectory: repoRoot ?? context.git.cwd,
             retentionDays: settings.artifactRetentionDays,
             env: context.env,
             logger,
-        });
+        }), logger);
     }
     return {
         commitSha,
@@ -82097,6 +82600,7 @@ async function publishRun(settings, context, publication) {
             'alarm-issue-number': alarm.issueNumber === null ? '' : String(alarm.issueNumber),
             'alarm-operation': alarm.operation,
         },
+        failures,
     };
 }
 
@@ -82105,6 +82609,8 @@ var day_builders = __nccwpck_require__(1300);
 ;// CONCATENATED MODULE: ./src/commands/ledger-command.ts
 // sync and backfill as use cases: check the workspace, plan the days, fetch and write the
 // ledger, then publish the files this run wrote as one commit.
+
+
 
 
 
@@ -82135,16 +82641,26 @@ function dayBuilderFor(script, days, env) {
 }
 /** What sync and backfill evaluate, so only these alarms can be judged clean by them. */
 const LEDGER_CODES = new Set(['TOKEN_DRIFT', 'MISSING_WINDOW', 'PROVIDER_ERROR', 'RATE_LIMITED', 'SCHEMA_MISMATCH', 'STALE_LEDGER']);
-/** Backfill resumes: days the ledger already holds as settled are skipped unless --force. */
-function datesToFetch(settings, manifest) {
+/**
+ * Backfill resumes: days the ledger already holds as settled are skipped unless --force,
+ * but only when the snapshot their entry names is there with the recorded hash.
+ */
+async function datesToFetch(settings, manifest, store) {
     if (settings.command !== 'backfill' || settings.force)
         return settings.dates;
-    return settings.dates.filter((date) => {
-        const entries = settings.providers.map((provider) => manifest.windows[provider]?.[date]);
-        return !entries.every((entry) => entry && (entry.state === 'settled' || entry.state === 'revised'));
-    });
+    const dates = [];
+    for (const date of settings.dates) {
+        let settled = true;
+        for (const provider of settings.providers) {
+            const entry = manifest.windows[provider]?.[date];
+            settled &&= entry !== undefined && (entry.state === 'settled' || entry.state === 'revised') && entry.sha256 !== null && (await store.snapshotSha256(provider, date)) === entry.sha256;
+        }
+        if (!settled)
+            dates.push(date);
+    }
+    return dates;
 }
-function commitMessage(command, dates, run) {
+function commitMessage(command, dates, run, recovered) {
     const first = dates[0];
     const last = dates[dates.length - 1];
     const count = (status) => run.windows.filter((window) => window.status === status).length;
@@ -82154,7 +82670,8 @@ function commitMessage(command, dates, run) {
     return (`usage-ledger ${command}: ${providers} ${range}\n\n` +
         `${run.windows.length} window(s): ${count('new')} new, ${count('changed')} changed, ` +
         `${count('unchanged')} unchanged, ${count('failed')} failed${findings}; ` +
-        `${run.updatedRecords} record(s) updated; ${run.requests.total} request(s).\n`);
+        `${run.updatedRecords} record(s) updated; ${run.requests.total} request(s).\n` +
+        (recovered > 0 ? `Recovered ${recovered} file(s) of an interrupted run.\n` : ''));
 }
 function ledgerOutputs(run, findings, published) {
     return {
@@ -82176,12 +82693,20 @@ async function runLedgerCommand(settings, deps) {
     const workspace = await resolveWorkspace({
         cwd: deps.cwd,
         auditDir: settings.auditDir,
-        repoRoot: await (0,publish_commit/* repositoryRoot */.Hn)(git),
+        repository: await (0,publish_commit/* findRepository */.W1)(git),
         needsRepository: settings.publish !== 'none' && !settings.dryRun,
     });
+    // A dry run writes nothing, so it need not wait for a writer.
+    return whileLocked(settings.dryRun ? undefined : workspace.gitDir, { command: settings.command, timeoutSeconds: settings.lockTimeoutSeconds, logger: deps.logger }, () => fetchAndPublish(settings, deps, { adminKey, clock, git, workspace }));
+}
+/** Everything a ledger run does once it may write: read the ledger, fetch, write, publish. */
+async function fetchAndPublish(settings, deps, { adminKey, clock, git, workspace }) {
     const store = (0,ledger_store/* createLedgerStore */.Xn)(workspace.auditDir);
+    await store.assertNoSymlinks();
+    const publishes = settings.publish !== 'none' && !settings.dryRun && workspace.repoRoot !== undefined;
+    const recovery = publishes ? await recoverInterruptedRun({ git, repoRoot: workspace.repoRoot, store, logger: deps.logger }) : { recovered: [], restored: [] };
     const manifest = await store.readManifest();
-    const dates = datesToFetch(settings, manifest);
+    const dates = await datesToFetch(settings, manifest, store);
     if (dates.length < settings.dates.length) {
         deps.logger.info(`${settings.dates.length - dates.length} day(s) already settled in the ledger; fetching ${dates.length} (use --force to re-fetch)`);
     }
@@ -82190,6 +82715,9 @@ async function runLedgerCommand(settings, deps) {
         dispatcher: deps.dispatcher,
         maxRetries: settings.maxRetries,
         maxRequestsPerMinute: settings.maxRequestsPerMinute,
+        requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
+        // Counted from here, once the run may write: waiting for the run lock has its own timeout.
+        runDeadline: startRunDeadline(settings.runTimeoutSeconds * 1000),
         secrets: [adminKey],
         logger: deps.logger,
     });
@@ -82228,12 +82756,12 @@ async function runLedgerCommand(settings, deps) {
     const diffPaths = root ? run.diffFiles.map((file) => (0,update_ledger/* toRepoPath */.xD)(root, file)) : run.diffFiles;
     const published = await publishRun(settings, { git, repoRoot: root, clock, logger: deps.logger, env: deps.env }, {
         command: settings.command,
-        written: run.written,
+        written: [...new Set([...recovery.recovered, ...run.written])],
         evidence: run.written.filter((file) => /[\\/](raw|diffs)[\\/]/.test(file)),
         diffFiles: run.diffFiles,
         findings,
         evaluatedCodes: LEDGER_CODES,
-        commitMessage: commitMessage(settings.command, dates, run),
+        commitMessage: commitMessage(settings.command, dates, run, recovery.recovered.length),
         pullRequestTitle: `usage-ledger ${settings.command}: ${settings.providers.join(', ')} ${dates[0] ?? ''}${dates.length > 1 ? `..${dates[dates.length - 1]}` : ''}`,
         pullRequestBody: (sha) => (0,markdown/* buildRunSummary */.kV)({ command: settings.command, dryRun: false, windows: run.windows, findings, requests: run.requests, commitSha: sha, diffFiles: diffPaths, links: settings.repository ? { serverUrl: settings.githubServerUrl, repository: settings.repository } : undefined }, PULL_REQUEST_BODY_LIMIT),
     });
@@ -82491,6 +83019,8 @@ async function fetchMinuteUsage(connection, scope, range) {
     return { buckets, pages, origin, request: { path: '/organization/usage/completions', query } };
 }
 
+// EXTERNAL MODULE: ./src/core/credential-shapes.ts
+var credential_shapes = __nccwpck_require__(89973);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 ;// CONCATENATED MODULE: ./src/runs/paths.ts
@@ -82519,6 +83049,24 @@ function assertSafeFilter(input, value) {
 /** Relative paths in findings and reports use forward slashes on every platform. */
 function joinRelative(...segments) {
     return segments.filter((segment) => segment !== '').join('/');
+}
+/** Control and format characters (newlines, escapes, bidi overrides) that could forge or hide report lines. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const SHORT_ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+function escapeCharacter(character) {
+    const short = SHORT_ESCAPES[character];
+    if (short !== undefined)
+        return short;
+    // split('') gives UTF-16 code units: a character past U+FFFF becomes its two escapes, as in JSON.
+    return character.split('').map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+}
+/** `text` with each unprintable character written as its JSON escape (\n, \u001b...). */
+function escapeUnprintable(text) {
+    return text.replace(new RegExp(UNPRINTABLE.source, 'gu'), escapeCharacter);
+}
+/** A name or path as a report shows it: as is when printable, else quoted and escaped as JSON does ("run\nid"). */
+function printableName(name) {
+    return UNPRINTABLE.test(name) ? `"${escapeUnprintable(name.replace(/["\\]/g, '\\$&'))}"` : name;
 }
 
 ;// CONCATENATED MODULE: ./src/runs/discover.ts
@@ -82659,321 +83207,6 @@ function discoverRuns(root, rootName, filter) {
     return found;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
-var _2020 = __nccwpck_require__(52210);
-;// CONCATENATED MODULE: ./schemas/metrics.schema.json
-const metrics_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://usage-ledger.dev/schemas/metrics.schema.json","title":"Run record","description":"runs/<framework>/<run_id>/metrics.json, written by an experiment runner and completed by `usage-ledger reconcile`: the run\'s steps with their time spans and token counts, its aggregate metrics, the API key or project its requests used, and after reconciliation how the counts were obtained. Timestamps are Unix seconds, integers or fractional (a runner that reads time.time() writes fractions); steps are ordered, non-overlapping half-open spans [start, end). Every object accepts fields not named here, and a rewrite keeps them in place.","type":"object","required":["run_id","steps","aggregate_metrics"],"properties":{"run_id":{"type":"string","minLength":1,"description":"Must equal the name of the directory the record sits in."},"framework":{"type":"string","description":"The runner\'s own name for its framework; informative, the directory name is what reconcile uses."},"steps":{"type":"array","minItems":1,"description":"In order of step_number and of time; a run without steps has no time span, so nothing could be reconciled for it.","items":{"$ref":"#/$defs/step"}},"aggregate_metrics":{"type":"object","required":["TOK_IN","TOK_OUT","AEI"],"description":"Run-level metrics. TOK_IN and TOK_OUT are the run\'s token totals (reconcile replaces them); AEI is derived from AUTR and TOK_IN and is recomputed when AUTR is present. Other metrics are kept as they are.","properties":{"TOK_IN":{"$ref":"#/$defs/count"},"TOK_OUT":{"$ref":"#/$defs/count"},"AEI":{"type":"number","description":"AUTR / ln(1 + TOK_IN), 0 when TOK_IN is 0."},"AUTR":{"type":"number"}}},"usage_scope":{"type":"object","required":["provider"],"description":"Whose usage the run\'s requests show up under: an API key, a project, or both (the key wins). Without it, reconcile looks the framework up in --run-scopes.","properties":{"provider":{"enum":["openai"]},"api_key_id":{"type":"string","pattern":"^key_[A-Za-z0-9_-]+$"},"project_id":{"type":"string","pattern":"^proj_[A-Za-z0-9_-]+$"}},"anyOf":[{"required":["api_key_id"]},{"required":["project_id"]}]},"usage_api_reconciliation":{"$ref":"#/$defs/reconciliation"}},"$defs":{"count":{"type":"integer","minimum":0},"unixSeconds":{"type":"number","minimum":0,"description":"Unix seconds; an integer or a fractional number."},"step":{"type":"object","required":["step_number","tokens_in","tokens_out","start_timestamp","end_timestamp"],"description":"One step of the run: [start_timestamp, end_timestamp), end strictly after start.","properties":{"step_number":{"type":"integer","minimum":0},"tokens_in":{"$ref":"#/$defs/count"},"tokens_out":{"$ref":"#/$defs/count"},"start_timestamp":{"$ref":"#/$defs/unixSeconds"},"end_timestamp":{"$ref":"#/$defs/unixSeconds"}}},"reconciliation":{"type":"object","required":["reconciled_at","status"],"description":"Written by reconcile: when, from which query and scope, and how each step\'s tokens were obtained (exact when the step alone had usage in its minutes, apportioned by overlap otherwise).","properties":{"reconciled_at":{"type":"string","pattern":"^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{2}:\\\\d{2}:\\\\d{2}(\\\\.\\\\d+)?(Z|[+-]\\\\d{2}:\\\\d{2})$","description":"ISO 8601 time of the reconciliation."},"status":{"enum":["success","data_not_available","error"]},"total_tokens_in":{"$ref":"#/$defs/count"},"total_tokens_out":{"$ref":"#/$defs/count"},"steps_with_tokens":{"$ref":"#/$defs/count"},"total_steps":{"$ref":"#/$defs/count"},"steps_updated":{"type":"array","items":{"type":"object","required":["step","status","tokens_in","tokens_out","method"],"properties":{"step":{"type":"integer","minimum":0,"description":"The step_number."},"status":{"type":"string","description":"updated when the step received tokens, no_usage otherwise."},"tokens_in":{"$ref":"#/$defs/count"},"tokens_out":{"$ref":"#/$defs/count"},"method":{"enum":["exact","apportioned"]}}}},"scope":{"type":"object","description":"The scope the usage was read for: a key or project, or the whole organization ({\\"unscoped\\": true}).","properties":{"provider":{"enum":["openai"]},"api_key_id":{"type":"string"},"project_id":{"type":"string"},"unscoped":{"const":true}},"anyOf":[{"required":["unscoped"]},{"required":["api_key_id"]},{"required":["project_id"]}]},"query":{"type":"object","required":["start_time","end_time","bucket_width"],"description":"The per-minute usage query: [start_time, end_time) in Unix seconds.","properties":{"start_time":{"type":"integer","minimum":0},"end_time":{"type":"integer","minimum":0},"bucket_width":{"const":"1m"}}},"requests":{"type":"integer","minimum":0,"description":"Pages fetched for the run\'s scope, shared by every run of that scope."}},"if":{"properties":{"status":{"const":"success"}}},"then":{"required":["total_tokens_in","total_tokens_out","steps_with_tokens","total_steps","steps_updated"]}}}}');
-;// CONCATENATED MODULE: ./src/runs/metrics-validator.ts
-// Run records are checked against schemas/metrics.schema.json, which ships inside the
-// bundle like the ledger's schemas. Only the first failing field is reported: a runner
-// fixes one thing at a time, and one precise pointer beats a page of cascading errors.
-
-
-/**
- * Plain words for "none of the alternatives matched", keyed by where the alternative sits
- * in a record (schema paths are relative to a $ref'd definition, so they are ambiguous).
- */
-const ALTERNATIVES = {
-    '/usage_scope': 'needs an api_key_id or a project_id (or both)',
-    '/usage_api_reconciliation/scope': 'needs an api_key_id, a project_id or "unscoped": true',
-};
-let compiled;
-function validator() {
-    // strictRequired is off only because "at least one of" alternatives require properties
-    // that their parent declares; every other strict check stays on.
-    compiled ??= new _2020.Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true }).compile(metrics_schema_namespaceObject);
-    return compiled;
-}
-function escapePointerToken(token) {
-    return token.replaceAll('~', '~0').replaceAll('/', '~1');
-}
-function unescapePointerToken(token) {
-    return token.replaceAll('~1', '/').replaceAll('~0', '~');
-}
-/** The value a JSON pointer names inside `document`, or undefined. */
-function valueAt(document, pointer) {
-    if (pointer === '')
-        return document;
-    let current = document;
-    for (const token of pointer.slice(1).split('/').map(unescapePointerToken)) {
-        if (typeof current !== 'object' || current === null || !Object.hasOwn(current, token))
-            return undefined;
-        current = current[token];
-    }
-    return current;
-}
-/** A short rendering of the offending value, so the message shows what was found. */
-function describeValue(value) {
-    if (value === undefined)
-        return 'nothing';
-    if (value === null || typeof value !== 'object') {
-        const text = JSON.stringify(value);
-        return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-    }
-    return Array.isArray(value) ? 'an array' : 'an object';
-}
-function problemFrom(errors, document) {
-    // An alternative that failed reports its branches' errors first and itself last: name
-    // the alternative, since no single branch is what the runner got wrong.
-    const last = errors[errors.length - 1];
-    const error = last && last.keyword === 'anyOf' ? last : errors[0];
-    if (!error)
-        return { field: '', reason: 'does not match the run record schema' };
-    if (error.keyword === 'required') {
-        const missing = error.params.missingProperty;
-        return { field: `${error.instancePath}/${escapePointerToken(missing)}`, reason: 'is missing' };
-    }
-    const alternative = error.keyword === 'anyOf' ? ALTERNATIVES[error.instancePath] : undefined;
-    if (alternative)
-        return { field: error.instancePath, reason: alternative };
-    return { field: error.instancePath, reason: `${error.message ?? 'is invalid'} (found ${describeValue(valueAt(document, error.instancePath))})` };
-}
-/** The first schema violation of a parsed record, or null when it matches. */
-function schemaProblem(document) {
-    const validate = validator();
-    if (validate(document))
-        return null;
-    return problemFrom(validate.errors ?? [], document);
-}
-/** The schema itself, for documentation and for callers that validate elsewhere. */
-const METRICS_SCHEMA = (/* unused pure expression or super */ null && (metricsSchema));
-
-;// CONCATENATED MODULE: ./src/runs/step-checks.ts
-// What the schema cannot say about a run: its steps form an ordered sequence of
-// non-overlapping half-open spans in Unix seconds, counts are exact integers, and the
-// record belongs to the directory it sits in. Attribution relies on every one of these.
-
-/** Above this a timestamp is far past year 5000 in seconds, and about 1973 in milliseconds. */
-const MILLISECONDS_FLOOR = 1e11;
-/** Clocks drift; a step more than a day ahead of now was not measured in seconds by this clock. */
-const FUTURE_TOLERANCE_SECONDS = 86_400;
-function timestampProblem(field, value, nowSeconds) {
-    if (!Number.isFinite(value))
-        return { field, reason: 'is not a finite number' };
-    if (value > MILLISECONDS_FLOOR)
-        return { field, reason: `${value} looks like milliseconds (timestamps are Unix seconds)` };
-    if (value > nowSeconds + FUTURE_TOLERANCE_SECONDS) {
-        return { field, reason: `${value} is more than a day after now (${Math.floor(nowSeconds)} in Unix seconds)` };
-    }
-    return null;
-}
-function countProblem(field, value) {
-    // The schema already demands a non-negative integer; past 2^53 a double stops counting exactly.
-    return Number.isSafeInteger(value) ? null : { field, reason: `${describeValue(value)} is too large to count exactly` };
-}
-function firstProblem(checks) {
-    for (const check of checks) {
-        const problem = check();
-        if (problem)
-            return problem;
-    }
-    return null;
-}
-/** The first problem with a schema-valid record's contents, or null. */
-function recordProblem(record, directoryRunId, now) {
-    const nowSeconds = now.getTime() / 1000;
-    if (record.run_id !== directoryRunId) {
-        return { field: '/run_id', reason: `${describeValue(record.run_id)} does not match its directory ${JSON.stringify(directoryRunId)}` };
-    }
-    const metrics = record.aggregate_metrics;
-    const aggregate = firstProblem([
-        () => countProblem('/aggregate_metrics/TOK_IN', metrics.TOK_IN),
-        () => countProblem('/aggregate_metrics/TOK_OUT', metrics.TOK_OUT),
-    ]);
-    if (aggregate)
-        return aggregate;
-    for (const [index, step] of record.steps.entries()) {
-        const at = `/steps/${index}`;
-        const own = firstProblem([
-            () => countProblem(`${at}/tokens_in`, step.tokens_in),
-            () => countProblem(`${at}/tokens_out`, step.tokens_out),
-            () => timestampProblem(`${at}/start_timestamp`, step.start_timestamp, nowSeconds),
-            () => timestampProblem(`${at}/end_timestamp`, step.end_timestamp, nowSeconds),
-        ]);
-        if (own)
-            return own;
-        if (step.end_timestamp < step.start_timestamp) {
-            return { field: `${at}/end_timestamp`, reason: `${step.end_timestamp} is before start_timestamp ${step.start_timestamp}` };
-        }
-        if (step.end_timestamp === step.start_timestamp) {
-            // A zero-length span [t, t) holds no minute of usage, so nothing could ever be attributed to it.
-            return { field: `${at}/end_timestamp`, reason: `equals start_timestamp ${step.start_timestamp}: a zero-length step cannot be attributed any usage` };
-        }
-        const previous = index > 0 ? record.steps[index - 1] : undefined;
-        if (!previous)
-            continue;
-        if (step.step_number <= previous.step_number) {
-            return { field: `${at}/step_number`, reason: `${step.step_number} does not follow step_number ${previous.step_number} of the step before; steps must be in increasing order` };
-        }
-        if (step.start_timestamp < previous.start_timestamp) {
-            return { field: `${at}/start_timestamp`, reason: `${step.start_timestamp} is before the previous step's start ${previous.start_timestamp}; steps must be in time order` };
-        }
-        if (step.start_timestamp < previous.end_timestamp) {
-            // Spans are half-open, so a step may start exactly when the previous one ended.
-            return { field: `${at}/start_timestamp`, reason: `${step.start_timestamp} is before the previous step's end ${previous.end_timestamp}; steps must not overlap` };
-        }
-    }
-    return null;
-}
-/** The UTC day of the run's first step when it can be read as Unix seconds, for a finding's windows. */
-function firstStepDay(document) {
-    const steps = document?.steps;
-    const start = Array.isArray(steps) ? steps[0]?.start_timestamp : undefined;
-    if (typeof start !== 'number' || !Number.isFinite(start) || start < 0 || start > MILLISECONDS_FLOOR)
-        return undefined;
-    return new Date(start * 1000).toISOString().slice(0, 10);
-}
-
-;// CONCATENATED MODULE: ./src/runs/load.ts
-// Loading run records for reconcile. A record that cannot be trusted is never guessed
-// at: it becomes one BAD_RUN_RECORD finding naming the file and the field, is skipped,
-// and is never rewritten, while every valid record beside it still loads.
-
-
-
-
-
-
-
-/** Far above any real run (100,000 steps is about 15 MB); a larger file is not read into memory. */
-const MAX_RECORD_BYTES = 64 * 1024 * 1024;
-const BYTE_ORDER_MARK = '\uFEFF';
-function badRunRecord(relativePath, field, reason, day) {
-    const what = field === null ? reason : `${field === '' ? '(document)' : field} ${reason}`;
-    return {
-        code: 'BAD_RUN_RECORD',
-        severity: 'medium',
-        provider: null,
-        windows: day ? [day] : [],
-        message: `${relativePath}: ${what}; the record was skipped and left unchanged`,
-        figures: { file: relativePath, field },
-    };
-}
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/**
- * The record's text. O_NOFOLLOW closes the gap between discovery's lstat and this open:
- * a metrics.json swapped for a link in between fails here instead of being followed.
- * Synchronous on purpose: reconcile reads thousands of small files one after another,
- * and a thread-pool round trip per call would cost more than the reading itself.
- */
-function readRecordText(file) {
-    let descriptor;
-    try {
-        descriptor = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ELOOP')
-            return { reason: 'is a symbolic link; links are not followed, so it was not read' };
-        return { reason: `cannot be read (${code ?? String(error)})` };
-    }
-    try {
-        const stats = (0,external_node_fs_.fstatSync)(descriptor);
-        if (!stats.isFile())
-            return { reason: 'is not a regular file' };
-        if (stats.size > MAX_RECORD_BYTES)
-            return { reason: `is ${stats.size} bytes, more than the ${MAX_RECORD_BYTES} a run record may have` };
-        const bytes = readAll(descriptor, stats.size);
-        if (bytes === null)
-            return { reason: `grew past the ${MAX_RECORD_BYTES} bytes a run record may have while it was read` };
-        try {
-            // Fatal decoding: a file that is not UTF-8 would be mangled by a rewrite, so it is refused.
-            return { text: UTF8.decode(bytes) };
-        }
-        catch {
-            return { reason: 'is not valid UTF-8' };
-        }
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(descriptor);
-    }
-}
-/** Every byte of the file up to its end, even if it grew since fstat (a runner still appending). */
-function readAll(descriptor, sizeHint) {
-    let buffer = Buffer.allocUnsafe(sizeHint + 1);
-    let length = 0;
-    for (;;) {
-        if (length === buffer.length) {
-            if (length > MAX_RECORD_BYTES)
-                return null;
-            const larger = Buffer.allocUnsafe(buffer.length * 2);
-            buffer.copy(larger, 0, 0, length);
-            buffer = larger;
-        }
-        const read = (0,external_node_fs_.readSync)(descriptor, buffer, length, buffer.length - length, null);
-        if (read === 0)
-            break;
-        length += read;
-    }
-    return buffer.subarray(0, length);
-}
-/** Tells whether a record's text changed between loading and rewriting it. */
-function textDigest(text) {
-    return (0,external_node_crypto_.hash)('sha256', text, 'base64');
-}
-function checkText(text, runId, now) {
-    let document;
-    try {
-        document = JSON.parse(text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text);
-    }
-    catch (error) {
-        return { problem: null, reason: `is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
-    }
-    const problem = schemaProblem(document) ?? recordProblem(document, runId, now);
-    if (problem)
-        return { problem, reason: problem.reason, document };
-    return { record: document };
-}
-function existingDirectory(root) {
-    try {
-        const stats = (0,external_node_fs_.statSync)(root);
-        if (!stats.isDirectory())
-            throw new Error(`the runs directory ${root} is not a directory`);
-        return true;
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return false;
-        throw error;
-    }
-}
-/**
- * Every valid run under `runsDir`, and one BAD_RUN_RECORD per file or directory that is
- * not. A missing runs directory holds no runs. Unsafe filter names throw UnsafeRunPathError.
- * `now` bounds plausible timestamps (a step more than a day in the future is rejected).
- */
-async function loadRuns(runsDir, filter = {}, now = new Date()) {
-    assertSafeFilter('framework', filter.framework);
-    assertSafeFilter('run-id', filter.runId);
-    const root = external_node_path_default().resolve(runsDir);
-    const result = { runs: [], findings: [] };
-    if (!existingDirectory(root))
-        return result;
-    for (const entry of discoverRuns(root, external_node_path_default().basename(root), filter)) {
-        if (entry.kind === 'rejected') {
-            result.findings.push(badRunRecord(entry.relativePath, null, entry.reason));
-            continue;
-        }
-        const read = readRecordText(entry.file);
-        if ('reason' in read) {
-            result.findings.push(badRunRecord(entry.relativePath, null, read.reason));
-            continue;
-        }
-        const checked = checkText(read.text, entry.runId, now);
-        if ('record' in checked) {
-            result.runs.push({ framework: entry.framework, runId: entry.runId, file: entry.file, relativePath: entry.relativePath, digest: textDigest(read.text), record: checked.record });
-        }
-        else {
-            result.findings.push(badRunRecord(entry.relativePath, checked.problem?.field ?? null, checked.reason, firstStepDay(checked.document)));
-        }
-    }
-    return result;
-}
-
-// EXTERNAL MODULE: ./src/ledger/atomic-write.ts
-var atomic_write = __nccwpck_require__(56718);
 ;// CONCATENATED MODULE: ./src/runs/json-source.ts
 // The original file as written, not as JavaScript sees it: object keys in file order
 // (JSON.parse moves integer-like keys first) and every primitive with its exact literal
@@ -83080,7 +83313,357 @@ class SourceParser {
 function json_source_parseSource(text) {
     return new SourceParser(text).parseDocument();
 }
+/** The literal at a JSON pointer ("/steps/0/tokens_in") as the file wrote it, or undefined. */
+function literalAt(root, pointer) {
+    let node = root;
+    for (const raw of pointer === '' ? [] : pointer.slice(1).split('/')) {
+        const token = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+        if (node?.kind === 'object')
+            node = node.entries.get(token)?.node;
+        else if (node?.kind === 'array' && /^(0|[1-9]\d*)$/.test(token))
+            node = node.items[Number(token)];
+        else
+            return undefined;
+    }
+    return node?.kind === 'literal' ? node.literal : undefined;
+}
 
+// EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
+var _2020 = __nccwpck_require__(52210);
+;// CONCATENATED MODULE: ./schemas/metrics.schema.json
+const metrics_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://usage-ledger.dev/schemas/metrics.schema.json","title":"Run record","description":"runs/<framework>/<run_id>/metrics.json, written by an experiment runner and completed by `usage-ledger reconcile`: the run\'s steps with their time spans and token counts, its aggregate metrics, the API key or project its requests used, and after reconciliation how the counts were obtained. Timestamps are Unix seconds, integers or fractional (a runner that reads time.time() writes fractions); steps are ordered, non-overlapping half-open spans [start, end). Every object accepts fields not named here, and a rewrite keeps them in place.","type":"object","required":["run_id","steps","aggregate_metrics"],"properties":{"run_id":{"type":"string","minLength":1,"description":"Must equal the name of the directory the record sits in."},"framework":{"type":"string","description":"The runner\'s own name for its framework; informative, the directory name is what reconcile uses."},"steps":{"type":"array","minItems":1,"description":"In order of step_number and of time; a run without steps has no time span, so nothing could be reconciled for it.","items":{"$ref":"#/$defs/step"}},"aggregate_metrics":{"type":"object","required":["TOK_IN","TOK_OUT","AEI"],"description":"Run-level metrics. TOK_IN and TOK_OUT are the run\'s token totals (reconcile replaces them); AEI is derived from AUTR and TOK_IN and is recomputed when AUTR is present. Other metrics are kept as they are.","properties":{"TOK_IN":{"$ref":"#/$defs/count"},"TOK_OUT":{"$ref":"#/$defs/count"},"AEI":{"type":"number","description":"AUTR / ln(1 + TOK_IN), 0 when TOK_IN is 0."},"AUTR":{"type":"number"}}},"usage_scope":{"type":"object","required":["provider"],"description":"Whose usage the run\'s requests show up under: an API key, a project, or both (the key wins). Without it, reconcile looks the framework up in --run-scopes.","properties":{"provider":{"enum":["openai"]},"api_key_id":{"type":"string","pattern":"^key_[A-Za-z0-9_-]+$"},"project_id":{"type":"string","pattern":"^proj_[A-Za-z0-9_-]+$"}},"anyOf":[{"required":["api_key_id"]},{"required":["project_id"]}]},"usage_api_reconciliation":{"$ref":"#/$defs/reconciliation"}},"$defs":{"count":{"type":"integer","minimum":0},"unixSeconds":{"type":"number","minimum":0,"description":"Unix seconds; an integer or a fractional number."},"step":{"type":"object","required":["step_number","tokens_in","tokens_out","start_timestamp","end_timestamp"],"description":"One step of the run: [start_timestamp, end_timestamp), end strictly after start.","properties":{"step_number":{"type":"integer","minimum":0},"tokens_in":{"$ref":"#/$defs/count"},"tokens_out":{"$ref":"#/$defs/count"},"start_timestamp":{"$ref":"#/$defs/unixSeconds"},"end_timestamp":{"$ref":"#/$defs/unixSeconds"}}},"reconciliation":{"type":"object","required":["reconciled_at","status"],"description":"Written by reconcile: when, from which query and scope, and how each step\'s tokens were obtained (exact when the step alone had usage in its minutes, apportioned by overlap otherwise).","properties":{"reconciled_at":{"type":"string","pattern":"^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{2}:\\\\d{2}:\\\\d{2}(\\\\.\\\\d+)?(Z|[+-]\\\\d{2}:\\\\d{2})$","description":"ISO 8601 time of the reconciliation."},"status":{"enum":["success","data_not_available","error"]},"total_tokens_in":{"$ref":"#/$defs/count"},"total_tokens_out":{"$ref":"#/$defs/count"},"steps_with_tokens":{"$ref":"#/$defs/count"},"total_steps":{"$ref":"#/$defs/count"},"steps_updated":{"type":"array","items":{"type":"object","required":["step","status","tokens_in","tokens_out","method"],"properties":{"step":{"type":"integer","minimum":0,"description":"The step_number."},"status":{"type":"string","description":"updated when the step received tokens, no_usage otherwise."},"tokens_in":{"$ref":"#/$defs/count"},"tokens_out":{"$ref":"#/$defs/count"},"method":{"enum":["exact","apportioned"]}}}},"scope":{"type":"object","description":"The scope the usage was read for: a key or project, or the whole organization ({\\"unscoped\\": true}).","properties":{"provider":{"enum":["openai"]},"api_key_id":{"type":"string"},"project_id":{"type":"string"},"unscoped":{"const":true}},"anyOf":[{"required":["unscoped"]},{"required":["api_key_id"]},{"required":["project_id"]}]},"query":{"type":"object","required":["start_time","end_time","bucket_width"],"description":"The per-minute usage query: [start_time, end_time) in Unix seconds.","properties":{"start_time":{"type":"integer","minimum":0},"end_time":{"type":"integer","minimum":0},"bucket_width":{"const":"1m"}}},"requests":{"type":"integer","minimum":0,"description":"Pages fetched for the run\'s scope, shared by every run of that scope."}},"if":{"properties":{"status":{"const":"success"}}},"then":{"required":["total_tokens_in","total_tokens_out","steps_with_tokens","total_steps","steps_updated"]}}}}');
+;// CONCATENATED MODULE: ./src/runs/metrics-validator.ts
+// Run records are checked against schemas/metrics.schema.json, which ships inside the
+// bundle like the ledger's schemas. Only the first failing field is reported: a runner
+// fixes one thing at a time, and one precise pointer beats a page of cascading errors.
+
+
+/**
+ * Plain words for "none of the alternatives matched", keyed by where the alternative sits
+ * in a record (schema paths are relative to a $ref'd definition, so they are ambiguous).
+ */
+const ALTERNATIVES = {
+    '/usage_scope': 'needs an api_key_id or a project_id (or both)',
+    '/usage_api_reconciliation/scope': 'needs an api_key_id, a project_id or "unscoped": true',
+};
+let compiled;
+function validator() {
+    // strictRequired is off only because "at least one of" alternatives require properties
+    // that their parent declares; every other strict check stays on.
+    compiled ??= new _2020.Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true }).compile(metrics_schema_namespaceObject);
+    return compiled;
+}
+function escapePointerToken(token) {
+    return token.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+function unescapePointerToken(token) {
+    return token.replaceAll('~1', '/').replaceAll('~0', '~');
+}
+/** The value a JSON pointer names inside `document`, or undefined. */
+function valueAt(document, pointer) {
+    if (pointer === '')
+        return document;
+    let current = document;
+    for (const token of pointer.slice(1).split('/').map(unescapePointerToken)) {
+        if (typeof current !== 'object' || current === null || !Object.hasOwn(current, token))
+            return undefined;
+        current = current[token];
+    }
+    return current;
+}
+/**
+ * A short rendering of the offending value, so the message shows what was found.
+ * `written`: the value as the file spells it, where that differs from what JavaScript
+ * reads (1e400 reads as Infinity, a 30-digit count loses its last digits).
+ */
+function describeValue(value, written) {
+    if (value === undefined)
+        return 'nothing';
+    if (value === null || typeof value !== 'object') {
+        const text = written ?? JSON.stringify(value);
+        return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+    }
+    return Array.isArray(value) ? 'an array' : 'an object';
+}
+const describeParsed = (_pointer, value) => describeValue(value);
+function problemFrom(errors, document, describe) {
+    // An alternative that failed reports its branches' errors first and itself last: name
+    // the alternative, since no single branch is what the runner got wrong.
+    const last = errors[errors.length - 1];
+    const error = last && last.keyword === 'anyOf' ? last : errors[0];
+    if (!error)
+        return { field: '', reason: 'does not match the run record schema' };
+    if (error.keyword === 'required') {
+        const missing = error.params.missingProperty;
+        return { field: `${error.instancePath}/${escapePointerToken(missing)}`, reason: 'is missing' };
+    }
+    const alternative = error.keyword === 'anyOf' ? ALTERNATIVES[error.instancePath] : undefined;
+    if (alternative)
+        return { field: error.instancePath, reason: alternative };
+    return { field: error.instancePath, reason: `${error.message ?? 'is invalid'} (found ${describe(error.instancePath, valueAt(document, error.instancePath))})` };
+}
+/** The first schema violation of a parsed record, or null when it matches. */
+function schemaProblem(document, describe = describeParsed) {
+    const validate = validator();
+    if (validate(document))
+        return null;
+    return problemFrom(validate.errors ?? [], document, describe);
+}
+/** The schema itself, for documentation and for callers that validate elsewhere. */
+const METRICS_SCHEMA = (/* unused pure expression or super */ null && (metricsSchema));
+
+;// CONCATENATED MODULE: ./src/runs/step-checks.ts
+// What the schema cannot say about a run: its steps form an ordered sequence of
+// non-overlapping half-open spans in Unix seconds, counts are exact integers, and the
+// record belongs to the directory it sits in. Attribution relies on every one of these.
+
+/** Above this a timestamp is far past year 5000 in seconds, and about 1973 in milliseconds. */
+const MILLISECONDS_FLOOR = 1e11;
+/** Clocks drift; a step more than a day ahead of now was not measured in seconds by this clock. */
+const FUTURE_TOLERANCE_SECONDS = 86_400;
+function timestampProblem(field, value, nowSeconds, describe) {
+    if (!Number.isFinite(value))
+        return { field, reason: `${describe(field, value)} is not a finite number` };
+    if (value > MILLISECONDS_FLOOR)
+        return { field, reason: `${describe(field, value)} looks like milliseconds (timestamps are Unix seconds)` };
+    if (value > nowSeconds + FUTURE_TOLERANCE_SECONDS) {
+        return { field, reason: `${describe(field, value)} is more than a day after now (${Math.floor(nowSeconds)} in Unix seconds)` };
+    }
+    return null;
+}
+function countProblem(field, value, describe) {
+    // The schema already demands a non-negative integer; past 2^53 a double stops counting exactly.
+    return Number.isSafeInteger(value) ? null : { field, reason: `${describe(field, value)} is too large to count exactly` };
+}
+function firstProblem(checks) {
+    for (const check of checks) {
+        const problem = check();
+        if (problem)
+            return problem;
+    }
+    return null;
+}
+/** The first problem with a schema-valid record's contents, or null. `describe` renders values in messages. */
+function recordProblem(record, directoryRunId, now, describe = describeParsed) {
+    const nowSeconds = now.getTime() / 1000;
+    if (record.run_id !== directoryRunId) {
+        return { field: '/run_id', reason: `${describe('/run_id', record.run_id)} does not match its directory ${JSON.stringify(directoryRunId)}` };
+    }
+    const metrics = record.aggregate_metrics;
+    const aggregate = firstProblem([
+        () => countProblem('/aggregate_metrics/TOK_IN', metrics.TOK_IN, describe),
+        () => countProblem('/aggregate_metrics/TOK_OUT', metrics.TOK_OUT, describe),
+    ]);
+    if (aggregate)
+        return aggregate;
+    for (const [index, step] of record.steps.entries()) {
+        const at = `/steps/${index}`;
+        const own = firstProblem([
+            () => countProblem(`${at}/tokens_in`, step.tokens_in, describe),
+            () => countProblem(`${at}/tokens_out`, step.tokens_out, describe),
+            () => timestampProblem(`${at}/start_timestamp`, step.start_timestamp, nowSeconds, describe),
+            () => timestampProblem(`${at}/end_timestamp`, step.end_timestamp, nowSeconds, describe),
+        ]);
+        if (own)
+            return own;
+        if (step.end_timestamp < step.start_timestamp) {
+            return { field: `${at}/end_timestamp`, reason: `${describe(`${at}/end_timestamp`, step.end_timestamp)} is before start_timestamp ${describe(`${at}/start_timestamp`, step.start_timestamp)}` };
+        }
+        if (step.end_timestamp === step.start_timestamp) {
+            // A zero-length span [t, t) holds no minute of usage, so nothing could ever be attributed to it.
+            return { field: `${at}/end_timestamp`, reason: `equals start_timestamp ${describe(`${at}/start_timestamp`, step.start_timestamp)}: a zero-length step cannot be attributed any usage` };
+        }
+        const previous = index > 0 ? record.steps[index - 1] : undefined;
+        if (!previous)
+            continue;
+        const before = `/steps/${index - 1}`;
+        if (step.step_number <= previous.step_number) {
+            return { field: `${at}/step_number`, reason: `${describe(`${at}/step_number`, step.step_number)} does not follow step_number ${describe(`${before}/step_number`, previous.step_number)} of the step before; steps must be in increasing order` };
+        }
+        if (step.start_timestamp < previous.start_timestamp) {
+            return { field: `${at}/start_timestamp`, reason: `${describe(`${at}/start_timestamp`, step.start_timestamp)} is before the previous step's start ${describe(`${before}/start_timestamp`, previous.start_timestamp)}; steps must be in time order` };
+        }
+        if (step.start_timestamp < previous.end_timestamp) {
+            // Spans are half-open, so a step may start exactly when the previous one ended.
+            return { field: `${at}/start_timestamp`, reason: `${describe(`${at}/start_timestamp`, step.start_timestamp)} is before the previous step's end ${describe(`${before}/end_timestamp`, previous.end_timestamp)}; steps must not overlap` };
+        }
+    }
+    return null;
+}
+/** The UTC day of the run's first step when it can be read as Unix seconds, for a finding's windows. */
+function firstStepDay(document) {
+    const steps = document?.steps;
+    const start = Array.isArray(steps) ? steps[0]?.start_timestamp : undefined;
+    if (typeof start !== 'number' || !Number.isFinite(start) || start < 0 || start > MILLISECONDS_FLOOR)
+        return undefined;
+    return new Date(start * 1000).toISOString().slice(0, 10);
+}
+
+;// CONCATENATED MODULE: ./src/runs/load.ts
+// Loading run records for reconcile. A record that cannot be trusted is never guessed
+// at: it becomes one BAD_RUN_RECORD finding naming the file and the field, is skipped,
+// and is never rewritten, while every valid record beside it still loads.
+
+
+
+
+
+
+
+
+/** Far above any real run (100,000 steps is about 15 MB); a larger file is not read into memory. */
+const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+const BYTE_ORDER_MARK = '\uFEFF';
+function badRunRecord(relativePath, field, reason, day) {
+    const what = field === null ? reason : `${field === '' ? '(document)' : field} ${reason}`;
+    return {
+        code: 'BAD_RUN_RECORD',
+        severity: 'medium',
+        provider: null,
+        windows: day ? [day] : [],
+        // A directory name or a parser's quote of the file may hold a newline: escaped, it cannot forge a report line.
+        message: `${printableName(relativePath)}: ${escapeUnprintable(what)}; the record was skipped and left unchanged`,
+        figures: { file: relativePath, field },
+    };
+}
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/**
+ * The record's text. O_NOFOLLOW closes the gap between discovery's lstat and this open:
+ * a metrics.json swapped for a link in between fails here instead of being followed.
+ * Synchronous on purpose: reconcile reads thousands of small files one after another,
+ * and a thread-pool round trip per call would cost more than the reading itself.
+ */
+function readRecordText(file) {
+    let descriptor;
+    try {
+        descriptor = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ELOOP')
+            return { reason: 'is a symbolic link; links are not followed, so it was not read' };
+        return { reason: `cannot be read (${code ?? String(error)})` };
+    }
+    try {
+        const stats = (0,external_node_fs_.fstatSync)(descriptor);
+        if (!stats.isFile())
+            return { reason: 'is not a regular file' };
+        if (stats.size > MAX_RECORD_BYTES)
+            return { reason: `is ${stats.size} bytes, more than the ${MAX_RECORD_BYTES} a run record may have` };
+        const bytes = readAll(descriptor, stats.size);
+        if (bytes === null)
+            return { reason: `grew past the ${MAX_RECORD_BYTES} bytes a run record may have while it was read` };
+        try {
+            // Fatal decoding: a file that is not UTF-8 would be mangled by a rewrite, so it is refused.
+            return { text: UTF8.decode(bytes) };
+        }
+        catch {
+            return { reason: 'is not valid UTF-8' };
+        }
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(descriptor);
+    }
+}
+/** Every byte of the file up to its end, even if it grew since fstat (a runner still appending). */
+function readAll(descriptor, sizeHint) {
+    let buffer = Buffer.allocUnsafe(sizeHint + 1);
+    let length = 0;
+    for (;;) {
+        if (length === buffer.length) {
+            if (length > MAX_RECORD_BYTES)
+                return null;
+            const larger = Buffer.allocUnsafe(buffer.length * 2);
+            buffer.copy(larger, 0, 0, length);
+            buffer = larger;
+        }
+        const read = (0,external_node_fs_.readSync)(descriptor, buffer, length, buffer.length - length, null);
+        if (read === 0)
+            break;
+        length += read;
+    }
+    return buffer.subarray(0, length);
+}
+/** Tells whether a record's text changed between loading and rewriting it. */
+function textDigest(text) {
+    return (0,external_node_crypto_.hash)('sha256', text, 'base64');
+}
+/**
+ * Numbers in messages as the file wrote them: JSON.parse reads 1e400 as Infinity and a
+ * 30-digit count as a rounded double. The text is parsed again only for a bad record.
+ */
+function describeAsWritten(text) {
+    let source;
+    return (pointer, value) => {
+        if (typeof value !== 'number')
+            return describeValue(value);
+        source ??= json_source_parseSource(text);
+        return describeValue(value, literalAt(source, pointer));
+    };
+}
+function checkText(text, runId, now) {
+    const body = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
+    let document;
+    try {
+        document = JSON.parse(body);
+    }
+    catch (error) {
+        return { problem: null, reason: `is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    }
+    const describe = describeAsWritten(body);
+    const problem = schemaProblem(document, describe) ?? recordProblem(document, runId, now, describe);
+    if (problem)
+        return { problem, reason: problem.reason, document };
+    return { record: document };
+}
+function existingDirectory(root) {
+    try {
+        const stats = (0,external_node_fs_.statSync)(root);
+        if (!stats.isDirectory())
+            throw new Error(`the runs directory ${root} is not a directory`);
+        return true;
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return false;
+        throw error;
+    }
+}
+/**
+ * Every valid run under `runsDir`, and one BAD_RUN_RECORD per file or directory that is
+ * not. A missing runs directory holds no runs. Unsafe filter names throw UnsafeRunPathError.
+ * `now` bounds plausible timestamps (a step more than a day in the future is rejected).
+ */
+async function loadRuns(runsDir, filter = {}, now = new Date()) {
+    assertSafeFilter('framework', filter.framework);
+    assertSafeFilter('run-id', filter.runId);
+    const root = external_node_path_default().resolve(runsDir);
+    const result = { runs: [], findings: [] };
+    if (!existingDirectory(root))
+        return result;
+    for (const entry of discoverRuns(root, external_node_path_default().basename(root), filter)) {
+        if (entry.kind === 'rejected') {
+            result.findings.push(badRunRecord(entry.relativePath, null, entry.reason));
+            continue;
+        }
+        const read = readRecordText(entry.file);
+        if ('reason' in read) {
+            result.findings.push(badRunRecord(entry.relativePath, null, read.reason));
+            continue;
+        }
+        const checked = checkText(read.text, entry.runId, now);
+        if ('record' in checked) {
+            result.runs.push({ framework: entry.framework, runId: entry.runId, file: entry.file, relativePath: entry.relativePath, digest: textDigest(read.text), record: checked.record });
+        }
+        else {
+            result.findings.push(badRunRecord(entry.relativePath, checked.problem?.field ?? null, checked.reason, firstStepDay(checked.document)));
+        }
+    }
+    return result;
+}
+
+// EXTERNAL MODULE: ./src/ledger/atomic-write.ts
+var atomic_write = __nccwpck_require__(56718);
 ;// CONCATENATED MODULE: ./src/runs/serialize.ts
 // Writing a run record back the way its runner wrote it. Keys keep their file order and
 // new keys go last in their object; untouched values keep their exact literals; the
@@ -83396,6 +83979,19 @@ function utcDay(seconds) {
 function runFinding(code, planned, message, figures) {
     return { code, severity: 'medium', provider: 'openai', windows: [utcDay(planned.lastEnd)], message: `${planned.run.relativePath}: ${message}`, figures };
 }
+/**
+ * What to tell the user when a [framework] [run-id] selection names no run record at all
+ * (a typo, or a run not written yet), or undefined when it matched one or none was given.
+ */
+function unmatchedSelection(plan, selection) {
+    const { framework, runId } = selection;
+    if (framework === undefined && runId === undefined)
+        return undefined;
+    if (selection.badRecords > 0 || plan.runs.some((entry) => entry.disposition !== 'filtered-out'))
+        return undefined;
+    const named = [framework === undefined ? '' : `framework ${JSON.stringify(framework)}`, runId === undefined ? '' : `run ${JSON.stringify(runId)}`].filter(Boolean).join(' ');
+    return `no run matches ${named} under ${selection.runsDir.replace(/\/+$/, '')}/`;
+}
 function planReconcile(runs, options) {
     const nowSeconds = options.now.getTime() / 1000;
     const planned = runs.map((run) => {
@@ -83544,6 +84140,8 @@ function sameFigures(record, figure) {
 
 
 
+
+
 /** What reconcile evaluates, so only these alarms can be judged clean by it. */
 const RECONCILE_CODES = new Set(['STALE_LEDGER', 'RUN_DRIFT', 'RUN_OVERLAP', 'UNSCOPED_RUN', 'BAD_RUN_RECORD']);
 /**
@@ -83596,11 +84194,17 @@ async function runReconcile(settings, deps) {
     const now = clock.now();
     const git = (0,publish_git/* createGit */.lD)(deps.cwd, { logger: deps.logger });
     const needsRepository = settings.publish !== 'none' && !settings.dryRun && !settings.list;
-    const workspace = await resolveWorkspace({ cwd: deps.cwd, auditDir: settings.auditDir, repoRoot: await (0,publish_commit/* repositoryRoot */.Hn)(git), needsRepository });
-    const runsDir = await resolveToolDir('runs-dir', deps.cwd, settings.runsDir, workspace.repoRoot);
+    const repository = await (0,publish_commit/* findRepository */.W1)(git);
+    const workspace = await resolveWorkspace({ cwd: deps.cwd, auditDir: settings.auditDir, repository, needsRepository });
+    const runsDir = await resolveToolDir('runs-dir', deps.cwd, settings.runsDir, repository);
     const scopeMap = await resolveScopeMap(settings.runScopes, deps.cwd);
     assertSafeFilter('framework', settings.framework);
     assertSafeFilter('run-id', settings.runId);
+    // Run records and the ledger are rewritten from what is read next: one writer at a time.
+    const writes = !settings.dryRun && !settings.list;
+    return whileLocked(writes ? workspace.gitDir : undefined, { command: 'reconcile', timeoutSeconds: settings.lockTimeoutSeconds, logger: deps.logger }, () => reconcileLocked(settings, deps, { clock, now, git, workspace, runsDir, scopeMap }));
+}
+async function reconcileLocked(settings, deps, { clock, now, git, workspace, runsDir, scopeMap }) {
     // Every run is loaded, filter or not: a run outside the filter that shares a minute with
     // a selected run on the same scope must still take its share of that minute.
     const loaded = await loadRuns(runsDir, undefined, now);
@@ -83619,23 +84223,28 @@ async function runReconcile(settings, deps) {
     for (const entry of plan.runs) {
         if (entry.disposition === 'filtered-out')
             continue;
-        outcomes.set(entry.id, { id: entry.id, file: (0,update_ledger/* toRepoPath */.xD)(base, entry.run.file), outcome: entry.disposition, ageMinutes: entry.ageMinutes, tokensIn: entry.run.record.aggregate_metrics.TOK_IN, tokensOut: entry.run.record.aggregate_metrics.TOK_OUT });
+        outcomes.set(entry.id, { id: printableName(entry.id), file: (0,update_ledger/* toRepoPath */.xD)(base, entry.run.file), outcome: entry.disposition, ageMinutes: entry.ageMinutes, tokensIn: entry.run.record.aggregate_metrics.TOK_IN, tokensOut: entry.run.record.aggregate_metrics.TOK_OUT });
     }
     const badRecords = loaded.findings.filter((finding) => matchesFilter(String(finding.figures.file ?? ''), settings));
     for (const finding of badRecords) {
         const file = String(finding.figures.file ?? '');
-        outcomes.set(`bad:${file}`, { id: file, file, outcome: 'bad', ageMinutes: 0, tokensIn: 0, tokensOut: 0 });
+        outcomes.set(`bad:${file}`, { id: printableName(file), file, outcome: 'bad', ageMinutes: 0, tokensIn: 0, tokensOut: 0 });
     }
-    const manifest = await (0,ledger_store/* createLedgerStore */.Xn)(workspace.auditDir).readManifest();
+    const unmatched = unmatchedSelection(plan, { framework: settings.framework, runId: settings.runId, runsDir: settings.runsDir, badRecords: badRecords.length });
+    if (unmatched)
+        deps.logger.info(unmatched);
+    const ledger = (0,ledger_store/* createLedgerStore */.Xn)(workspace.auditDir);
+    await ledger.assertNoSymlinks();
+    const manifest = await ledger.readManifest();
     const findings = [...badRecords, ...plan.findings, ...staleLedgerFindings(manifest.windows, now.toISOString().slice(0, 10), settings.staleAfterDays)];
-    const partial = { runs: [], findings, written: [], diffFile: null, commitSha: null, requests: 0, listed: settings.list };
+    const partial = { runs: [], notes: unmatched ? [unmatched] : [], findings, written: [], diffFile: null, commitSha: null, requests: 0, listed: settings.list };
     if (settings.list) {
         partial.runs = [...outcomes.values()];
         return { ...partial, outputs: countOutputs(partial) };
     }
     // The key is needed only when there is something to ask the provider.
     const adminKey = plan.scopes.size > 0 ? (0,src_settings/* requireAdminKey */.oC)(settings) : '';
-    const http = createHttpClient({ clock, dispatcher: deps.dispatcher, maxRetries: settings.maxRetries, maxRequestsPerMinute: settings.maxRequestsPerMinute, secrets: adminKey ? [adminKey] : [], logger: deps.logger });
+    const http = createHttpClient({ clock, dispatcher: deps.dispatcher, maxRetries: settings.maxRetries, maxRequestsPerMinute: settings.maxRequestsPerMinute, requestTimeoutMs: settings.requestTimeoutSeconds * 1000, runDeadline: startRunDeadline(settings.runTimeoutSeconds * 1000), secrets: adminKey ? [adminKey] : [], logger: deps.logger });
     const diffRuns = [];
     let origin = 'provider';
     try {
@@ -83652,7 +84261,7 @@ async function runReconcile(settings, deps) {
                     throw error;
                 for (const entry of group.selected)
                     outcomes.get(entry.id).outcome = 'failed';
-                findings.push({ code: error.code === 'MISSING_WINDOW' ? 'PROVIDER_ERROR' : error.code, severity: 'high', provider: 'openai', windows: [new Date(range.start * 1000).toISOString().slice(0, 10)], message: `${key}: ${error.message}; ${group.selected.length} run(s) left as they were`, figures: { scope: key, runs: group.selected.length } });
+                findings.push({ code: error.code === 'MISSING_WINDOW' ? 'PROVIDER_ERROR' : error.code, severity: 'high', provider: 'openai', windows: [new Date(range.start * 1000).toISOString().slice(0, 10)], message: (0,credential_shapes/* redactCredentialShapes */.ju)(`${key}: ${error.message}; ${group.selected.length} run(s) left as they were`), figures: { scope: key, runs: group.selected.length } });
                 continue;
             }
             if (usage.origin === 'simulator')
@@ -83712,7 +84321,6 @@ async function runReconcile(settings, deps) {
         await http.close();
     }
     if (diffRuns.length > 0 && !settings.dryRun) {
-        const store = (0,ledger_store/* createLedgerStore */.Xn)(workspace.auditDir);
         const diff = {
             schema_version: 1,
             command: 'reconcile',
@@ -83722,7 +84330,7 @@ async function runReconcile(settings, deps) {
             findings,
             requests: { total: http.stats.requests, retries: http.stats.retries, by_endpoint: { ...http.stats.byLabel } },
         };
-        partial.diffFile = await store.writeDiff(now, 'reconcile', diff, 'run-diff');
+        partial.diffFile = await ledger.writeDiff(now, 'reconcile', diff, 'run-diff');
         partial.written.push(partial.diffFile);
     }
     partial.runs = [...outcomes.values()];
@@ -83750,6 +84358,25 @@ async function runReconcile(settings, deps) {
 
 
 
+
+/**
+ * The command ran to its end but a publishing step failed: the report is still whole, so
+ * the shells set the outputs and write the summary before they fail.
+ */
+class IncompleteRunError extends PublishError {
+    report;
+    constructor(failures, report) {
+        super(failures);
+        this.name = 'IncompleteRunError';
+        this.report = report;
+    }
+}
+/** Throws IncompleteRunError, carrying the report, when a publishing step failed. */
+function finished(report, published) {
+    if (published && published.failures.length > 0)
+        throw new IncompleteRunError(published.failures, report);
+    return report;
+}
 async function runCommand(settings, deps) {
     switch (settings.command) {
         case 'sync':
@@ -83781,17 +84408,18 @@ async function runCommand(settings, deps) {
                 lines.push(`parity alarm ${result.published.alarm.issueNumber === null ? '' : `#${result.published.alarm.issueNumber} `}${result.published.alarm.operation}`);
             lines.push(`${run.windows.length} window(s), ${run.written.length} file(s) written, ${run.requests.total} request(s)` +
                 (result.commitSha ? `, commit ${result.commitSha.slice(0, 12)}` : run.written.length === 0 ? ', nothing to commit' : ''));
-            return { outputs: result.outputs, summary, lines };
+            return finished({ outputs: result.outputs, summary, lines }, result.published);
         }
         case 'reconcile': {
             const report = await runReconcile(settings, deps);
             const lines = report.runs.map((run) => `${run.id.padEnd(32)} ${run.outcome.padEnd(18)} age ${String(run.ageMinutes).padStart(5)} min  in ${run.tokensIn}  out ${run.tokensOut}`);
             for (const finding of report.findings)
                 lines.push(`${finding.severity.toUpperCase()} ${finding.code}: ${finding.message}`);
+            lines.push(...report.notes);
             if (!report.listed) {
                 lines.push(`${report.outputs['runs-reconciled']} reconciled, ${report.outputs['runs-pending']} pending, ${report.outputs['runs-failed']} failed; ${report.requests} request(s)${report.commitSha ? `, commit ${report.commitSha.slice(0, 12)}` : ''}`);
             }
-            return { outputs: report.outputs, summary: (0,markdown/* buildReconcileSummary */.d5)(report), lines };
+            return finished({ outputs: report.outputs, summary: (0,markdown/* buildReconcileSummary */.d5)(report), lines }, report.published);
         }
         default:
             throw new errors/* UsageError */.eb(`${settings.command} is run from the command line only`, 'command');
@@ -83801,21 +84429,22 @@ async function runCommand(settings, deps) {
 
 /***/ }),
 
-/***/ 84425:
+/***/ 33137:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   hn: () => (/* binding */ LEDGER_IDENTITY),
-  D7: () => (/* binding */ publishCommit),
-  Hn: () => (/* binding */ repositoryRoot)
+  W1: () => (/* binding */ findRepository),
+  D7: () => (/* binding */ publishCommit)
 });
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: ./src/ports.ts
 var ports = __nccwpck_require__(16467);
 // EXTERNAL MODULE: ./src/publish/git.ts + 1 modules
@@ -83837,10 +84466,13 @@ class RebaseConflictError extends Error {
     /** HEAD after the abort: the local commit, as it was before the rebase. */
     localSha, 
     /** Root-relative paths that conflicted. */
-    conflicts) {
+    conflicts, 
+    /** Replaces the default message, for catch-ups that say more about what conflicted. */
+    message) {
         const files = conflicts.length > 0 ? ` (${conflicts.join(', ')})` : '';
-        super(`rebasing onto ${upstream} conflicted${files}; the rebase was aborted and the local commit ` +
-            `${localSha ?? '(none)'} is left unpushed`);
+        super(message ??
+            `rebasing onto ${upstream} conflicted${files}; the rebase was aborted and the local commit ` +
+                `${localSha ?? '(none)'} is left unpushed`);
         this.upstream = upstream;
         this.localSha = localSha;
         this.conflicts = conflicts;
@@ -83851,16 +84483,26 @@ class RebaseConflictError extends Error {
  * (after aborting the rebase) when the local commits do not apply cleanly.
  */
 async function fetchAndRebase(git, upstream, identity, logger = ports/* silentLogger */.qq) {
+    const fetched = await fetchUpstream(git, upstream);
+    if (fetched.kind !== 'behind')
+        return fetched;
+    await rebaseKeepingUserChanges(git, upstream, fetched.onto, identity, logger);
+    return { kind: 'rebased', onto: fetched.onto };
+}
+/** Fetches `upstream` and says whether the local branch lacks any of its commits. */
+async function fetchUpstream(git, upstream) {
     const fetched = await git.exec(['fetch', '--quiet', '--no-tags', upstream.remote, upstream.mergeRef], {
         allowFailure: true,
     });
     if (fetched.exitCode !== 0)
         return { kind: 'fetch-failed', stderr: fetched.stderr.trim() };
-    // Rebase onto the exact commit just fetched rather than a ref that could move meanwhile.
+    // Catch up with the exact commit just fetched rather than a ref that could move meanwhile.
     const onto = (await git.exec(['rev-parse', '--verify', 'FETCH_HEAD^{commit}'])).stdout.trim();
     const isAncestor = await git.exec(['merge-base', '--is-ancestor', onto, 'HEAD'], { allowFailure: true });
-    if (isAncestor.exitCode === 0)
-        return { kind: 'up-to-date' };
+    return isAncestor.exitCode === 0 ? { kind: 'up-to-date' } : { kind: 'behind', onto };
+}
+/** `git rebase onto`, with the user's uncommitted changes set aside and restored around it. */
+async function rebaseKeepingUserChanges(git, upstream, onto, identity, logger = ports/* silentLogger */.qq) {
     logger.info(`${upstream.name} moved to ${onto.slice(0, 12)}; rebasing the local commits onto it`);
     const stashed = await stashUserChanges(git, identity);
     try {
@@ -83870,7 +84512,6 @@ async function fetchAndRebase(git, upstream, identity, logger = ports/* silentLo
         if (stashed)
             await restoreUserChanges(git, logger);
     }
-    return { kind: 'rebased', onto };
 }
 async function rebaseOnto(git, upstream, onto, identity) {
     // Rebasing rewrites commits, so the committer must be the publishing identity too.
@@ -83924,10 +84565,366 @@ async function stashTip(git) {
     return result.exitCode === 0 ? result.stdout.trim() : null;
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+// EXTERNAL MODULE: ./src/core/json.ts
+var json = __nccwpck_require__(86153);
+// EXTERNAL MODULE: ./src/core/ledger-readme.ts
+var ledger_readme = __nccwpck_require__(64749);
+;// CONCATENATED MODULE: ./src/core/manifest-merge.ts
+// Three-way merge of ledger manifests, for two publishers that wrote the ledger at once.
+// The manifest is one entry per provider and day, so it merges entry by entry: a day
+// only one side touched is taken from that side, and only a day both sides wrote with
+// different content is a real conflict. Pure: no I/O.
+
+function emptyManifestContent() {
+    return { schema_version: 1, origin: null, windows: {} };
+}
+/**
+ * Merges `ours` and `theirs`, both descended from `base` (an empty manifest when there was
+ * none). On days both changed with the same sha256, theirs wins: it is already published
+ * and describes the same bytes.
+ */
+function mergeManifests(base, ours, theirs) {
+    const windows = {};
+    const conflicts = [];
+    const keptTheirs = [];
+    for (const provider of sortedUnion(Object.keys(ours.windows), Object.keys(theirs.windows))) {
+        const baseDays = base.windows[provider] ?? {};
+        const ourDays = ours.windows[provider] ?? {};
+        const theirDays = theirs.windows[provider] ?? {};
+        const merged = {};
+        for (const date of sortedUnion(Object.keys(baseDays), Object.keys(ourDays), Object.keys(theirDays))) {
+            const outcome = mergeEntry(baseDays[date], ourDays[date], theirDays[date]);
+            if (outcome.kind === 'conflict')
+                conflicts.push({ provider, date });
+            else {
+                if (outcome.kind === 'same-content')
+                    keptTheirs.push({ provider, date });
+                if (outcome.entry !== undefined)
+                    merged[date] = outcome.entry;
+            }
+        }
+        // A provider with no days left stays only if both sides still list it.
+        if (Object.keys(merged).length > 0 || (provider in ours.windows && provider in theirs.windows))
+            windows[provider] = merged;
+    }
+    const origin = mergeOrigin(ours.origin, theirs.origin);
+    return {
+        manifest: { schema_version: 1, origin: origin.value, windows },
+        conflicts,
+        originConflict: origin.conflict,
+        keptTheirs,
+    };
+}
+function mergeEntry(base, ours, theirs) {
+    if (sameEntry(ours, base) || sameEntry(ours, theirs))
+        return { kind: 'taken', entry: theirs };
+    if (sameEntry(theirs, base))
+        return { kind: 'taken', entry: ours };
+    if (ours !== undefined && theirs !== undefined && ours.sha256 === theirs.sha256)
+        return { kind: 'same-content', entry: theirs };
+    return { kind: 'conflict' };
+}
+function sameEntry(a, b) {
+    if (a === undefined || b === undefined)
+        return a === b;
+    return (0,json/* canonicalJson */.dj)(a) === (0,json/* canonicalJson */.dj)(b);
+}
+function mergeOrigin(ours, theirs) {
+    if (ours === null || ours === theirs)
+        return { value: theirs, conflict: null };
+    if (theirs === null)
+        return { value: ours, conflict: null };
+    return { value: theirs, conflict: { ours, theirs } };
+}
+function sortedUnion(...lists) {
+    return [...new Set(lists.flat())].sort();
+}
+
+// EXTERNAL MODULE: ./src/ledger/store.ts + 1 modules
+var store = __nccwpck_require__(78714);
+// EXTERNAL MODULE: ./src/ledger/schema-validator.ts + 7 modules
+var schema_validator = __nccwpck_require__(16799);
+;// CONCATENATED MODULE: ./src/publish/ledger-replay.ts
+// Replaying one local ledger commit on top of the upstream's tip without merging text:
+// its data files are taken as they are in it (a path upstream also changed, to something
+// else, is a real conflict), the manifest is merged day by day and the README rebuilt from
+// the merged manifest. Everything is built on a temporary index and written as objects, so
+// neither the checkout nor the user's index is touched here.
+
+
+
+
+
+
+
+
+const FILE_MODE = '100644';
+// update-index takes this many paths per call, well below any command-line limit.
+const PATHS_PER_CALL = 500;
+async function replayLedgerCommit(git, step) {
+    const manifestPath = `${step.auditDir}/manifest.json`;
+    const readmePath = `${step.auditDir}/README.md`;
+    const ours = await treeChanges(git, step.parent, step.commit);
+    const theirs = new Map((await treeChanges(git, step.parent, step.tip)).map((change) => [change.path, change.after]));
+    const merge = ours.some((change) => change.path === manifestPath)
+        ? mergeManifests(await manifestAt(git, step.parent, manifestPath), await manifestAt(git, step.commit, manifestPath), await manifestAt(git, step.tip, manifestPath))
+        : undefined;
+    // A day both wrote with the same content keeps their entry, so it keeps their files too.
+    const keptTheirs = new Set(merge?.keptTheirs.map(dayKey));
+    const updates = [];
+    const conflictPaths = [];
+    for (const change of ours) {
+        if (change.path === manifestPath || change.path === readmePath)
+            continue;
+        const day = ledgerDayOf(step.auditDir, change.path);
+        if (day !== undefined && keptTheirs.has(dayKey(day)))
+            continue;
+        if (!theirs.has(change.path))
+            updates.push(change);
+        else if (!ledger_replay_sameEntry(theirs.get(change.path) ?? null, change.after))
+            conflictPaths.push(change.path);
+    }
+    if (conflictPaths.length > 0 || (merge !== undefined && (merge.conflicts.length > 0 || merge.originConflict !== null))) {
+        return { kind: 'conflict', conflict: { paths: conflictPaths, days: merge?.conflicts ?? [], origin: merge?.originConflict ?? null } };
+    }
+    const root = await git.repoRoot();
+    const env = { GIT_INDEX_FILE: external_node_path_default().join(step.scratch, 'index') };
+    await git.exec(['read-tree', step.tip], { env });
+    if (merge !== undefined) {
+        (0,schema_validator/* assertValid */.pP)('manifest', merge.manifest, `${manifestPath} (merged)`);
+        const readme = (0,ledger_readme/* buildLedgerReadme */.G)(merge.manifest.windows, merge.manifest.origin);
+        updates.push({ path: manifestPath, before: null, after: { mode: FILE_MODE, sha: await writeBlob(git, step.scratch, (0,json/* canonicalJson */.dj)(merge.manifest)) } }, { path: readmePath, before: null, after: { mode: FILE_MODE, sha: await writeBlob(git, step.scratch, readme) } });
+    }
+    await applyToIndex(git, root, env, updates);
+    const tree = (await git.exec(['write-tree'], { env })).stdout.trim();
+    const tipTree = (await git.exec(['rev-parse', `${step.tip}^{tree}`])).stdout.trim();
+    if (tree === tipTree)
+        return { kind: 'empty' };
+    return { kind: 'replayed', sha: await recreateCommit(git, step, tree) };
+}
+/** What changed from `from` to `to`, file by file. */
+async function treeChanges(git, from, to) {
+    const listed = await git.exec(['diff-tree', '-r', '-z', '--no-renames', '--no-abbrev', '--raw', from, to]);
+    const fields = listed.stdout.split('\0');
+    const changes = [];
+    // Each change is ":<old mode> <new mode> <old sha> <new sha> <status>" then its path.
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+        const [oldMode, newMode, oldSha, newSha] = (fields[i] ?? '').slice(1).split(' ');
+        const file = fields[i + 1];
+        if (oldMode === undefined || newMode === undefined || oldSha === undefined || newSha === undefined || file === undefined)
+            continue;
+        changes.push({ path: file, before: presentEntry(oldMode, oldSha), after: presentEntry(newMode, newSha) });
+    }
+    return changes;
+}
+function presentEntry(mode, sha) {
+    return /^0+$/.test(mode) ? null : { mode, sha };
+}
+function ledger_replay_sameEntry(a, b) {
+    return a === null || b === null ? a === b : a.mode === b.mode && a.sha === b.sha;
+}
+/** The manifest as committed at `rev`, validated; an empty one where there is none yet. */
+async function manifestAt(git, rev, manifestPath) {
+    const where = `${manifestPath} at ${rev.slice(0, 12)}`;
+    const located = await git.exec(['rev-parse', '--verify', '--quiet', `${rev}:${manifestPath}`], { allowFailure: true });
+    if (located.exitCode !== 0)
+        return emptyManifestContent();
+    const text = (await git.exec(['cat-file', 'blob', located.stdout.trim()])).stdout;
+    let value;
+    try {
+        value = JSON.parse(text);
+        (0,schema_validator/* assertValid */.pP)('manifest', value, where);
+    }
+    catch (error) {
+        throw new store/* LedgerFileError */.uy(where, 'it is not a valid manifest, so it cannot be merged', { cause: error });
+    }
+    return value;
+}
+async function writeBlob(git, scratch, text) {
+    const file = external_node_path_default().join(scratch, 'blob');
+    await (0,promises_.writeFile)(file, text);
+    // No filters: the bytes are exactly what the ledger writes, whatever .gitattributes says.
+    return (await git.exec(['hash-object', '-w', '--no-filters', '--', file])).stdout.trim();
+}
+async function applyToIndex(git, root, env, changes) {
+    // update-index reads paths relative to the directory it runs in: run it at the root.
+    const added = changes.flatMap((change) => (change.after ? ['--cacheinfo', `${change.after.mode},${change.after.sha},${change.path}`] : []));
+    const removed = changes.filter((change) => change.after === null).map((change) => change.path);
+    for (let i = 0; i < added.length; i += 2 * PATHS_PER_CALL) {
+        await git.exec(['-C', root, 'update-index', '--add', ...added.slice(i, i + 2 * PATHS_PER_CALL)], { env });
+    }
+    for (let i = 0; i < removed.length; i += PATHS_PER_CALL) {
+        await git.exec(['-C', root, 'update-index', '--force-remove', '--', ...removed.slice(i, i + PATHS_PER_CALL)], { env });
+    }
+}
+/** The commit again, on the new tip: same message and author, the ledger as committer. */
+async function recreateCommit(git, step, tree) {
+    const raw = (await git.exec(['cat-file', 'commit', step.commit])).stdout;
+    const messageAt = raw.indexOf('\n\n');
+    const messageFile = external_node_path_default().join(step.scratch, 'message');
+    await (0,promises_.writeFile)(messageFile, messageAt === -1 ? '' : raw.slice(messageAt + 2));
+    const [name = '', email = '', date = ''] = (await git.exec(['log', '-1', '--date=raw', '--format=%an%x00%ae%x00%ad', step.commit])).stdout
+        .replace(/\n$/, '')
+        .split('\0');
+    const who = (0,publish_git/* identityOptions */.f0)(step.identity);
+    const env = { ...who.env, GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_AUTHOR_DATE: date };
+    return (await git.exec([...who.args, 'commit-tree', tree, '-p', step.tip, '-F', messageFile], { env })).stdout.trim();
+}
+// The day files of the ledger layout (see src/ledger/paths.ts), relative to the audit directory.
+const SNAPSHOT_FILE = /^snapshots\/([a-z0-9][a-z0-9_]*)\/\d{4}-\d{2}\/(\d{4}-\d{2}-\d{2})\.json$/;
+const RAW_FILE = /^raw\/([a-z0-9][a-z0-9_]*)\/(\d{4}-\d{2}-\d{2})\/[a-z0-9][a-z0-9_]*\.json$/;
+/** The provider and day a snapshot or raw file belongs to; undefined for any other path. */
+function ledgerDayOf(auditDir, file) {
+    if (!file.startsWith(`${auditDir}/`))
+        return undefined;
+    const relative = file.slice(auditDir.length + 1);
+    const match = SNAPSHOT_FILE.exec(relative) ?? RAW_FILE.exec(relative);
+    return match ? { provider: match[1], date: match[2] } : undefined;
+}
+function dayKey(day) {
+    return `${day.provider}/${day.date}`;
+}
+
+;// CONCATENATED MODULE: ./src/publish/ledger-rebase.ts
+// Catching up with a remote that moved, the ledger's way. Two publishers on different days
+// both rewrite the manifest and the README, so a textual rebase would conflict on them;
+// instead each local ledger commit is replayed onto the fetched upstream with its data
+// files as they are and its derived files regenerated (see ledger-replay.ts). Only a
+// real conflict fails, and then nothing local has changed. Local commits that are not the
+// ledger's (a user's own unpushed work) go through the ordinary rebase.
+
+
+
+
+
+
+/** A day or file both publishers wrote differently; the local commits are left as they were, unpushed. */
+class LedgerConflictError extends RebaseConflictError {
+    name = 'LedgerConflictError';
+    days;
+    origin;
+    constructor(upstream, localSha, conflict) {
+        super(upstream, localSha, conflict.paths, describeConflict(upstream, localSha, conflict));
+        this.days = conflict.days;
+        this.origin = conflict.origin;
+    }
+}
+/** The replayed commits are ready, but the checkout could not be moved onto them. */
+class CheckoutBlockedError extends Error {
+    name = 'CheckoutBlockedError';
+    constructor(branchTip, replayed, options) {
+        super(`the ledger commits were replayed as ${replayed.slice(0, 12)}, but the checkout could not move there ` +
+            `(uncommitted changes or untracked files are in the way); the local commit ${branchTip.slice(0, 12)} is left unpushed`, options);
+    }
+}
+/**
+ * Fetches `upstream` and brings the current branch on top of it: by replaying the ledger
+ * commits under `auditDir` (root-relative), or by a rebase when a local commit is not one.
+ */
+async function fetchAndReplayLedger(git, upstream, identity, auditDir, logger = ports/* silentLogger */.qq) {
+    const fetched = await fetchUpstream(git, upstream);
+    if (fetched.kind !== 'behind')
+        return fetched;
+    const { onto } = fetched;
+    const head = (await git.exec(['rev-parse', '--verify', 'HEAD^{commit}'])).stdout.trim();
+    const local = await localLedgerCommits(git, onto, auditDir, identity);
+    if (!Array.isArray(local)) {
+        logger.info(`${local.notLedger}; catching up by rebasing instead`);
+        await rebaseKeepingUserChanges(git, upstream, onto, identity, logger);
+        return { kind: 'rebased', onto };
+    }
+    logger.info(`${upstream.name} moved to ${onto.slice(0, 12)}; replaying ${local.length} ledger commit(s) onto it, regenerating the manifest and README`);
+    const scratch = await (0,promises_.mkdtemp)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'usage-ledger-replay-'));
+    let tip = onto;
+    try {
+        for (const commit of local) {
+            const replayed = await replayLedgerCommit(git, { commit: commit.sha, parent: commit.parent, tip, auditDir, identity, scratch });
+            if (replayed.kind === 'conflict')
+                throw new LedgerConflictError(upstream.name, head, replayed.conflict);
+            if (replayed.kind === 'replayed')
+                tip = replayed.sha;
+            else
+                logger.info(`${commit.sha.slice(0, 12)} is already upstream; dropped`);
+        }
+    }
+    finally {
+        await (0,promises_.rm)(scratch, { recursive: true, force: true });
+    }
+    await moveCheckout(git, head, tip, upstream);
+    return { kind: 'replayed', onto };
+}
+/**
+ * The commits HEAD has and `onto` lacks, oldest first, when every one is the ledger's:
+ * made by the publishing identity (a reconcile also writes run records) or touching only
+ * the audit directory. Otherwise says which one is not.
+ */
+async function localLedgerCommits(git, onto, auditDir, identity) {
+    const listed = await git.exec(['log', '--reverse', '--format=%H%x00%P%x00%an%x00%ae%x00%cn%x00%ce', `${onto}..HEAD`, '--']);
+    const commits = [];
+    for (const line of listed.stdout.split('\n').filter((text) => text !== '')) {
+        const [sha = '', parents = '', authorName, authorEmail, committerName, committerEmail] = line.split('\0');
+        const parentList = parents.split(' ').filter((parent) => parent !== '');
+        if (parentList.length !== 1)
+            return { notLedger: `local commit ${sha.slice(0, 12)} is a merge` };
+        const parent = parentList[0];
+        const byLedger = sameIdentity(identity, authorName, authorEmail) && sameIdentity(identity, committerName, committerEmail);
+        if (!byLedger) {
+            const changed = await git.exec(['diff-tree', '-r', '-z', '--no-renames', '--name-only', parent, sha]);
+            const outside = changed.stdout.split('\0').find((file) => file !== '' && !file.startsWith(`${auditDir}/`));
+            if (outside !== undefined)
+                return { notLedger: `local commit ${sha.slice(0, 12)} changes ${outside}, outside the ledger` };
+        }
+        commits.push({ sha, parent });
+    }
+    return commits;
+}
+function sameIdentity(identity, name, email) {
+    return name === identity.name.trim() && email === identity.email.trim();
+}
+/**
+ * Moves the checkout and the branch from `from` to `to` the way `git checkout` would:
+ * the user's staged and unstaged changes to other paths are carried over, and git refuses
+ * (changing nothing) when one would be overwritten, untracked files included.
+ */
+async function moveCheckout(git, from, to, upstream) {
+    const moved = await git.exec(['read-tree', '-m', '-u', from, to], { allowFailure: true });
+    if (moved.exitCode !== 0)
+        throw new CheckoutBlockedError(from, to, { cause: new Error(moved.stderr.trim()) });
+    const updated = await git.exec(['update-ref', '-m', `usage-ledger: replay onto ${upstream.name}`, 'HEAD', to, from], { allowFailure: true });
+    if (updated.exitCode !== 0) {
+        // HEAD moved meanwhile: put the checkout back where it was, for whoever moved it.
+        await git.exec(['read-tree', '-m', '-u', to, from], { allowFailure: true });
+        throw new CheckoutBlockedError(from, to, { cause: new Error(updated.stderr.trim()) });
+    }
+}
+const LISTED = 10;
+function describeConflict(upstream, localSha, conflict) {
+    const parts = [];
+    if (conflict.days.length > 0) {
+        parts.push(`day(s) written by both with different content: ${capped(conflict.days.map((day) => `${day.provider} ${day.date}`))}`);
+    }
+    if (conflict.paths.length > 0)
+        parts.push(`file(s) changed by both: ${capped(conflict.paths)}`);
+    if (conflict.origin)
+        parts.push(`the ledger's origin is ${conflict.origin.ours} here and ${conflict.origin.theirs} upstream`);
+    return (`the ledger commits cannot be replayed onto ${upstream}: ${parts.join('; ')}. ` +
+        `Nothing was merged; the local commit ${localSha?.slice(0, 12) ?? '(none)'} is left unpushed`);
+}
+function capped(items) {
+    const shown = items.slice(0, LISTED).join(', ');
+    return items.length > LISTED ? `${shown} and ${items.length - LISTED} more` : shown;
+}
+
 ;// CONCATENATED MODULE: ./src/publish/git-push.ts
 // Pushing the ledger commit. Several runs may publish to the same branch at once, so a
-// rejected push is normal: catch up with the remote (fetch + rebase) and try again, a
-// bounded number of times, then give up with an error that says what the remote answered.
+// rejected push is normal: catch up with the remote (fetch, then replay or rebase) and try
+// again, a bounded number of times, then give up with an error that says what the remote
+// answered.
+
 
 
 
@@ -83965,7 +84962,9 @@ async function pushWithRetry(git, options) {
         if (attempt === maxAttempts)
             break;
         // Whatever the cause, catching up is harmless, and it is the fix when the remote moved.
-        const caughtUp = await fetchAndRebase(git, upstream, identity, logger);
+        const caughtUp = options.auditDir === undefined
+            ? await fetchAndRebase(git, upstream, identity, logger)
+            : await fetchAndReplayLedger(git, upstream, identity, options.auditDir, logger);
         if (caughtUp.kind === 'fetch-failed') {
             logger.warning(`could not fetch ${upstream.name}: ${(0,publish_git/* redactCredentials */.UY)(caughtUp.stderr)}`);
         }
@@ -84005,36 +85004,50 @@ function describePushFailure(stdout, stderr) {
 
 
 
+
 async function commitPaths(git, options) {
     const logger = options.logger ?? ports/* silentLogger */.qq;
     if (options.message.trim() === '')
         throw new Error('a commit message is required');
-    if (options.paths.length === 0)
-        throw new Error('no paths to commit');
     const root = await git.repoRoot();
     const paths = options.paths.map((path) => toRootRelative(root, path));
-    const committed = await commitOnly(git, paths, options.message, options.identity, logger);
-    if (!committed)
-        return { committed: false, sha: null, pushed: false, pushAttempts: 0 };
-    const notPushed = async () => ({ committed: true, sha: await git.headSha(), pushed: false, pushAttempts: 0 });
+    const committed = paths.length > 0 && (await commitOnly(git, paths, options.message, options.identity, logger));
+    const notPushed = async () => ({ committed, sha: committed ? await git.headSha() : null, pushed: false, pushAttempts: 0 });
     if (!options.push)
         return notPushed();
     if ((await git.currentBranch()) === null) {
-        logger.info('HEAD is detached; the commit was made but not pushed');
+        if (committed)
+            logger.info('HEAD is detached; the commit was made but not pushed');
         return notPushed();
     }
     const upstream = await git.upstream();
     if (upstream === null)
         return notPushed();
+    if (!committed) {
+        // A run killed between its commit and its push leaves that commit here; nothing else would send it.
+        const pending = await unpushedCommitsOf(git, options.identity);
+        if (pending === 0)
+            return notPushed();
+        logger.info(`pushing ${pending} ledger commit(s) that an earlier run made but did not push`);
+    }
     const pushAttempts = await pushWithRetry(git, {
         upstream,
         identity: options.identity,
         maxAttempts: options.maxPushAttempts ?? 3,
+        ...(options.auditDir === undefined ? {} : { auditDir: toRootRelative(root, options.auditDir) }),
         logger,
     });
     const sha = await git.headSha();
     logger.info(`pushed ${sha?.slice(0, 12)} to ${upstream.name}`);
-    return { committed: true, sha, pushed: true, pushAttempts };
+    return { committed, sha, pushed: true, pushAttempts };
+}
+/** Commits on the branch that its upstream lacks, if all of them are `identity`'s; else 0. */
+async function unpushedCommitsOf(git, identity) {
+    const listed = await git.exec(['log', '--format=%ce', '@{upstream}..HEAD'], { allowFailure: true });
+    if (listed.exitCode !== 0)
+        return 0;
+    const committers = listed.stdout.split('\n').filter((line) => line !== '');
+    return committers.every((email) => email === identity.email) ? committers.length : 0;
 }
 /**
  * Commits the changes under `paths` and nothing else. `git commit --only` takes exactly the
@@ -84095,18 +85108,23 @@ function uniq(values) {
     return [...new Set(values)];
 }
 
-// EXTERNAL MODULE: ./src/commands/update-ledger.ts + 1 modules
-var update_ledger = __nccwpck_require__(58098);
+// EXTERNAL MODULE: ./src/commands/update-ledger.ts
+var update_ledger = __nccwpck_require__(83387);
 ;// CONCATENATED MODULE: ./src/commands/publish-commit.ts
 // Publishing what a command wrote: exactly those files, one commit with the tool's own
 // identity, pushed when the branch has an upstream.
 
 
+
 /** Commits are made by this identity, passed per command; the user's git config is never touched. */
 const LEDGER_IDENTITY = { name: 'usage-ledger', email: 'usage-ledger@users.noreply.github.com' };
-async function repositoryRoot(git) {
-    const result = await git.exec(['rev-parse', '--show-toplevel'], { allowFailure: true });
-    return result.exitCode === 0 ? result.stdout.trim() : undefined;
+/** The checkout the command runs in, or undefined outside one. */
+async function findRepository(git) {
+    const result = await git.exec(['rev-parse', '--show-toplevel', '--absolute-git-dir'], { allowFailure: true });
+    if (result.exitCode !== 0)
+        return undefined;
+    const [root, gitDir] = result.stdout.trim().split('\n');
+    return root && gitDir ? { root, gitDir } : undefined;
 }
 async function publishCommit(options) {
     const { logger } = options;
@@ -84115,6 +85133,7 @@ async function publishCommit(options) {
         message: options.message,
         identity: LEDGER_IDENTITY,
         push: true,
+        auditDir: external_node_path_default().resolve(options.git.cwd, options.auditDir),
         logger,
     }));
     if (published.committed && !published.pushed)
@@ -84125,76 +85144,22 @@ async function publishCommit(options) {
 
 /***/ }),
 
-/***/ 58098:
+/***/ 83387:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  qo: () => (/* binding */ MixedOriginError),
-  xD: () => (/* binding */ toRepoPath),
-  RI: () => (/* binding */ updateLedger)
-});
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/core/dates.ts
-var dates = __nccwpck_require__(80194);
-// EXTERNAL MODULE: ./src/core/findings.ts
-var findings = __nccwpck_require__(44637);
-// EXTERNAL MODULE: ./src/core/json.ts
-var json = __nccwpck_require__(86153);
-// EXTERNAL MODULE: ./src/core/markdown.ts
-var markdown = __nccwpck_require__(16706);
-;// CONCATENATED MODULE: ./src/core/ledger-readme.ts
-// audit/README.md: the ledger at a glance for someone browsing the repository. A pure
-// function of the manifest, so it changes exactly when the manifest does.
-
-const RECENT_DAYS = 31;
-const CHART_DAYS = 90;
-function buildLedgerReadme(windows, origin) {
-    const lines = [
-        '# Usage ledger',
-        '',
-        'Generated by usage-ledger from `manifest.json`; do not edit by hand. Snapshots are in `snapshots/`,',
-        'the provider pages they were derived from in `raw/`, and what each run changed in `diffs/`.',
-        '',
-    ];
-    if (origin === 'simulator')
-        lines.push('> **Simulated data.** This ledger was filled from the embedded simulator, not from a provider.', '');
-    const providers = Object.keys(windows).sort();
-    if (providers.length === 0)
-        lines.push('The ledger is empty: no window has been fetched yet.', '');
-    for (const provider of providers) {
-        const days = windows[provider] ?? {};
-        const dates = Object.keys(days).sort();
-        const states = new Map();
-        for (const date of dates)
-            states.set(days[date].state, (states.get(days[date].state) ?? 0) + 1);
-        lines.push(`## ${(0,markdown/* escapeMarkdown */.FV)(provider)}`, '');
-        lines.push(`${dates.length} day(s) from ${dates[0] ?? '–'} to ${dates[dates.length - 1] ?? '–'}: ${[...states].map(([state, count]) => `${count} ${state}`).join(', ')}.`, '');
-        const charted = dates.slice(-CHART_DAYS).filter((date) => days[date].tokens !== null);
-        if (charted.length >= 2) {
-            lines.push('```mermaid', 'xychart-beta', `  title "Tokens per day, last ${charted.length} day(s)"`, `  x-axis [${charted.map((date) => `"${date.slice(5)}"`).join(', ')}]`, '  y-axis "tokens"', `  bar [${charted.map((date) => String(days[date].tokens)).join(', ')}]`, '```', '');
-        }
-        lines.push('| day | state | tokens | revisions | last error |', '| --- | --- | ---: | ---: | --- |');
-        for (const date of dates.slice(-RECENT_DAYS).reverse()) {
-            const day = days[date];
-            lines.push(`| ${date} | ${day.state} | ${day.tokens === null ? '–' : day.tokens.toLocaleString('en-US')} | ${day.revisions} | ${day.last_error?.code ?? ''} |`);
-        }
-        if (dates.length > RECENT_DAYS)
-            lines.push('', `Older days: see \`manifest.json\` (${dates.length - RECENT_DAYS} more).`);
-        lines.push('');
-    }
-    return lines.join('\n');
-}
-
-// EXTERNAL MODULE: ./src/core/window-state.ts
-var window_state = __nccwpck_require__(74807);
-// EXTERNAL MODULE: ./src/commands/day-builders.ts + 5 modules
-var day_builders = __nccwpck_require__(1300);
-;// CONCATENATED MODULE: ./src/commands/update-ledger.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   RI: () => (/* binding */ updateLedger),
+/* harmony export */   qo: () => (/* binding */ MixedOriginError),
+/* harmony export */   xD: () => (/* binding */ toRepoPath)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _core_dates_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(80194);
+/* harmony import */ var _core_findings_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(44637);
+/* harmony import */ var _core_json_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(86153);
+/* harmony import */ var _core_ledger_readme_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(64749);
+/* harmony import */ var _core_window_state_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(74807);
+/* harmony import */ var _day_builders_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1300);
 // The heart of sync and backfill: fetch the planned days from each provider, turn every
 // good day into a canonical snapshot, write only what changed (raw pages and snapshot,
 // then a diff file, then the manifest last), and report findings. A failed day keeps its
@@ -84216,7 +85181,7 @@ class MixedOriginError extends Error {
     }
 }
 function isProvisional(date, today, settleDays) {
-    return (0,dates/* daysBetween */.YM)(date, today) < settleDays;
+    return (0,_core_dates_js__WEBPACK_IMPORTED_MODULE_5__/* .daysBetween */ .YM)(date, today) < settleDays;
 }
 async function updateLedger(input) {
     const { store, clock, logger } = input;
@@ -84224,7 +85189,7 @@ async function updateLedger(input) {
     const nowIso = now.toISOString();
     const today = nowIso.slice(0, 10);
     const { manifest } = input;
-    const builder = input.builder ?? day_builders/* inlineDayBuilder */.FM;
+    const builder = input.builder ?? _day_builders_js__WEBPACK_IMPORTED_MODULE_4__/* .inlineDayBuilder */ .FM;
     const result = {
         windows: [],
         findings: [],
@@ -84291,16 +85256,16 @@ async function updateLedger(input) {
                     const previous = windows[day.date];
                     if (day.status !== 'ok') {
                         const provisional = isProvisional(day.date, today, input.settleDays);
-                        const transition = (0,window_state/* nextEntry */.o)(previous, { kind: 'failed', state: day.status, code: day.code, message: day.message }, provisional, nowIso);
-                        work.findings.push((0,findings/* fetchFailureFinding */.gR)(name, day));
-                        manifestChanged ||= (0,json/* canonicalJson */.dj)(previous ?? null) !== (0,json/* canonicalJson */.dj)(transition.entry);
+                        const transition = (0,_core_window_state_js__WEBPACK_IMPORTED_MODULE_3__/* .nextEntry */ .o)(previous, { kind: 'failed', state: day.status, code: day.code, message: day.message }, provisional, nowIso);
+                        work.findings.push((0,_core_findings_js__WEBPACK_IMPORTED_MODULE_1__/* .fetchFailureFinding */ .gR)(name, day));
+                        manifestChanged ||= (0,_core_json_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(previous ?? null) !== (0,_core_json_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(transition.entry);
                         windows[day.date] = transition.entry;
                         result.windows.push({ provider: name, date: day.date, state: transition.entry.state, status: 'failed', tokens: previous?.tokens ?? null, tokenDelta: 0, cost: {}, records: 0 });
                         continue;
                     }
                     const built = await builds.get(index);
                     builds.delete(index);
-                    manifestChanged ||= (0,json/* canonicalJson */.dj)(previous ?? null) !== (0,json/* canonicalJson */.dj)(built.entry);
+                    manifestChanged ||= (0,_core_json_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(previous ?? null) !== (0,_core_json_js__WEBPACK_IMPORTED_MODULE_2__/* .canonicalJson */ .dj)(built.entry);
                     windows[day.date] = built.entry;
                     result.windows.push(built.window);
                     if (built.window.status === 'new')
@@ -84341,7 +85306,7 @@ async function updateLedger(input) {
                 // The manifest goes last: a crash before this line leaves the previous manifest
                 // describing files that are all still valid. The README is derived from it.
                 if (manifestChanged) {
-                    const readme = input.dryRun ? undefined : await store.writeReadme(buildLedgerReadme(manifest.windows, manifest.origin));
+                    const readme = input.dryRun ? undefined : await store.writeReadme((0,_core_ledger_readme_js__WEBPACK_IMPORTED_MODULE_6__/* .buildLedgerReadme */ .G)(manifest.windows, manifest.origin));
                     if (readme)
                         result.written.push(readme);
                     await write(() => store.writeManifest(manifest));
@@ -84431,7 +85396,56 @@ function checkOrigin(manifest, batch, allowMixed) {
 }
 /** Repository-relative forward-slash path, as git and the outputs want it. */
 function toRepoPath(repoRoot, file) {
-    return external_node_path_default().relative(repoRoot, file).split((external_node_path_default()).sep).join('/');
+    return node_path__WEBPACK_IMPORTED_MODULE_0___default().relative(repoRoot, file).split((node_path__WEBPACK_IMPORTED_MODULE_0___default().sep)).join('/');
+}
+
+
+/***/ }),
+
+/***/ 89973:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hh: () => (/* binding */ CREDENTIAL_PREFIX),
+/* harmony export */   ju: () => (/* binding */ redactCredentialShapes),
+/* harmony export */   v5: () => (/* binding */ MASK)
+/* harmony export */ });
+// Credentials recognised by their shape alone, so a key can be masked even where nobody
+// told us the secret: a provider echoing part of it, a proxy's error page, a pasted token.
+// Pure: the domain applies it where provider text becomes a finding or a manifest field.
+/** What stands in for a masked credential or the masked part of one. */
+const MASK = '***';
+/**
+ * Prefixes that mark a credential: OpenAI keys (sk-, sk-admin-, sk-proj-, sk-svcacct-),
+ * Anthropic keys (sk-ant-api03-, sk-ant-admin01-) and GitHub tokens. The prefix says only
+ * what kind of key it is, so it stays visible; everything after it is masked.
+ */
+const KEY_PREFIX = String.raw `sk-ant-(?:admin|api)\d*-|sk-(?:admin|proj|svcacct|None)-|sk-|gh[pousr]_|github_pat_`;
+/** A prefix spelled out, for telling a secret's public start from its body. */
+const CREDENTIAL_PREFIX = new RegExp(`^(?:${KEY_PREFIX})`);
+const BODY_CHARACTER = String.raw `[A-Za-z0-9_-]`;
+/** Where a provider elides the middle of a key: "…", "..." or "****". */
+const ELISION = String.raw `(?:…|\.{2,}|\*{2,})`;
+/** Not preceded by a key character, so "task-" or "desk-lamp" never start a match. */
+const KEY_SHAPE = new RegExp(String.raw `(?<![A-Za-z0-9_-])(${KEY_PREFIX})((?:${BODY_CHARACTER}|${ELISION})*)`, 'g');
+const HAS_ELISION = new RegExp(ELISION);
+/** A bare "sk-" needs this much after it (or an elision) before it is taken for a key. */
+const BARE_SK_MIN_BODY = 6;
+/** `Authorization: Bearer <anything>` as logged or echoed back. */
+const BEARER = /\b(Bearer)\s+[^\s"',;)]+/gi;
+function maskKey(match, prefix, rest) {
+    if (rest === '' || rest === MASK)
+        return match;
+    if (prefix === 'sk-' && rest.length < BARE_SK_MIN_BODY && !HAS_ELISION.test(rest))
+        return match;
+    return `${prefix}${MASK}`;
+}
+/**
+ * `text` with every credential-shaped piece masked: provider keys and GitHub tokens whole
+ * or truncated (`sk-admin-SEC…7f3a9c` becomes `sk-admin-***`), and bearer tokens.
+ */
+function redactCredentialShapes(text) {
+    return text.replace(KEY_SHAPE, maskKey).replace(BEARER, `$1 ${MASK}`);
 }
 
 
@@ -84614,9 +85628,11 @@ function centsToDollars(cents) {
 /* harmony export */   vR: () => (/* binding */ driftPercent)
 /* harmony export */ });
 /* unused harmony export FINDING_CODES */
+/* harmony import */ var _credential_shapes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(89973);
 // Findings: what a run found wrong or worth review, in one vocabulary. Drift comparisons
 // are exact (integer arithmetic against a decimal threshold), so "exactly the threshold"
 // never alarms through a rounding accident.
+
 const FINDING_CODES = (/* unused pure expression or super */ null && ([
     'TOKEN_DRIFT',
     'MISSING_WINDOW',
@@ -84690,14 +85706,17 @@ function tokenDriftFinding(provider, date, before, after, largest) {
         },
     };
 }
-/** A window that could not be fetched is critical: the ledger has a hole there. */
+/**
+ * A window that could not be fetched is critical: the ledger has a hole there. The
+ * message quotes the provider, so anything shaped like a credential is masked in it.
+ */
 function fetchFailureFinding(provider, failure) {
     return {
         code: failure.code,
         severity: 'critical',
         provider,
         windows: [failure.date],
-        message: `${provider} ${failure.date}: ${failure.status} (${failure.message})`,
+        message: (0,_credential_shapes_js__WEBPACK_IMPORTED_MODULE_0__/* .redactCredentialShapes */ .ju)(`${provider} ${failure.date}: ${failure.status} (${failure.message})`),
         figures: { state: failure.status, endpoint: failure.endpoint ?? null },
     };
 }
@@ -85202,6 +86221,58 @@ function canonicalJsonBytesAround(value, arrayKey, elements) {
 
 /***/ }),
 
+/***/ 64749:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ buildLedgerReadme)
+/* harmony export */ });
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(16706);
+// audit/README.md: the ledger at a glance for someone browsing the repository. A pure
+// function of the manifest, so it changes exactly when the manifest does.
+
+const RECENT_DAYS = 31;
+const CHART_DAYS = 90;
+function buildLedgerReadme(windows, origin) {
+    const lines = [
+        '# Usage ledger',
+        '',
+        'Generated by usage-ledger from `manifest.json`; do not edit by hand. Snapshots are in `snapshots/`,',
+        'the provider pages they were derived from in `raw/`, and what each run changed in `diffs/`.',
+        '',
+    ];
+    if (origin === 'simulator')
+        lines.push('> **Simulated data.** This ledger was filled from the embedded simulator, not from a provider.', '');
+    const providers = Object.keys(windows).sort();
+    if (providers.length === 0)
+        lines.push('The ledger is empty: no window has been fetched yet.', '');
+    for (const provider of providers) {
+        const days = windows[provider] ?? {};
+        const dates = Object.keys(days).sort();
+        const states = new Map();
+        for (const date of dates)
+            states.set(days[date].state, (states.get(days[date].state) ?? 0) + 1);
+        lines.push(`## ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeMarkdown */ .FV)(provider)}`, '');
+        lines.push(`${dates.length} day(s) from ${dates[0] ?? '–'} to ${dates[dates.length - 1] ?? '–'}: ${[...states].map(([state, count]) => `${count} ${state}`).join(', ')}.`, '');
+        const charted = dates.slice(-CHART_DAYS).filter((date) => days[date].tokens !== null);
+        if (charted.length >= 2) {
+            lines.push('```mermaid', 'xychart-beta', `  title "Tokens per day, last ${charted.length} day(s)"`, `  x-axis [${charted.map((date) => `"${date.slice(5)}"`).join(', ')}]`, '  y-axis "tokens"', `  bar [${charted.map((date) => String(days[date].tokens)).join(', ')}]`, '```', '');
+        }
+        lines.push('| day | state | tokens | revisions | last error |', '| --- | --- | ---: | ---: | --- |');
+        for (const date of dates.slice(-RECENT_DAYS).reverse()) {
+            const day = days[date];
+            lines.push(`| ${date} | ${day.state} | ${day.tokens === null ? '–' : day.tokens.toLocaleString('en-US')} | ${day.revisions} | ${day.last_error?.code ?? ''} |`);
+        }
+        if (dates.length > RECENT_DAYS)
+            lines.push('', `Older days: see \`manifest.json\` (${dates.length - RECENT_DAYS} more).`);
+        lines.push('');
+    }
+    return lines.join('\n');
+}
+
+
+/***/ }),
+
 /***/ 16706:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -85578,9 +86649,11 @@ function mayBeByteOrderMarkStart(bytes) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   o: () => (/* binding */ nextEntry)
 /* harmony export */ });
+/* harmony import */ var _credential_shapes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(89973);
 // How a window's manifest entry moves from one run to the next. Pure: the entry depends
 // only on the previous entry, what this run fetched, and whether the day is still
 // provisional, so an identical re-run yields an identical entry.
+
 function nextEntry(previous, outcome, provisional, nowIso) {
     if (outcome.kind === 'failed') {
         const sameFailure = previous?.last_error?.code === outcome.code && previous.state === outcome.state;
@@ -85594,7 +86667,8 @@ function nextEntry(previous, outcome, provisional, nowIso) {
             tokens: previous?.tokens ?? null,
             last_error: {
                 code: outcome.code,
-                message: outcome.message,
+                // The manifest is committed: a provider's words may carry part of a key.
+                message: (0,_credential_shapes_js__WEBPACK_IMPORTED_MODULE_0__/* .redactCredentialShapes */ .ju)(outcome.message),
                 since: sameFailure && previous?.last_error ? previous.last_error.since : nowIso,
             },
         };
@@ -85994,34 +87068,19 @@ function resolveInside(auditDir, relative) {
 
 /***/ }),
 
-/***/ 68734:
+/***/ 16799:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Xn: () => (/* binding */ createLedgerStore),
-  W6: () => (/* binding */ prepareRawFile),
-  oI: () => (/* binding */ prepareSnapshotFile),
-  rX: () => (/* binding */ rawBucketCheck),
-  fg: () => (/* binding */ sha256Hex)
+  PZ: () => (/* binding */ SchemaViolationError),
+  pP: () => (/* binding */ assertValid),
+  DR: () => (/* binding */ assertValidRawBucket)
 });
 
-// UNUSED EXPORTS: LedgerFileError, emptyManifest
+// UNUSED EXPORTS: LEDGER_SCHEMAS
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/core/json.ts
-var json = __nccwpck_require__(86153);
-// EXTERNAL MODULE: ./src/ledger/atomic-write.ts
-var atomic_write = __nccwpck_require__(56718);
-// EXTERNAL MODULE: ./src/ledger/paths.ts
-var paths = __nccwpck_require__(84129);
 // EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
 var _2020 = __nccwpck_require__(52210);
 ;// CONCATENATED MODULE: ./schemas/diff.schema.json
@@ -86114,9 +87173,110 @@ function assertValidRawBucket(value, index, where) {
 /** The schemas themselves, for `verify` and for documentation. */
 const LEDGER_SCHEMAS = { ...SCHEMAS, record: record_schema_namespaceObject, finding: finding_schema_namespaceObject };
 
+
+/***/ }),
+
+/***/ 78714:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  uy: () => (/* binding */ LedgerFileError),
+  Xn: () => (/* binding */ createLedgerStore),
+  W6: () => (/* binding */ prepareRawFile),
+  oI: () => (/* binding */ prepareSnapshotFile),
+  rX: () => (/* binding */ rawBucketCheck),
+  fg: () => (/* binding */ sha256Hex)
+});
+
+// UNUSED EXPORTS: emptyManifest
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/core/json.ts
+var json = __nccwpck_require__(86153);
+// EXTERNAL MODULE: ./src/ledger/atomic-write.ts
+var atomic_write = __nccwpck_require__(56718);
+;// CONCATENATED MODULE: ./src/ledger/no-symlinks.ts
+// The ledger writer never follows a symbolic link below the audit directory: a linked
+// month or day directory would send snapshots outside the repository, or into files the
+// run has no business replacing.
+
+
+/** A ledger path passes through a symbolic link; nothing was read or written through it. */
+class LedgerSymlinkError extends Error {
+    link;
+    constructor(link) {
+        super(`${link} is a symbolic link inside the audit directory; the ledger is never read or written through links (replace it with a real directory or file)`);
+        this.name = 'LedgerSymlinkError';
+        this.link = link;
+    }
+}
+/**
+ * Returns a check that throws LedgerSymlinkError when any existing part of `target` below
+ * `root` (the target included) is a symbolic link. Directories found real are remembered:
+ * a run writes thousands of files into a few dozen directories.
+ */
+function symlinkGuard(root) {
+    const realDirectories = new Set();
+    return async (target) => {
+        const parts = external_node_path_default().relative(root, target).split((external_node_path_default()).sep);
+        let current = root;
+        for (const [index, part] of parts.entries()) {
+            current = external_node_path_default().join(current, part);
+            const isLast = index === parts.length - 1;
+            if (!isLast && realDirectories.has(current))
+                continue;
+            let stats;
+            try {
+                stats = await (0,promises_.lstat)(current);
+            }
+            catch (error) {
+                // What does not exist yet is created as a real directory or file.
+                if (error.code === 'ENOENT')
+                    return;
+                throw error;
+            }
+            if (stats.isSymbolicLink())
+                throw new LedgerSymlinkError(current);
+            if (!isLast && stats.isDirectory())
+                realDirectories.add(current);
+        }
+    };
+}
+/** Throws LedgerSymlinkError for the first symbolic link anywhere below `root`, before a run writes anything. */
+async function assertNoSymlinksBelow(root) {
+    let entries;
+    try {
+        entries = await (0,promises_.readdir)(root, { withFileTypes: true, recursive: true });
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return;
+        throw error;
+    }
+    const link = entries.find((entry) => entry.isSymbolicLink());
+    if (link)
+        throw new LedgerSymlinkError(external_node_path_default().join(link.parentPath, link.name));
+}
+
+// EXTERNAL MODULE: ./src/ledger/paths.ts
+var paths = __nccwpck_require__(84129);
+// EXTERNAL MODULE: ./src/ledger/schema-validator.ts + 7 modules
+var schema_validator = __nccwpck_require__(16799);
 ;// CONCATENATED MODULE: ./src/ledger/store.ts
 // The ledger on disk: reads what is there (refusing to touch a file it cannot parse),
 // and writes each file atomically after validating it against its schema.
+
+
 
 
 
@@ -86140,6 +87300,16 @@ function sha256Hex(pieces) {
         hash.update(piece);
     return hash.digest('hex');
 }
+/** Streamed: a large organization's snapshot is several MB. */
+function sha256OfFile(file) {
+    return new Promise((resolve, reject) => {
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        (0,external_node_fs_.createReadStream)(file)
+            .on('data', (chunk) => hash.update(chunk))
+            .on('error', reject)
+            .on('end', () => resolve(hash.digest('hex')));
+    });
+}
 function emptyManifest() {
     return { schema_version: 1, origin: null, windows: {} };
 }
@@ -86162,10 +87332,10 @@ function parseLedgerFile(kind, file, text) {
         throw new LedgerFileError(file, 'it is not valid JSON', { cause: error });
     }
     try {
-        assertValid(kind, value, file);
+        (0,schema_validator/* assertValid */.pP)(kind, value, file);
     }
     catch (error) {
-        if (error instanceof SchemaViolationError)
+        if (error instanceof schema_validator/* SchemaViolationError */.PZ)
             throw new LedgerFileError(file, error.message, { cause: error });
         throw error;
     }
@@ -86174,7 +87344,7 @@ function parseLedgerFile(kind, file, text) {
 /** The snapshot file, from its canonical bytes (already hashed by the caller). */
 function prepareSnapshotFile(snapshotBytes, snapshot) {
     const relative = paths/* ledgerPaths */.O.snapshot(snapshot.provider, snapshot.date);
-    assertValid('snapshot', snapshot, relative);
+    (0,schema_validator/* assertValid */.pP)('snapshot', snapshot, relative);
     return { relative, bytes: snapshotBytes };
 }
 /**
@@ -86182,7 +87352,7 @@ function prepareSnapshotFile(snapshotBytes, snapshot) {
  * bytes parse to against the raw schema's bucket, the other half of prepareRawFile's.
  */
 function rawBucketCheck(provider, date) {
-    return (value, { endpoint, index }) => assertValidRawBucket(value, index, paths/* ledgerPaths */.O.raw(provider, date, endpoint));
+    return (value, { endpoint, index }) => (0,schema_validator/* assertValidRawBucket */.DR)(value, index, paths/* ledgerPaths */.O.raw(provider, date, endpoint));
 }
 /**
  * One endpoint's raw file for a day: the provider's own bytes for each bucket, unchanged,
@@ -86192,59 +87362,71 @@ function rawBucketCheck(provider, date) {
 function prepareRawFile(provider, date, origin, raw) {
     const relative = paths/* ledgerPaths */.O.raw(provider, date, raw.endpoint);
     const about = { schema_version: 1, provider, date, endpoint: raw.endpoint, origin, request: raw.request, pages: raw.pages };
-    assertValid('raw', { ...about, buckets: [] }, relative);
+    (0,schema_validator/* assertValid */.pP)('raw', { ...about, buckets: [] }, relative);
     return { relative, bytes: (0,json/* canonicalJsonBytesAround */.X4)(about, 'buckets', raw.buckets.map((bucket) => bucket.bytes)) };
 }
 function createLedgerStore(auditDir) {
-    const at = (relative) => (0,paths/* resolveInside */.L)(auditDir, relative);
-    function writeValidated(kind, relative, value) {
-        let file;
-        let content;
-        try {
-            file = at(relative);
-            assertValid(kind, value, relative);
-            content = (0,json/* canonicalJsonBytes */.qJ)(value);
-        }
-        catch (error) {
-            return Promise.reject(error);
-        }
-        return (0,atomic_write/* writeFileAtomic */.Zf)(file, content).then(() => file);
+    const refuseLinks = symlinkGuard(auditDir);
+    /** The absolute path of a ledger file, refusing one reached through a symbolic link. */
+    const at = async (relative) => {
+        const file = (0,paths/* resolveInside */.L)(auditDir, relative);
+        await refuseLinks(file);
+        return file;
+    };
+    async function writeValidated(kind, relative, value) {
+        (0,schema_validator/* assertValid */.pP)(kind, value, relative);
+        const content = (0,json/* canonicalJsonBytes */.qJ)(value);
+        const file = await at(relative);
+        await (0,atomic_write/* writeFileAtomic */.Zf)(file, content);
+        return file;
     }
     return {
         auditDir,
+        assertNoSymlinks: () => assertNoSymlinksBelow(auditDir),
         async readManifest() {
-            const file = at(paths/* ledgerPaths */.O.manifest());
+            const file = await at(paths/* ledgerPaths */.O.manifest());
             const text = await readIfPresent(file);
             if (text === undefined)
                 return emptyManifest();
             return parseLedgerFile('manifest', file, text);
         },
         async readSnapshot(provider, date) {
-            const file = at(paths/* ledgerPaths */.O.snapshot(provider, date));
+            const file = await at(paths/* ledgerPaths */.O.snapshot(provider, date));
             const text = await readIfPresent(file);
             if (text === undefined)
                 return undefined;
             return parseLedgerFile('snapshot', file, text);
         },
+        async snapshotSha256(provider, date) {
+            const file = await at(paths/* ledgerPaths */.O.snapshot(provider, date));
+            try {
+                return await sha256OfFile(file);
+            }
+            catch (error) {
+                if (error.code === 'ENOENT')
+                    return undefined;
+                throw error;
+            }
+        },
         async writePrepared(file) {
-            const target = at(file.relative);
+            const target = await at(file.relative);
             await (0,atomic_write/* writeFileAtomic */.Zf)(target, file.bytes);
             return target;
         },
         async writeDiff(runAt, command, diff, kind = 'diff') {
             const directory = paths/* ledgerPaths */.O.diffDirectory(runAt);
-            assertValid(kind, diff, `${directory}/ (the ${command} diff)`);
+            (0,schema_validator/* assertValid */.pP)(kind, diff, `${directory}/ (the ${command} diff)`);
             // A run diff lists every run reconciled (18 MB for 10,000 runs): encoded run by run
             // and written as it is encoded, so its bytes are never all held at once. Its name
             // holds the first 8 hex digits of its own hash.
             const pieces = (0,json/* canonicalJsonPiecesByElement */.bc)(diff, kind === 'run-diff' ? 'runs' : 'windows');
-            return (0,atomic_write/* writeHashedFileAtomic */.il)(at(directory), pieces, (sha256) => external_node_path_default().basename(paths/* ledgerPaths */.O.diff(runAt, command, sha256.slice(0, 8))));
+            return (0,atomic_write/* writeHashedFileAtomic */.il)(await at(directory), pieces, (sha256) => external_node_path_default().basename(paths/* ledgerPaths */.O.diff(runAt, command, sha256.slice(0, 8))));
         },
         writeManifest(manifest) {
             return writeValidated('manifest', paths/* ledgerPaths */.O.manifest(), manifest);
         },
         async writeReadme(text) {
-            const file = at(paths/* ledgerPaths */.O.readme());
+            const file = await at(paths/* ledgerPaths */.O.readme());
             if ((await readIfPresent(file)) === text)
                 return undefined;
             await (0,atomic_write/* writeFileAtomic */.Zf)(file, text);
@@ -86263,14 +87445,19 @@ function createLedgerStore(auditDir) {
 /* harmony export */   e: () => (/* binding */ run)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
-/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(74091);
+/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(74941);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(83916);
 /* harmony import */ var _options_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(88381);
 /* harmony import */ var _ports_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(16467);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(58750);
-/* harmony import */ var _shell_loggers_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(36391);
+/* harmony import */ var _providers_http_redact_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(12662);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(58750);
+/* harmony import */ var _shell_loggers_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(36391);
+/* harmony import */ var _shell_secrets_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5675);
 // The action's shell: read the inputs, run one command, set every output once at the end,
 // write the job summary. The single catch turns any error into one failure message.
+// Everything the action says (logs, outputs, summary, failure) passes one redactor.
+
+
 
 
 
@@ -86291,33 +87478,36 @@ function readInputs() {
 }
 /** `engine`: what only the bundled engine can give (see engine.ts). */
 async function run(engine = {}) {
+    let redact = _providers_http_redact_js__WEBPACK_IMPORTED_MODULE_5__/* .redactCredentialShapes */ .ju;
     try {
         const { command, options } = readInputs();
-        const secret = options['openai-admin-key'];
-        if (secret)
+        // Registered before anything is logged: the runner then masks them in every line.
+        const secrets = (0,_shell_secrets_js__WEBPACK_IMPORTED_MODULE_8__/* .knownSecrets */ .x)(options, process.env);
+        for (const secret of secrets)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(secret);
-        if (options['github-token'])
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(options['github-token']);
-        for (const name of ['OPENAI_ADMIN_KEY', 'OPENAI_API_KEY_USAGE_TRACKING', 'GITHUB_TOKEN']) {
-            const value = process.env[name];
-            if (value)
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(value);
-        }
-        const settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .parseSettings */ .P$)(command, [], options, process.env, _ports_js__WEBPACK_IMPORTED_MODULE_4__/* .systemClock */ .ml.now());
-        const report = await (0,_commands_dispatch_js__WEBPACK_IMPORTED_MODULE_1__/* .runCommand */ .d)(settings, {
+        redact = (0,_providers_http_redact_js__WEBPACK_IMPORTED_MODULE_5__/* .createRedactor */ .lY)(secrets);
+        const settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_6__/* .parseSettings */ .P$)(command, [], options, process.env, _ports_js__WEBPACK_IMPORTED_MODULE_4__/* .systemClock */ .ml.now());
+        const result = await (0,_commands_dispatch_js__WEBPACK_IMPORTED_MODULE_1__/* .runCommand */ .d)(settings, {
             cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
             clock: _ports_js__WEBPACK_IMPORTED_MODULE_4__/* .systemClock */ .ml,
-            logger: _shell_loggers_js__WEBPACK_IMPORTED_MODULE_6__/* .actionsLogger */ .M,
+            logger: (0,_shell_loggers_js__WEBPACK_IMPORTED_MODULE_7__/* .actionsLogger */ .M)(redact),
             env: process.env,
             dayBuilderScript: engine.dayBuilderScript,
         });
-        for (const output of _options_js__WEBPACK_IMPORTED_MODULE_3__/* .OUTPUTS */ .py)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(output.name, report.outputs[output.name] ?? '');
-        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(report.summary).write();
+        await report(result, redact);
     }
     catch (error) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .getErrorMessage */ .u1)(error));
+        // A run that failed only in publishing still reports what it did and knows.
+        if (error instanceof _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_1__/* .IncompleteRunError */ .W)
+            await report(error.report, redact);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(redact((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .getErrorMessage */ .u1)(error)));
     }
+}
+/** Every output once, and the job summary. */
+async function report(result, redact) {
+    for (const output of _options_js__WEBPACK_IMPORTED_MODULE_3__/* .OUTPUTS */ .py)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH(output.name, redact(result.outputs[output.name] ?? ''));
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw(redact(result.summary)).write();
 }
 
 
@@ -86369,12 +87559,15 @@ const OPTIONS = [
     { name: 'drift-threshold', kind: 'percent', default: '2', description: 'Percent of tokens a settled window may change before a finding is an alarm.' },
     { name: 'max-requests-per-minute', kind: 'integer', description: 'Cap on provider requests per minute (default: no cap beyond honouring 429s).' },
     { name: 'max-retries', kind: 'integer', default: '5', description: 'Retries of a provider request on 429, 5xx and network errors (0 to 10).' },
+    { name: 'request-timeout', kind: 'integer', default: '120', description: 'Seconds one provider request may take in total, body and retries\' waits included, before its windows are marked missing (1 to 3600).' },
+    { name: 'run-timeout', kind: 'integer', default: '1800', description: 'Seconds the whole run may spend fetching before the remaining windows are marked missing (60 to 86400; a long backfill may need more).' },
+    { name: 'lock-timeout', kind: 'integer', default: '300', description: 'Seconds to wait for another usage-ledger run on the same checkout to release its lock before giving up (0 to 3600).' },
     { name: 'dry-run', kind: 'boolean', default: 'false', description: 'Fetch and compute, print what would change, write nothing.' },
     { name: 'now', kind: 'instant', description: 'Fix the clock to this ISO 8601 time (default: the real time).' },
     { name: 'allow-mixed-origin', kind: 'boolean', default: 'false', description: 'Allow simulated and real provider data in one ledger.' },
     { name: 'openai-base-url', kind: 'url', default: 'https://api.openai.com/v1', description: 'OpenAI API base URL; /organization/usage/... paths are relative to it (for proxies, gateways and the simulator).' },
     { name: 'openai-admin-key', kind: 'secret', env: ['OPENAI_ADMIN_KEY', 'OPENAI_API_KEY_USAGE_TRACKING'], description: 'OpenAI admin key with the api.usage.read scope. On the command line it is read from OPENAI_ADMIN_KEY (or OPENAI_API_KEY_USAGE_TRACKING), never from a flag.' },
-    { name: 'scenario', kind: 'list', cliOnly: true, description: 'simulate: comma-separated simulator scenarios (late-data, restatement, rate-limit, rate-limit-no-retry-after, server-error, flaky, repeated-cursor, malformed-page, missing-day, paginated).' },
+    { name: 'scenario', kind: 'list', cliOnly: true, description: 'simulate: comma-separated simulator scenarios (late-data, restatement, rate-limit, rate-limit-no-retry-after, server-error, flaky, repeated-cursor, malformed-page, missing-day, paginated, duplicate-bucket, overlapping-pages, out-of-range-bucket).' },
     { name: 'port', kind: 'integer', default: '8787', cliOnly: true, description: 'simulate: loopback port to serve on.' },
 ];
 const OUTPUTS = [
@@ -86470,6 +87663,7 @@ class ProviderRequestError extends Error {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Kt: () => (/* binding */ DeadlineExceededError),
 /* harmony export */   MZ: () => (/* binding */ ClientError),
 /* harmony export */   i5: () => (/* binding */ RetriesExhaustedError),
 /* harmony export */   j$: () => (/* binding */ HttpError),
@@ -86532,6 +87726,19 @@ class InvalidResponseError extends HttpError {
         this.status = details.status;
     }
 }
+/**
+ * The request's total time, or the run's, ran out before a complete answer. Never
+ * retried: the time it would take is exactly what is gone.
+ */
+class DeadlineExceededError extends HttpError {
+    deadline;
+    timeoutMs;
+    constructor(message, details) {
+        super(message, details);
+        this.deadline = details.deadline;
+        this.timeoutMs = details.timeoutMs;
+    }
+}
 /** The message of anything thrown, without casting to any. */
 function getErrorMessage(error) {
     if (error instanceof Error)
@@ -86549,155 +87756,91 @@ function getErrorMessage(error) {
 
 /***/ }),
 
-/***/ 12269:
+/***/ 12662:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  L: () => (/* binding */ assembleDay),
-  p: () => (/* binding */ readOpenAiDay)
-});
-
-// EXTERNAL MODULE: ./src/core/records.ts
-var core_records = __nccwpck_require__(85033);
-// EXTERNAL MODULE: ./src/core/json.ts
-var json = __nccwpck_require__(86153);
-// EXTERNAL MODULE: ./src/providers/openai/endpoints.ts
-var endpoints = __nccwpck_require__(96087);
-;// CONCATENATED MODULE: ./src/providers/openai/normalize.ts
-// One OpenAI result becomes one canonical record: every key field present (null where the
-// endpoint does not have the dimension or it was not grouped by), the endpoint's counters
-// as integers with absent optional ones read as 0, and money as exact decimal strings.
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ju: () => (/* reexport safe */ _core_credential_shapes_js__WEBPACK_IMPORTED_MODULE_0__.ju),
+/* harmony export */   lY: () => (/* binding */ createRedactor)
+/* harmony export */ });
+/* unused harmony exports REDACTED, SECRET_PIECE_LENGTH */
+/* harmony import */ var _core_credential_shapes_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(89973);
+// Secrets must never reach a log line or an error message, even when a provider echoes
+// the key back in an error body, echoes only part of it, or a proxy puts it in a page.
 
 
-
-/** Key fields each endpoint can fill; the rest are always null for it. */
-const DIMENSIONS = {
-    completions: ['project_id', 'api_key_id', 'user_id', 'model', 'batch', 'service_tier'],
-    embeddings: ['project_id', 'api_key_id', 'user_id', 'model'],
-    moderations: ['project_id', 'api_key_id', 'user_id', 'model'],
-    images: ['project_id', 'api_key_id', 'user_id', 'model', 'source', 'size'],
-    audio_speeches: ['project_id', 'api_key_id', 'user_id', 'model'],
-    audio_transcriptions: ['project_id', 'api_key_id', 'user_id', 'model'],
-    costs: ['project_id', 'api_key_id', 'line_item'],
-};
-/** Unix seconds to `2026-11-15T00:00:00Z`: whole seconds, no milliseconds. */
-function unixSecondsToIso(seconds) {
-    return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+const REDACTED = (/* unused pure expression or super */ null && (MASK));
+/**
+ * Rule for pieces of a known secret: any 6 consecutive characters of it that reach past
+ * its public prefix and hold a digit or a capital letter. Random key bodies nearly always
+ * do; ordinary lower-case words ("secret", "admin-") never do, so prose stays readable.
+ */
+const SECRET_PIECE_LENGTH = 6;
+const KEY_LIKE_PIECE = /[0-9A-Z]/;
+function secretPieces(secret) {
+    const bodyStart = _core_credential_shapes_js__WEBPACK_IMPORTED_MODULE_0__/* .CREDENTIAL_PREFIX */ .Hh.exec(secret)?.[0].length ?? 0;
+    const pieces = [];
+    for (let start = 0; start + SECRET_PIECE_LENGTH <= secret.length; start += 1) {
+        if (start + SECRET_PIECE_LENGTH <= bodyStart)
+            continue;
+        const piece = secret.slice(start, start + SECRET_PIECE_LENGTH);
+        if (KEY_LIKE_PIECE.test(piece))
+            pieces.push(piece);
+    }
+    return pieces;
 }
-/** An exact decimal string; money never passes through a binary float. */
-function exactDecimal(value) {
-    return value instanceof json/* ExactNumber */.fh ? value.toDecimal() : String(value);
+/** Masks every stretch of `text` made of overlapping pieces of the secrets. */
+function maskPieces(text, pieces) {
+    if (pieces.size === 0 || text.length < SECRET_PIECE_LENGTH)
+        return text;
+    const covered = new Uint8Array(text.length);
+    let found = false;
+    for (let start = 0; start + SECRET_PIECE_LENGTH <= text.length; start += 1) {
+        if (!pieces.has(text.slice(start, start + SECRET_PIECE_LENGTH)))
+            continue;
+        covered.fill(1, start, start + SECRET_PIECE_LENGTH);
+        found = true;
+    }
+    if (!found)
+        return text;
+    let result = '';
+    for (let index = 0; index < text.length; index += 1) {
+        if (covered[index] === 0)
+            result += text[index];
+        else if (index === 0 || covered[index - 1] === 0)
+            result += _core_credential_shapes_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v5;
+    }
+    return result;
 }
-function fieldOf(result, name) {
-    return result[name];
-}
-const COST_FIELDS = ['amount', 'currency', 'quantity', 'quantity_unit'];
-function costCounters(result) {
-    return {
-        amount: exactDecimal(result.amount.value),
-        currency: result.amount.currency.toLowerCase(),
-        quantity: result.quantity === undefined || result.quantity === null ? null : exactDecimal(result.quantity),
-        quantity_unit: result.quantity_unit ?? null,
+/**
+ * A redactor for the known `secrets` and for anything shaped like a credential: each
+ * secret whole, then credential shapes, then any piece of a secret (see the rule above).
+ */
+function createRedactor(secrets) {
+    // Longest first, so a secret that contains another is masked whole.
+    const masks = [...new Set(secrets.filter((secret) => secret.length > 0))].sort((a, b) => b.length - a.length);
+    const pieces = new Set(masks.flatMap(secretPieces));
+    return (text) => {
+        let result = text;
+        for (const secret of masks)
+            result = result.split(secret).join(_core_credential_shapes_js__WEBPACK_IMPORTED_MODULE_0__/* .MASK */ .v5);
+        return maskPieces((0,_core_credential_shapes_js__WEBPACK_IMPORTED_MODULE_0__/* .redactCredentialShapes */ .ju)(result), pieces);
     };
 }
-/** Every result of a bucket shares its two window times: format each once, not per record. */
-const isoCache = new Map();
-function windowIso(seconds) {
-    let iso = isoCache.get(seconds);
-    if (iso === undefined) {
-        if (isoCache.size >= 64)
-            isoCache.clear();
-        iso = unixSecondsToIso(seconds);
-        isoCache.set(seconds, iso);
-    }
-    return iso;
-}
-/**
- * Per endpoint, every field of its records in sorted order with where its value comes
- * from. Records are built in that order so canonical JSON can write them as they are.
- */
-const FIELD_PLANS = (() => {
-    const plans = {};
-    for (const endpoint of Object.keys(DIMENSIONS)) {
-        const fields = new Map();
-        for (const field of core_records/* KEY_FIELDS */.MN) {
-            const fixed = field === 'provider' || field === 'endpoint' || field === 'window_start' || field === 'window_end';
-            fields.set(field, fixed ? field : DIMENSIONS[endpoint].includes(field) ? 'dimension' : 'absent');
-        }
-        if (endpoint === 'costs')
-            for (const field of COST_FIELDS)
-                fields.set(field, 'cost');
-        else
-            for (const counter of endpoints/* OPENAI_ENDPOINT_SPECS */.Ie[endpoint].counters)
-                fields.set(counter, 'counter');
-        plans[endpoint] = [...fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    }
-    return plans;
-})();
-/**
- * Per endpoint, a function returning one object literal with the plan's fields. An object
- * given its properties one by one under computed names becomes a hash table after a dozen
- * or so (a completions record has 28), and then every read, key listing, sort, validation
- * and serialization of it is several times slower. A literal's fields are fixed when it
- * is compiled, so every record of an endpoint shares one compact layout. The source is
- * made from the plan's own field names, each written as a JSON string literal.
- */
-const RECORD_MAKERS = (() => {
-    const makers = {};
-    for (const [endpoint, plan] of Object.entries(FIELD_PLANS)) {
-        // In a literal, "__proto__" would set the prototype instead of making a field.
-        if (plan.some(([field]) => field === '__proto__'))
-            throw new Error(`openai ${endpoint}: a record field may not be named __proto__`);
-        const members = plan.map(([field], index) => `${JSON.stringify(field)}: values[${index}]`).join(', ');
-        makers[endpoint] = new Function('values', `return { ${members} };`);
-    }
-    return makers;
-})();
-function normalizeResult(endpoint, bucket, result) {
-    const costs = endpoint === 'costs' ? costCounters(result) : undefined;
-    const plan = FIELD_PLANS[endpoint];
-    const values = new Array(plan.length);
-    for (let index = 0; index < plan.length; index += 1) {
-        const [field, source] = plan[index];
-        switch (source) {
-            case 'provider':
-                values[index] = 'openai';
-                break;
-            case 'endpoint':
-                values[index] = endpoint;
-                break;
-            case 'window_start':
-                values[index] = windowIso(bucket.start_time);
-                break;
-            case 'window_end':
-                values[index] = windowIso(bucket.end_time);
-                break;
-            case 'dimension': {
-                const value = fieldOf(result, field);
-                values[index] = typeof value === 'string' || typeof value === 'boolean' ? value : null;
-                break;
-            }
-            case 'absent':
-                values[index] = null;
-                break;
-            case 'counter': {
-                const value = fieldOf(result, field);
-                values[index] = typeof value === 'number' ? value : 0;
-                break;
-            }
-            case 'cost':
-                values[index] = costs[field];
-                break;
-        }
-    }
-    return RECORD_MAKERS[endpoint](values);
-}
 
-// EXTERNAL MODULE: ./src/providers/openai/page-reader.ts + 4 modules
-var page_reader = __nccwpck_require__(89207);
-;// CONCATENATED MODULE: ./src/providers/openai/day-result.ts
+
+/***/ }),
+
+/***/ 62621:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ assembleDay),
+/* harmony export */   p: () => (/* binding */ readOpenAiDay)
+/* harmony export */ });
+/* harmony import */ var _core_records_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(85033);
+/* harmony import */ var _normalize_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(14522);
+/* harmony import */ var _page_reader_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(89207);
 // Joins the endpoints' outcomes into one result per day. A day is only `ok` when every
 // endpoint answered completely for it; otherwise it is marked, never filled with zeros.
 
@@ -86707,6 +87850,9 @@ function failureFor(date, outcome) {
     if (!outcome.ok) {
         return { status: outcome.status, code: outcome.code, message: outcome.message, endpoint: outcome.endpoint };
     }
+    const doubt = outcome.doubtful.get(date);
+    if (doubt !== undefined)
+        return { status: 'partial', code: 'SCHEMA_MISMATCH', message: doubt, endpoint: outcome.endpoint };
     if (outcome.days.has(date))
         return undefined;
     return {
@@ -86734,15 +87880,15 @@ function readOpenAiDay(parts, checkBucket) {
         const endpoint = part.endpoint;
         const buckets = [];
         for (const kept of part.buckets) {
-            const { bytes, bucket } = (0,page_reader/* readBucket */.j)(kept);
+            const { bytes, bucket } = (0,_page_reader_js__WEBPACK_IMPORTED_MODULE_2__/* .readBucket */ .j)(kept);
             checkBucket(bucket, { endpoint, index: buckets.length });
             for (const result of bucket.results)
-                records.push(normalizeResult(endpoint, bucket, result));
+                records.push((0,_normalize_js__WEBPACK_IMPORTED_MODULE_1__/* .normalizeResult */ .Z)(endpoint, bucket, result));
             buckets.push({ bytes });
         }
         raw.push({ endpoint, request: part.request, pages: part.pages, buckets });
     }
-    return { records: (0,core_records/* sortRecords */.NM)(records), raw };
+    return { records: (0,_core_records_js__WEBPACK_IMPORTED_MODULE_0__/* .sortRecords */ .NM)(records), raw };
 }
 /** The day's buckets from every endpoint, as they arrived. */
 function dayParts(date, outcomes) {
@@ -86845,6 +87991,148 @@ function isOpenAiEndpoint(name) {
 }
 function isOpenAiUsageEndpoint(name) {
     return name !== 'costs';
+}
+
+
+/***/ }),
+
+/***/ 14522:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ unixSecondsToIso),
+/* harmony export */   Z: () => (/* binding */ normalizeResult)
+/* harmony export */ });
+/* harmony import */ var _core_json_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(86153);
+/* harmony import */ var _core_records_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(85033);
+/* harmony import */ var _endpoints_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(96087);
+// One OpenAI result becomes one canonical record: every key field present (null where the
+// endpoint does not have the dimension or it was not grouped by), the endpoint's counters
+// as integers with absent optional ones read as 0, and money as exact decimal strings.
+
+
+
+/** Key fields each endpoint can fill; the rest are always null for it. */
+const DIMENSIONS = {
+    completions: ['project_id', 'api_key_id', 'user_id', 'model', 'batch', 'service_tier'],
+    embeddings: ['project_id', 'api_key_id', 'user_id', 'model'],
+    moderations: ['project_id', 'api_key_id', 'user_id', 'model'],
+    images: ['project_id', 'api_key_id', 'user_id', 'model', 'source', 'size'],
+    audio_speeches: ['project_id', 'api_key_id', 'user_id', 'model'],
+    audio_transcriptions: ['project_id', 'api_key_id', 'user_id', 'model'],
+    costs: ['project_id', 'api_key_id', 'line_item'],
+};
+/** Unix seconds to `2026-11-15T00:00:00Z`: whole seconds, no milliseconds. */
+function unixSecondsToIso(seconds) {
+    return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/** An exact decimal string; money never passes through a binary float. */
+function exactDecimal(value) {
+    return value instanceof _core_json_js__WEBPACK_IMPORTED_MODULE_0__/* .ExactNumber */ .fh ? value.toDecimal() : String(value);
+}
+function fieldOf(result, name) {
+    return result[name];
+}
+const COST_FIELDS = ['amount', 'currency', 'quantity', 'quantity_unit'];
+function costCounters(result) {
+    return {
+        amount: exactDecimal(result.amount.value),
+        currency: result.amount.currency.toLowerCase(),
+        quantity: result.quantity === undefined || result.quantity === null ? null : exactDecimal(result.quantity),
+        quantity_unit: result.quantity_unit ?? null,
+    };
+}
+/** Every result of a bucket shares its two window times: format each once, not per record. */
+const isoCache = new Map();
+function windowIso(seconds) {
+    let iso = isoCache.get(seconds);
+    if (iso === undefined) {
+        if (isoCache.size >= 64)
+            isoCache.clear();
+        iso = unixSecondsToIso(seconds);
+        isoCache.set(seconds, iso);
+    }
+    return iso;
+}
+/**
+ * Per endpoint, every field of its records in sorted order with where its value comes
+ * from. Records are built in that order so canonical JSON can write them as they are.
+ */
+const FIELD_PLANS = (() => {
+    const plans = {};
+    for (const endpoint of Object.keys(DIMENSIONS)) {
+        const fields = new Map();
+        for (const field of _core_records_js__WEBPACK_IMPORTED_MODULE_1__/* .KEY_FIELDS */ .MN) {
+            const fixed = field === 'provider' || field === 'endpoint' || field === 'window_start' || field === 'window_end';
+            fields.set(field, fixed ? field : DIMENSIONS[endpoint].includes(field) ? 'dimension' : 'absent');
+        }
+        if (endpoint === 'costs')
+            for (const field of COST_FIELDS)
+                fields.set(field, 'cost');
+        else
+            for (const counter of _endpoints_js__WEBPACK_IMPORTED_MODULE_2__/* .OPENAI_ENDPOINT_SPECS */ .Ie[endpoint].counters)
+                fields.set(counter, 'counter');
+        plans[endpoint] = [...fields].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    }
+    return plans;
+})();
+/**
+ * Per endpoint, a function returning one object literal with the plan's fields. An object
+ * given its properties one by one under computed names becomes a hash table after a dozen
+ * or so (a completions record has 28), and then every read, key listing, sort, validation
+ * and serialization of it is several times slower. A literal's fields are fixed when it
+ * is compiled, so every record of an endpoint shares one compact layout. The source is
+ * made from the plan's own field names, each written as a JSON string literal.
+ */
+const RECORD_MAKERS = (() => {
+    const makers = {};
+    for (const [endpoint, plan] of Object.entries(FIELD_PLANS)) {
+        // In a literal, "__proto__" would set the prototype instead of making a field.
+        if (plan.some(([field]) => field === '__proto__'))
+            throw new Error(`openai ${endpoint}: a record field may not be named __proto__`);
+        const members = plan.map(([field], index) => `${JSON.stringify(field)}: values[${index}]`).join(', ');
+        makers[endpoint] = new Function('values', `return { ${members} };`);
+    }
+    return makers;
+})();
+function normalizeResult(endpoint, bucket, result) {
+    const costs = endpoint === 'costs' ? costCounters(result) : undefined;
+    const plan = FIELD_PLANS[endpoint];
+    const values = new Array(plan.length);
+    for (let index = 0; index < plan.length; index += 1) {
+        const [field, source] = plan[index];
+        switch (source) {
+            case 'provider':
+                values[index] = 'openai';
+                break;
+            case 'endpoint':
+                values[index] = endpoint;
+                break;
+            case 'window_start':
+                values[index] = windowIso(bucket.start_time);
+                break;
+            case 'window_end':
+                values[index] = windowIso(bucket.end_time);
+                break;
+            case 'dimension': {
+                const value = fieldOf(result, field);
+                values[index] = typeof value === 'string' || typeof value === 'boolean' ? value : null;
+                break;
+            }
+            case 'absent':
+                values[index] = null;
+                break;
+            case 'counter': {
+                const value = fieldOf(result, field);
+                values[index] = typeof value === 'number' ? value : 0;
+                break;
+            }
+            case 'cost':
+                values[index] = costs[field];
+                break;
+        }
+    }
+    return RECORD_MAKERS[endpoint](values);
 }
 
 
@@ -87407,8 +88695,8 @@ function checkPageBucket({ endpoint, bytes, plainNumbers, index, pack }) {
     const { bucket, issues } = parseAndCheck(endpoint, bytes, plainNumbers, index);
     if (issues.length > 0)
         return { ok: false, issues };
-    const startTime = bucket.start_time;
-    return pack ? { ok: true, startTime, packed: packBytes(bytes) } : { ok: true, startTime };
+    const { start_time: startTime, end_time: endTime } = bucket;
+    return pack ? { ok: true, startTime, endTime, packed: packBytes(bytes) } : { ok: true, startTime, endTime };
 }
 
 ;// CONCATENATED MODULE: ./src/providers/openai/page-reader.ts
@@ -87464,7 +88752,7 @@ function openPageReader(endpoint, options = {}) {
         if (!verdict.ok)
             array.failed = true;
         // Once the page has failed none of it will be used; only its issues are still counted.
-        slot.verdict = array.failed && verdict.ok ? { ok: true, startTime: verdict.startTime } : verdict;
+        slot.verdict = array.failed && verdict.ok ? { ok: true, startTime: verdict.startTime, endTime: verdict.endTime } : verdict;
         if (pack || array.failed)
             slot.bytes = undefined;
     };
@@ -87502,7 +88790,7 @@ function openPageReader(endpoint, options = {}) {
         const { has_more, next_page } = body;
         const buckets = slots.map((slot) => {
             const checked = slot.verdict;
-            return { startTime: checked.startTime, bytes: checked.packed ?? slot.bytes, plainNumbers: slot.plainNumbers };
+            return { startTime: checked.startTime, endTime: checked.endTime, bytes: checked.packed ?? slot.bytes, plainNumbers: slot.plainNumbers };
         });
         return { ok: true, page: { has_more, next_page, buckets } };
     };
@@ -87630,7 +88918,7 @@ async function* fetchPages(connection, endpoint, query, readerOptions = {}) {
 
 /***/ }),
 
-/***/ 61869:
+/***/ 9937:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -87698,17 +88986,153 @@ function chunksOf(items, size) {
     return chunks;
 }
 
-// EXTERNAL MODULE: ./src/providers/openai/day-result.ts + 1 modules
-var day_result = __nccwpck_require__(12269);
+// EXTERNAL MODULE: ./src/providers/openai/day-result.ts
+var day_result = __nccwpck_require__(62621);
 // EXTERNAL MODULE: ./src/providers/openai/endpoints.ts
 var openai_endpoints = __nccwpck_require__(96087);
+// EXTERNAL MODULE: ./src/core/records.ts
+var records = __nccwpck_require__(85033);
+// EXTERNAL MODULE: ./src/providers/openai/normalize.ts
+var normalize = __nccwpck_require__(14522);
+// EXTERNAL MODULE: ./src/providers/openai/page-reader.ts + 4 modules
+var page_reader = __nccwpck_require__(89207);
+;// CONCATENATED MODULE: ./src/providers/openai/day-assignment.ts
+// Assigns one query's buckets to the days it asked for, page by page, and refuses any
+// bucket that would invent data: a day's window seen twice, or a window that is not a
+// whole UTC day asked for. A grouped day may continue from the last bucket of one page
+// into the first of the next; that is a continuation only when it brings results the
+// day has not had yet, otherwise it is the same bucket again.
+
+
+
+
+const day_assignment_DAY_SECONDS = 86_400;
+class DayAssignment {
+    endpoint;
+    days;
+    label;
+    wanted;
+    rangeStart;
+    rangeEnd;
+    gathered = new Map();
+    /** The page each day was first seen on, for the messages. */
+    firstPage = new Map();
+    doubtful = new Map();
+    wholeQuery;
+    /** The day of the previous page's last bucket: the only one the next page may continue. */
+    open;
+    constructor(endpoint, days) {
+        this.endpoint = endpoint;
+        this.days = days;
+        this.label = `openai ${endpoint}`;
+        this.wanted = new Map(days.map((day) => [dayStartSeconds(day), day]));
+        this.rangeStart = dayStartSeconds(days[0]);
+        this.rangeEnd = dayStartSeconds(days[days.length - 1]) + day_assignment_DAY_SECONDS;
+    }
+    addPage(number, buckets) {
+        const onThisPage = new Set();
+        let last;
+        for (const [index, bucket] of buckets.entries()) {
+            last = this.place(number, index, bucket, onThisPage);
+        }
+        for (const day of onThisPage) {
+            const entry = this.gathered.get(day);
+            if (entry)
+                entry.pages += 1;
+        }
+        this.open = last === undefined ? undefined : this.open?.day === last ? { ...this.open, page: number } : { day: last, page: number };
+    }
+    /** The day the bucket was taken for, or undefined when it was refused. */
+    place(number, index, bucket, onThisPage) {
+        const day = this.wanted.get(bucket.startTime);
+        if (day === undefined || bucket.endTime !== bucket.startTime + day_assignment_DAY_SECONDS) {
+            this.outsideTheDays(bucket);
+            return undefined;
+        }
+        if (onThisPage.has(day)) {
+            this.doubt(day, `the bucket for ${day} arrived twice on page ${number}`);
+            return undefined;
+        }
+        const seenOn = this.firstPage.get(day);
+        if (seenOn !== undefined && !(index === 0 && this.continues(day, number, bucket))) {
+            this.doubt(day, `the bucket for ${day} arrived twice (pages ${seenOn} and ${number})`);
+            return undefined;
+        }
+        onThisPage.add(day);
+        if (seenOn === undefined)
+            this.firstPage.set(day, number);
+        if (!this.doubtful.has(day)) {
+            const entry = this.gathered.get(day) ?? { buckets: [], pages: 0 };
+            entry.buckets.push(bucket);
+            this.gathered.set(day, entry);
+        }
+        return day;
+    }
+    finish() {
+        for (const day of this.doubtful.keys())
+            this.gathered.delete(day);
+        return { days: this.gathered, doubtful: this.doubtful, ...(this.wholeQuery === undefined ? {} : { wholeQuery: this.wholeQuery }) };
+    }
+    doubt(day, what) {
+        if (!this.doubtful.has(day))
+            this.doubtful.set(day, `${this.label}: ${what}`);
+    }
+    /**
+     * A window that is not a day asked for puts in doubt every day it overlaps; one that
+     * overlaps none says the answer is to another question, so no day of it can be trusted.
+     */
+    outsideTheDays(bucket) {
+        const window = `${(0,normalize/* unixSecondsToIso */.W)(bucket.startTime)} to ${(0,normalize/* unixSecondsToIso */.W)(bucket.endTime)}`;
+        const overlapped = this.days.filter((day) => {
+            const start = dayStartSeconds(day);
+            return bucket.startTime < start + day_assignment_DAY_SECONDS && bucket.endTime > start;
+        });
+        for (const day of overlapped)
+            this.doubt(day, `a bucket from ${window} is not the whole UTC day ${day}`);
+        if (overlapped.length === 0) {
+            const asked = `${(0,normalize/* unixSecondsToIso */.W)(this.rangeStart)} to ${(0,normalize/* unixSecondsToIso */.W)(this.rangeEnd)}`;
+            this.wholeQuery ??= `${this.label}: a bucket from ${window} lies outside the range asked for (${asked})`;
+        }
+    }
+    /**
+     * True when the first bucket of page `number` goes on with the day the previous page
+     * ended on: both parts hold results, and none of the new part's records was had before.
+     */
+    continues(day, number, bucket) {
+        const open = this.open;
+        if (open === undefined || open.day !== day || open.page !== number - 1 || this.doubtful.has(day))
+            return false;
+        if (open.keys === undefined) {
+            open.keys = new Set();
+            for (const earlier of this.gathered.get(day)?.buckets ?? [])
+                for (const key of this.recordKeys(earlier))
+                    open.keys.add(key);
+        }
+        const keys = this.recordKeys(bucket);
+        if (open.keys.size === 0 || keys.length === 0)
+            return false;
+        for (const key of keys) {
+            if (open.keys.has(key))
+                return false;
+            open.keys.add(key);
+        }
+        return true;
+    }
+    recordKeys(kept) {
+        const { bucket } = (0,page_reader/* readBucket */.j)(kept);
+        return bucket.results.map((result) => (0,records/* recordKeyString */.OZ)((0,normalize/* normalizeResult */.Z)(this.endpoint, bucket, result)));
+    }
+}
+
 // EXTERNAL MODULE: ./src/providers/openai/paginate.ts
 var paginate = __nccwpck_require__(69224);
 ;// CONCATENATED MODULE: ./src/providers/openai/fetch-endpoint.ts
 // One endpoint over one run of days: a single request with `limit` = number of days,
 // then every page that follows. A day's grouped results may be split over several pages,
-// so buckets are gathered per day across pages. Anything short of a complete, valid
-// answer becomes a failure for all the days asked for, never a partial total.
+// so buckets are gathered per day across pages (see DayAssignment). Anything short of a
+// complete, valid answer becomes a failure for all the days asked for, never a partial
+// total; a day whose buckets came twice or did not fit the days asked for fails alone.
+
 
 
 
@@ -87730,27 +89154,13 @@ async function fetchEndpointDays(connection, endpoint, days, groupBy, readerOpti
     const { path } = openai_endpoints/* OPENAI_ENDPOINT_SPECS */.Ie[endpoint];
     const query = queryFor(days, groupBy);
     const label = `openai ${endpoint}`;
-    const wanted = new Map(days.map((day) => [dayStartSeconds(day), day]));
-    const gathered = new Map();
+    const assignment = new DayAssignment(endpoint, days);
     let origin = 'provider';
     try {
-        for await (const { page, origin: pageOrigin } of (0,paginate/* fetchPages */.f1)(connection, endpoint, query, readerOptions)) {
+        for await (const { number, page, origin: pageOrigin } of (0,paginate/* fetchPages */.f1)(connection, endpoint, query, readerOptions)) {
             if (pageOrigin === 'simulator')
                 origin = 'simulator';
-            const daysOnThisPage = new Set();
-            for (const bucket of page.buckets) {
-                const day = wanted.get(bucket.startTime);
-                if (day === undefined) {
-                    connection.logger?.debug(`${label}: ignoring a bucket starting at ${bucket.startTime}, outside the days asked for`);
-                    continue;
-                }
-                const entry = gathered.get(day) ?? { buckets: [], pages: 0 };
-                entry.buckets.push(bucket);
-                gathered.set(day, entry);
-                daysOnThisPage.add(day);
-            }
-            for (const day of daysOnThisPage)
-                gathered.get(day).pages += 1;
+            assignment.addPage(number, page.buckets);
         }
     }
     catch (error) {
@@ -87758,8 +89168,11 @@ async function fetchEndpointDays(connection, endpoint, days, groupBy, readerOpti
             return { ok: false, endpoint, status: error.status, code: error.code, message: error.message };
         throw error;
     }
-    connection.logger?.debug(`${label} ${days[0]}..${days[days.length - 1]}: ${gathered.size} of ${days.length} days`);
-    return { ok: true, endpoint, request: { path, query }, days: gathered, origin };
+    const assigned = assignment.finish();
+    if (assigned.wholeQuery !== undefined)
+        return { ok: false, endpoint, status: 'partial', code: 'SCHEMA_MISMATCH', message: assigned.wholeQuery };
+    connection.logger?.debug(`${label} ${days[0]}..${days[days.length - 1]}: ${assigned.days.size} of ${days.length} days`);
+    return { ok: true, endpoint, request: { path, query }, days: assigned.days, doubtful: assigned.doubtful, origin };
 }
 
 // EXTERNAL MODULE: ./src/providers/errors.ts
@@ -88237,6 +89650,9 @@ function parseSettings(command, positionals, raw, env, clockNow) {
         driftThreshold: percent(get('drift-threshold')),
         maxRequestsPerMinute: integer('max-requests-per-minute', get('max-requests-per-minute'), 1, 100_000),
         maxRetries: integer('max-retries', get('max-retries'), 0, 10),
+        requestTimeoutSeconds: integer('request-timeout', get('request-timeout'), 1, 3_600),
+        runTimeoutSeconds: integer('run-timeout', get('run-timeout'), 60, 86_400),
+        lockTimeoutSeconds: integer('lock-timeout', get('lock-timeout'), 0, 3_600),
         dryRun: boolean('dry-run', get('dry-run')),
         now,
         nowFixed: fixed,
@@ -88347,8 +89763,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: helpText
 
-// EXTERNAL MODULE: ./src/commands/dispatch.ts + 40 modules
-var dispatch = __nccwpck_require__(74091);
+// EXTERNAL MODULE: ./src/commands/dispatch.ts + 46 modules
+var dispatch = __nccwpck_require__(74941);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:os"
@@ -88871,6 +90287,9 @@ const SCENARIO_NAMES = [
     'malformed-page',
     'missing-day',
     'paginated',
+    'duplicate-bucket',
+    'overlapping-pages',
+    'out-of-range-bucket',
 ];
 
 ;// CONCATENATED MODULE: ./src/simulator/catalog.ts
@@ -89295,6 +90714,8 @@ const LATE_DATA_STEPS = 6;
 const RESTATEMENT_DAYS_BACK = 3;
 const RESTATEMENT_PERCENT = 3;
 const MISSING_DAY_DAYS_BACK = 2;
+/** The day whose completions bucket duplicate-bucket lists twice and overlapping-pages repeats. */
+const REPEATED_BUCKET_DAYS_BACK = 3;
 class Scenarios {
     store;
     active;
@@ -89368,7 +90789,18 @@ class Scenarios {
         const missing = this.store.todayStart() - MISSING_DAY_DAYS_BACK * DAY_SECONDS;
         return bucketStart >= missing && bucketStart < missing + DAY_SECONDS;
     }
-    /** Last touches on a finished completions page: the malformed and repeated-cursor scenarios. */
+    isRepeatedBucket(endpoint, bucketStart) {
+        return endpoint === 'completions' && bucketStart === this.store.todayStart() - REPEATED_BUCKET_DAYS_BACK * DAY_SECONDS;
+    }
+    /** True where overlapping-pages ends a completions page, for the next page to start with the same bucket. */
+    repeatsAfter(endpoint, bucketStart) {
+        return this.has('overlapping-pages') && this.isRepeatedBucket(endpoint, bucketStart);
+    }
+    /** True when out-of-range-bucket puts the bucket just before start_time on this completions page. */
+    addsBucketBefore(endpoint, firstPage) {
+        return this.has('out-of-range-bucket') && endpoint === 'completions' && firstPage;
+    }
+    /** Last touches on a finished completions page: the malformed, repeated-cursor and duplicate-bucket scenarios. */
     shapePage(endpoint, body, sentCursor) {
         if (endpoint !== 'completions')
             return;
@@ -89379,6 +90811,11 @@ class Scenarios {
                 if (first)
                     first.input_tokens = String(first.input_tokens);
             }
+        }
+        if (this.has('duplicate-bucket')) {
+            const at = body.data.findIndex((bucket) => this.isRepeatedBucket(endpoint, bucket.start_time));
+            if (at >= 0)
+                body.data.splice(at + 1, 0, structuredClone(body.data[at]));
         }
         if (this.has('repeated-cursor') && sentCursor !== undefined) {
             body.has_more = true;
@@ -89549,7 +90986,8 @@ function parseCostsQuery(raw, nowSeconds) {
 // a bucket whose results do not fit is split, and the next page continues it with the
 // same start_time and end_time. The cursor is opaque to clients but carries the position
 // (bucket index and result offset) and a fingerprint of the query it belongs to, so a
-// cursor replayed against a different query is refused.
+// cursor replayed against a different query is refused. A page may also be made to end
+// after a bucket that the next page then repeats whole (the overlapping-pages scenario).
 
 
 const CURSOR_PREFIX = 'page_';
@@ -89609,6 +91047,9 @@ function assemblePage(begin, rules, compute) {
         }
         buckets.push({ index, results: remaining });
         budget -= remaining.length;
+        // The page that starts with the repeat goes on, or it would repeat it for ever.
+        if (index !== begin.bucket && rules.repeatAfter?.(index))
+            return { buckets, next: { bucket: index, offset: 0 } };
         index += 1;
         offset = 0;
     }
@@ -89713,8 +91154,9 @@ function servePage(parts, call, endpoint, query) {
         maxResults: scenarios.resultCap(endpoint, parts.maxResultsPerPage),
         bucketCount,
         omit: (index) => scenarios.omitsBucket(query.start + index * query.width),
+        repeatAfter: (index) => scenarios.repeatsAfter(endpoint, query.start + index * query.width),
     };
-    const compute = (from, count) => query.kind === 'usage' ? usageBuckets(store, query, { from, count }) : costsBuckets(store, query, { from, count });
+    const compute = (from, count, over = query) => over.kind === 'usage' ? usageBuckets(store, over, { from, count }) : costsBuckets(store, over, { from, count });
     const page = assemblePage(begin, rules, compute);
     const body = {
         object: 'page',
@@ -89725,6 +91167,11 @@ function servePage(parts, call, endpoint, query) {
         has_more: page.next !== null,
         next_page: page.next ? encodeCursor(page.next, fingerprint) : null,
     };
+    if (scenarios.addsBucketBefore(endpoint, query.page === undefined) && query.start >= query.width) {
+        // The window just before the range, with the usage it really had.
+        const before = { ...query, start: query.start - query.width, end: query.start };
+        body.data.unshift({ object: 'bucket', start_time: before.start, end_time: before.end, results: compute(0, 1, before)[0] ?? [] });
+    }
     scenarios.shapePage(endpoint, body, query.page);
     return { status: 200, body };
 }
@@ -90005,8 +91452,8 @@ async function startSimulator(options = {}) {
 
 ;// CONCATENATED MODULE: ./runs/example-agent/run-0001/metrics.json
 const metrics_namespaceObject = /*#__PURE__*/JSON.parse('{"run_id":"run-0001","framework":"example-agent","task":"Summarise the open issues of a repository into a weekly status report","model":"gpt-4o-2024-08-06","started_at":"2025-10-09T13:09:46Z","finished_at":"2025-10-09T13:17:58Z","runner":{"name":"example-runner","version":"0.4.2","seed":17},"steps":[{"step_number":1,"action":"plan the report, read the issues and draft the summary","tool_calls":6,"tokens_in":0,"tokens_out":0,"start_timestamp":1760015386,"end_timestamp":1760015878}],"aggregate_metrics":{"TOK_IN":0,"TOK_OUT":0,"AEI":0,"AUTR":0.72,"SUCCESS":1,"WALL_SECONDS":492},"usage_scope":{"provider":"openai","api_key_id":"key_example_agent"}}');
-// EXTERNAL MODULE: ./src/commands/publish-commit.ts + 3 modules
-var publish_commit = __nccwpck_require__(84425);
+// EXTERNAL MODULE: ./src/commands/publish-commit.ts + 6 modules
+var publish_commit = __nccwpck_require__(33137);
 ;// CONCATENATED MODULE: ./src/commands/demo.ts
 // `npm start`: the main job end to end against the embedded simulator, in a throwaway
 // git repository. A 7-day sync, the same sync again (nothing changes, nothing is
@@ -90125,19 +91572,25 @@ async function serveSimulator(settings, logger) {
     return errors/* EXIT_COMPLETED */.b8;
 }
 
-// EXTERNAL MODULE: ./src/commands/update-ledger.ts + 1 modules
-var update_ledger = __nccwpck_require__(58098);
+// EXTERNAL MODULE: ./src/commands/update-ledger.ts
+var update_ledger = __nccwpck_require__(83387);
 // EXTERNAL MODULE: ./src/options.ts
 var options = __nccwpck_require__(88381);
-// EXTERNAL MODULE: ./src/providers/openai/source.ts + 2 modules
-var source = __nccwpck_require__(61869);
+// EXTERNAL MODULE: ./src/providers/openai/source.ts + 3 modules
+var source = __nccwpck_require__(9937);
+// EXTERNAL MODULE: ./src/providers/http/redact.ts
+var http_redact = __nccwpck_require__(12662);
 // EXTERNAL MODULE: ./src/shell/cli-args.ts
 var cli_args = __nccwpck_require__(81340);
 // EXTERNAL MODULE: ./src/shell/loggers.ts
 var loggers = __nccwpck_require__(36391);
+// EXTERNAL MODULE: ./src/shell/secrets.ts
+var secrets = __nccwpck_require__(5675);
 ;// CONCATENATED MODULE: ./src/shell/cli-main.ts
 // The command-line shell: the same commands and options as the action, with flags for
 // inputs, secrets from the environment, a plain report on stdout and logs on stderr.
+
+
 
 
 
@@ -90189,29 +91642,36 @@ const processIo = {
 /** `engine`: what only the bundled engine can give (see engine.ts). */
 async function main(argv, io = processIo, engine = {}) {
     const { env } = io;
-    const logger = (0,loggers/* consoleLogger */.k)({ verbose: env.USAGE_LEDGER_DEBUG === '1', write: io.stderr });
+    // Secrets come only from the environment here; the report, logs and errors all pass this.
+    const redact = (0,http_redact/* createRedactor */.lY)((0,secrets/* knownSecrets */.x)({}, env));
+    const out = (text) => io.stdout(redact(text));
+    const logger = (0,loggers/* consoleLogger */.k)({ verbose: env.USAGE_LEDGER_DEBUG === '1', write: io.stderr, redact });
     try {
         const args = (0,cli_args/* parseCliArgs */.h)(argv);
         if (args.version) {
-            io.stdout(`${VERSION}\n`);
+            out(`${VERSION}\n`);
             return errors/* EXIT_COMPLETED */.b8;
         }
         if (args.help || args.command === undefined || args.command === 'help') {
-            io.stdout(helpText());
+            out(helpText());
             return args.command === undefined && !args.help ? errors/* EXIT_USAGE */.Ri : errors/* EXIT_COMPLETED */.b8;
         }
         const settings = (0,src_settings/* parseSettings */.P$)(args.command, args.positionals, args.options, env, ports/* systemClock */.ml.now());
         if (settings.command === 'simulate')
             return await serveSimulator(settings, logger);
         if (settings.command === 'demo')
-            return await runDemo({ logger, out: (line) => io.stdout(`${line}\n`) });
+            return await runDemo({ logger, out: (line) => out(`${line}\n`) });
         const report = await (0,dispatch/* runCommand */.d)(settings, { cwd: io.cwd, clock: ports/* systemClock */.ml, logger, env, dayBuilderScript: engine.dayBuilderScript });
         for (const line of report.lines)
-            io.stdout(`${line}\n`);
+            out(`${line}\n`);
         return errors/* EXIT_COMPLETED */.b8;
     }
     catch (error) {
-        io.stderr(`usage-ledger: ${(0,errors/* getErrorMessage */.u1)(error)}\n`);
+        // A run that failed only in publishing still prints what it did.
+        if (error instanceof dispatch/* IncompleteRunError */.W)
+            for (const line of error.report.lines)
+                out(`${line}\n`);
+        io.stderr(`usage-ledger: ${redact((0,errors/* getErrorMessage */.u1)(error))}\n`);
         return exitCodeFor(error);
     }
 }
@@ -90227,29 +91687,64 @@ async function main(argv, io = processIo, engine = {}) {
 /* harmony export */   k: () => (/* binding */ consoleLogger)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77094);
+/* harmony import */ var _providers_http_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(12662);
 // The Logger port for each shell: @actions/core inside Actions, stderr on the command line
-// (stdout is kept for the report a user or a script reads).
+// (stdout is kept for the report a user or a script reads). Every line is redacted here,
+// at the one place all log output passes, whichever module wrote it.
 
-const actionsLogger = {
-    info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(message),
-    warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(message),
-    debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(message),
-    group: (name, body) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(name, body),
-};
+
+/** `redact`: the shell's redactor for its known secrets; credential shapes are masked without one. */
+function actionsLogger(redact = _providers_http_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactCredentialShapes */ .ju) {
+    return {
+        info: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(redact(message)),
+        warning: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(redact(message)),
+        debug: (message) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(redact(message)),
+        group: (name, body) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(redact(name), body),
+    };
+}
 function consoleLogger(options) {
     const write = options.write ?? ((text) => void process.stderr.write(text));
+    const redact = options.redact ?? _providers_http_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactCredentialShapes */ .ju;
     return {
-        info: (message) => write(`${message}\n`),
-        warning: (message) => write(`warning: ${message}\n`),
+        info: (message) => write(`${redact(message)}\n`),
+        warning: (message) => write(`warning: ${redact(message)}\n`),
         debug: (message) => {
             if (options.verbose)
-                write(`debug: ${message}\n`);
+                write(`debug: ${redact(message)}\n`);
         },
         group: async (name, body) => {
-            write(`▸ ${name}\n`);
+            write(`▸ ${redact(name)}\n`);
             return body();
         },
     };
+}
+
+
+/***/ }),
+
+/***/ 5675:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   x: () => (/* binding */ knownSecrets)
+/* harmony export */ });
+/* harmony import */ var _options_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88381);
+// The secrets a shell knows of, read from the option table: every secret input and the
+// environment variables it may come from. The shell masks them at its boundaries (logs,
+// report, summary, outputs), on top of the masking of anything shaped like a credential.
+
+function knownSecrets(inputs, env) {
+    const values = [];
+    for (const spec of _options_js__WEBPACK_IMPORTED_MODULE_0__/* .OPTIONS */ .lw) {
+        if (spec.kind !== 'secret')
+            continue;
+        for (const value of [inputs[spec.name], ...(spec.env ?? []).map((name) => env[name])]) {
+            // Settings trims a secret before use; either spelling may come back in a message.
+            if (value)
+                values.push(value, value.trim());
+        }
+    }
+    return [...new Set(values.filter((value) => value !== ''))];
 }
 
 
