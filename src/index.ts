@@ -1,5 +1,6 @@
 // Entry point of the bundled action (dist/index.js): a small launcher that runs the action's
 // shell (src/main.ts) in the engine bundle on a worker thread; see launch/launcher.ts.
+import { redactCredentialShapes } from './core/credential-shapes.js';
 import { launch } from './launch/launcher.js';
 import { errorCommand } from './launch/workflow-command.js';
 
@@ -11,7 +12,8 @@ void launch({
   command: process.env.INPUT_COMMAND?.trim() || 'sync',
   env: process.env,
   argv: [],
-  reportCrash: (message) => process.stdout.write(errorCommand(message)),
+  // A crash message may carry anything the engine held: mask credential shapes in it.
+  reportCrash: (message) => process.stdout.write(errorCommand(redactCredentialShapes(message))),
 }).then((code) => {
   process.exitCode = code;
 });

@@ -89309,12 +89309,15 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: ./src/core/credential-shapes.ts
+var credential_shapes = __nccwpck_require__(89973);
 // EXTERNAL MODULE: ./src/ports.ts
 var ports = __nccwpck_require__(16467);
 ;// CONCATENATED MODULE: ./src/publish/git.ts
 // The git port: one narrow interface over the git command line, so the publisher can be
 // reasoned about (and tested) in terms of a handful of operations. Commands run through
 // argument arrays, never a shell, and never read or write the user's global config.
+
 
 
 
@@ -89340,7 +89343,7 @@ class GitError extends Error {
  * `http.extraheader` values, so that error messages and logs are safe to print in CI.
  */
 function redactCredentials(text) {
-    return text
+    return (0,credential_shapes/* redactCredentialShapes */.ju)(text)
         .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@')
         .replace(/\b(authorization:\s*(?:basic|bearer|token)\s+)\S+/gi, '$1***');
 }

@@ -4,6 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { redactCredentialShapes } from '../core/credential-shapes.js';
 import { silentLogger, type Logger } from '../ports.js';
 
 export interface GitResult {
@@ -85,7 +86,7 @@ export class GitError extends Error {
  * `http.extraheader` values, so that error messages and logs are safe to print in CI.
  */
 export function redactCredentials(text: string): string {
-  return text
+  return redactCredentialShapes(text)
     .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@')
     .replace(/\b(authorization:\s*(?:basic|bearer|token)\s+)\S+/gi, '$1***');
 }

@@ -28,6 +28,12 @@ describe('redactCredentials', () => {
       'https://github.com/o/r.git and git@github.com:o/r.git',
     );
   });
+
+  it('hides a token a hook or a remote echoes in its own words, whole or in part', () => {
+    const said = redactCredentials('remote: token ghp_R8xKq2ZtLm4Wn7Vb9Cd1Ef3Gh5Jk6Pq0Rs2T is not allowed; see github_pat_11AB…9xYz');
+    expect(said).not.toMatch(/R8xKq2|Rs2T|9xYz/);
+    expect(said).toContain('remote: token ghp_');
+  });
 });
 
 describe('createGit', () => {
