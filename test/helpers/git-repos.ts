@@ -8,6 +8,7 @@ import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { findCredentialShapes } from '../support/secret-scan.js';
 
 const run = promisify(execFile);
 
@@ -98,7 +99,13 @@ export async function createRepoWithRemote(): Promise<RepoWithRemote> {
       await gitIn(base, ['clone', '--quiet', bare, dir]);
       return dir;
     },
-    cleanup: () => rm(base, { recursive: true, force: true }),
+    // Every repository a test makes is swept before it goes: across the whole suite, no
+    // file a run wrote may hold a credential, whole or in part.
+    async cleanup() {
+      const leaked = await findCredentialShapes(base);
+      await rm(base, { recursive: true, force: true });
+      if (leaked.length > 0) throw new Error(`credentials left in files a run wrote:\n${leaked.join('\n')}`);
+    },
   };
 }
 
