@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createRepoWithRemote, gitIn, type RepoWithRemote } from '../helpers/git-repos.js';
+import { parseOutputs } from '../support/action-shell.js';
 import { startGitHubFake } from '../support/github-fake.js';
 import { readTree, runLedger } from '../support/ledger-run.js';
 import { runRecord, writeRunFile } from '../support/runs.js';
@@ -24,14 +25,6 @@ function withoutMaskCommands(stdout: string): string {
     .split('\n')
     .filter((line) => !line.startsWith('::add-mask::'))
     .join('\n');
-}
-
-/** GITHUB_OUTPUT holds `name<<delimiter\nvalue\ndelimiter` blocks. */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const pattern = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (const match of text.matchAll(pattern)) outputs[match[1]!] = match[3]!;
-  return outputs;
 }
 
 async function runAction(workspace: string, inputs: Record<string, string>, scratch: string, extraEnv: Record<string, string> = {}) {

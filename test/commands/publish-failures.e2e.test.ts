@@ -2,27 +2,19 @@
 // parity alarm from opening, the step then fails listing every error, and the outputs
 // already known are set. Driven through the action's own shell and @actions/core.
 
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/core/dates.js';
-import { run } from '../../src/main.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createRepoWithRemote, type RepoWithRemote } from '../helpers/git-repos.js';
+import { runActionShell } from '../support/action-shell.js';
 import { startGitHubFake, type GitHubFake } from '../support/github-fake.js';
 import { runLedger } from '../support/ledger-run.js';
 
 const NOW = '2026-11-22T06:30:00Z';
 const SETTLED_DAY = addDays(NOW.slice(0, 10), -3);
-
-/** The outputs @actions/core wrote to GITHUB_OUTPUT (name<<delimiter ... delimiter). */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const pattern = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (const match of text.matchAll(pattern)) outputs[match[1]!] = match[3]!;
-  return outputs;
-}
 
 describe('publishing steps are independent', () => {
   let repo: RepoWithRemote;
@@ -38,8 +30,6 @@ describe('publishing steps are independent', () => {
   });
 
   afterEach(async () => {
-    vi.unstubAllEnvs();
-    vi.restoreAllMocks();
     await simulator.close();
     await github.close();
     await repo.cleanup();
@@ -51,36 +41,22 @@ describe('publishing steps are independent', () => {
     simulator.restateDay(SETTLED_DAY, 10);
     github.denyPermission('pulls');
 
-    const outputFile = path.join(scratch, 'output');
-    const summaryFile = path.join(scratch, 'summary');
-    await writeFile(outputFile, '');
-    await writeFile(summaryFile, '');
     const inputs = { command: 'sync', publish: 'pull-request', 'openai-base-url': simulator.url, now: NOW, 'openai-admin-key': 'sk-admin-publish-test', 'github-token': 'ghs_publish_test' };
-    for (const [name, value] of Object.entries(inputs)) vi.stubEnv(`INPUT_${name.toUpperCase()}`, value);
-    for (const [name, value] of Object.entries({ GITHUB_REPOSITORY: 'acme/ledger', GITHUB_API_URL: github.apiUrl, GITHUB_WORKSPACE: repo.work, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile })) vi.stubEnv(name, value);
-    let stdout = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout += String(chunk);
-      return true;
-    });
+    const result = await runActionShell(inputs, { GITHUB_REPOSITORY: 'acme/ledger', GITHUB_API_URL: github.apiUrl, GITHUB_WORKSPACE: repo.work }, scratch);
 
-    await run();
-    vi.restoreAllMocks();
-
-    expect(process.exitCode).toBe(1);
-    process.exitCode = undefined;
-    expect(stdout).toMatch(/::error::pull request: .*403/);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/::error::pull request: .*403/);
     const alarms = github.issues.filter((issue) => issue.labels.includes('parity-alarm'));
     expect(alarms).toHaveLength(1);
     expect(alarms[0]!.body ?? '').toContain(SETTLED_DAY);
     expect(github.pulls).toHaveLength(0);
 
-    const outputs = parseOutputs(await readFile(outputFile, 'utf8'));
+    const { outputs } = result;
     expect(outputs['alarm-operation']).toBe('opened');
     expect(outputs['alarm-issue-number']).toBe(String(alarms[0]!.number));
     expect(outputs['pull-request-operation']).toBe('none');
     expect(JSON.parse(outputs['issues-by-code']!)).toEqual({ TOKEN_DRIFT: 1 });
     expect(Number(outputs['max-drift-pct'])).toBeGreaterThan(2);
-    expect(await readFile(summaryFile, 'utf8')).toContain('TOKEN_DRIFT');
+    expect(result.summary).toContain('TOKEN_DRIFT');
   });
 });

@@ -4,14 +4,14 @@
 // sent to GitHub. Both shells run for real: the action through INPUT_* variables and
 // @actions/core, the CLI through its main().
 
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { run } from '../../src/main.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/shell/cli-main.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createRepoWithRemote, type RepoWithRemote } from '../helpers/git-repos.js';
+import { runActionShell } from '../support/action-shell.js';
 import { startGitHubFake, type GitHubFake } from '../support/github-fake.js';
 import { readTree } from '../support/ledger-run.js';
 import { startProviderProxy, type ProviderProxy } from '../support/provider-proxy.js';
@@ -49,8 +49,6 @@ describe('a provider echoing part of the key', () => {
   });
 
   afterEach(async () => {
-    vi.unstubAllEnvs();
-    vi.restoreAllMocks();
     await proxy?.close();
     await simulator?.close();
     await github.close();
@@ -62,22 +60,8 @@ describe('a provider echoing part of the key', () => {
     const now = '2026-11-22T06:30:00Z';
     simulator = await startSimulator({ now: () => new Date(now) });
     proxy = await startProviderProxy(simulator.url, (target) => (target.includes('/organization/costs') ? { status: 500, body: ECHO } : undefined));
-    const outputFile = path.join(scratch, 'output');
-    const summaryFile = path.join(scratch, 'summary');
-    await writeFile(outputFile, '');
-    await writeFile(summaryFile, '');
     const inputs: Record<string, string> = { command: 'sync', 'openai-base-url': proxy.url, now, days: '3', 'max-retries': '0', 'openai-admin-key': KEY, 'github-token': GITHUB_TOKEN };
-    for (const [name, value] of Object.entries(inputs)) vi.stubEnv(`INPUT_${name.toUpperCase()}`, value);
-    const environment = { GITHUB_REPOSITORY: 'acme/ledger', GITHUB_API_URL: github.apiUrl, GITHUB_WORKSPACE: repo.work, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile };
-    for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
-    let stdout = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout += String(chunk);
-      return true;
-    });
-
-    await run();
-    vi.restoreAllMocks();
+    const { stdout, summary } = await runActionShell(inputs, { GITHUB_REPOSITORY: 'acme/ledger', GITHUB_API_URL: github.apiUrl, GITHUB_WORKSPACE: repo.work }, scratch);
 
     // The runner consumes its mask commands: they are the one place the key may appear.
     const masks = stdout.split('\n').filter((line) => line.startsWith('::add-mask::'));
@@ -87,7 +71,7 @@ describe('a provider echoing part of the key', () => {
     const errors = Object.values(manifest.windows.openai).map((entry) => (entry as { last_error?: { message: string } }).last_error?.message);
     expect(errors.length).toBe(3);
     for (const message of errors) expect(message).toContain('Incorrect API key provided: sk-admin-***');
-    expect(await readFile(summaryFile, 'utf8')).toContain('| PROVIDER_ERROR | critical |');
+    expect(summary).toContain('| PROVIDER_ERROR | critical |');
     expect(github.issues.length).toBeGreaterThan(0);
     await expectNoSecretPieces(KEY, { dirs: [repo.work, scratch], texts: { log, ...githubTexts(github) } });
     await expectNoSecretPieces(GITHUB_TOKEN, { dirs: [repo.work, scratch], texts: { log, ...githubTexts(github) } });
