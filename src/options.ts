@@ -22,28 +22,30 @@ export interface OptionSpec {
   actionOnly?: boolean;
   /** Flags with no action input (serving the simulator, say). */
   cliOnly?: boolean;
+  /** The commands the option applies to, for each command's --help; absent: sync, backfill and reconcile. */
+  commands?: readonly CommandName[];
 }
 
 export const OPTIONS: readonly OptionSpec[] = [
   { name: 'command', kind: 'choice', default: 'sync', choices: ACTION_COMMANDS, actionOnly: true, description: 'What to run: sync (the trailing --days), backfill (a date range) or reconcile (fill tokens into run records).' },
   { name: 'audit-dir', kind: 'path', default: 'audit', description: 'The ledger directory, inside the repository.' },
-  { name: 'runs-dir', kind: 'path', default: 'runs', description: 'reconcile: the directory of run records, runs/<framework>/<run_id>/metrics.json, inside the repository.' },
-  { name: 'framework', kind: 'string', description: 'reconcile: only runs of this framework (on the command line also the first word after the command).' },
-  { name: 'run-id', kind: 'string', description: 'reconcile: only this run (on the command line also the second word after the command).' },
-  { name: 'min-age', kind: 'integer', default: '30', description: 'reconcile: minutes since a run\'s last step ended before the provider is asked about it.' },
-  { name: 'max-age', kind: 'integer', default: '24', description: 'reconcile: hours after which an unreconciled run is no longer pending (use --force to reconcile it anyway).' },
-  { name: 'list', kind: 'boolean', default: 'false', description: 'reconcile: print the pending runs with their age and exit.' },
-  { name: 'run-scopes', kind: 'string', description: 'reconcile: framework-to-scope map for runs without usage_scope: "chatdev=key_abc,metagpt=proj_xyz" (key_ or proj_ ids), or the path of a JSON file {"chatdev": {"api_key_id": "key_abc"}}.' },
-  { name: 'allow-unscoped', kind: 'boolean', default: 'false', description: 'reconcile: read runs without a scope against the whole organization; only right when nothing else used the API at the same time.' },
-  { name: 'reconcile-margin', kind: 'integer', default: '60', description: 'reconcile: seconds added before and after the runs\' time range when querying per-minute usage.' },
-  { name: 'providers', kind: 'list', default: 'openai', choices: ['openai'], description: 'Comma-separated providers to fetch.' },
-  { name: 'endpoints', kind: 'list', description: 'Comma-separated endpoints to fetch (default: all the provider supports: completions, embeddings, moderations, images, audio_speeches, audio_transcriptions, costs).' },
-  { name: 'group-by', kind: 'list', description: 'Comma-separated dimensions to group by, applied to each endpoint that supports them (default: every dimension each endpoint supports).' },
-  { name: 'days', kind: 'integer', default: '7', description: 'Number of UTC days ending today to fetch (1 to 400).' },
-  { name: 'settle-days', kind: 'integer', default: '2', description: 'The newest days that are still provisional (0 to 31).' },
-  { name: 'start-date', kind: 'date', description: 'Backfill: first UTC day, YYYY-MM-DD, inclusive.' },
-  { name: 'end-date', kind: 'date', description: 'Backfill: last UTC day, YYYY-MM-DD, inclusive (default: today).' },
-  { name: 'force', kind: 'boolean', default: 'false', description: 'backfill: re-fetch days the ledger already holds as settled; reconcile: reconcile selected runs again even if already reconciled or past --max-age (--min-age still applies: the provider needs the time).' },
+  { name: 'runs-dir', kind: 'path', default: 'runs', commands: ['reconcile'], description: 'reconcile: the directory of run records, runs/<framework>/<run_id>/metrics.json, inside the repository.' },
+  { name: 'framework', kind: 'string', commands: ['reconcile'], description: 'reconcile: only runs of this framework (on the command line also the first word after the command).' },
+  { name: 'run-id', kind: 'string', commands: ['reconcile'], description: 'reconcile: only this run (on the command line also the second word after the command).' },
+  { name: 'min-age', kind: 'integer', default: '30', commands: ['reconcile'], description: 'reconcile: minutes since a run\'s last step ended before the provider is asked about it.' },
+  { name: 'max-age', kind: 'integer', default: '24', commands: ['reconcile'], description: 'reconcile: hours after which an unreconciled run is no longer pending (use --force to reconcile it anyway).' },
+  { name: 'list', kind: 'boolean', default: 'false', commands: ['reconcile'], description: 'reconcile: print the pending runs with their age and exit.' },
+  { name: 'run-scopes', kind: 'string', commands: ['reconcile'], description: 'reconcile: framework-to-scope map for runs without usage_scope: "chatdev=key_abc,metagpt=proj_xyz" (key_ or proj_ ids), or the path of a JSON file {"chatdev": {"api_key_id": "key_abc"}}.' },
+  { name: 'allow-unscoped', kind: 'boolean', default: 'false', commands: ['reconcile'], description: 'reconcile: read runs without a scope against the whole organization; only right when nothing else used the API at the same time.' },
+  { name: 'reconcile-margin', kind: 'integer', default: '60', commands: ['reconcile'], description: 'reconcile: seconds added before and after the runs\' time range when querying per-minute usage.' },
+  { name: 'providers', kind: 'list', default: 'openai', choices: ['openai'], commands: ['sync', 'backfill'], description: 'Comma-separated providers to fetch.' },
+  { name: 'endpoints', kind: 'list', commands: ['sync', 'backfill'], description: 'Comma-separated endpoints to fetch (default: all the provider supports: completions, embeddings, moderations, images, audio_speeches, audio_transcriptions, costs).' },
+  { name: 'group-by', kind: 'list', commands: ['sync', 'backfill'], description: 'Comma-separated dimensions to group by, applied to each endpoint that supports them (default: every dimension each endpoint supports).' },
+  { name: 'days', kind: 'integer', default: '7', commands: ['sync', 'backfill'], description: 'Number of UTC days ending today to fetch (1 to 400).' },
+  { name: 'settle-days', kind: 'integer', default: '2', commands: ['sync', 'backfill'], description: 'The newest days that are still provisional (0 to 31).' },
+  { name: 'start-date', kind: 'date', commands: ['backfill'], description: 'Backfill: first UTC day, YYYY-MM-DD, inclusive.' },
+  { name: 'end-date', kind: 'date', commands: ['backfill'], description: 'Backfill: last UTC day, YYYY-MM-DD, inclusive (default: today).' },
+  { name: 'force', kind: 'boolean', default: 'false', commands: ['backfill', 'reconcile'], description: 'backfill: re-fetch days the ledger already holds as settled; reconcile: reconcile selected runs again even if already reconciled or past --max-age (--min-age still applies: the provider needs the time).' },
   { name: 'publish', kind: 'choice', default: 'commit', choices: ['commit', 'pull-request', 'none'], description: 'commit: commit the files this run wrote to the current branch (and push if it has an upstream); pull-request: commit them to the branch usage-ledger/<command>, push it, and create or update one open pull request (needs a GitHub token with contents: write and pull-requests: write); none: write files only.' },
   { name: 'stale-after-days', kind: 'integer', default: '3', description: 'STALE_LEDGER (critical) when the newest successfully fetched day is more than this many days before today.' },
   { name: 'alarm-clear-runs', kind: 'integer', default: '2', description: 'Consecutive clean runs after which an open parity alarm issue is closed.' },
@@ -59,11 +61,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'lock-timeout', kind: 'integer', default: '300', description: 'Seconds to wait for another usage-ledger run on the same checkout to release its lock before giving up (0 to 3600).' },
   { name: 'dry-run', kind: 'boolean', default: 'false', description: 'Fetch and compute, print what would change, write nothing.' },
   { name: 'now', kind: 'instant', description: 'Fix the clock to this ISO 8601 time (default: the real time).' },
-  { name: 'allow-mixed-origin', kind: 'boolean', default: 'false', description: 'Allow simulated and real provider data in one ledger.' },
+  { name: 'allow-mixed-origin', kind: 'boolean', default: 'false', commands: ['sync', 'backfill'], description: 'Allow simulated and real provider data in one ledger.' },
   { name: 'openai-base-url', kind: 'url', default: 'https://api.openai.com/v1', description: 'OpenAI API base URL; /organization/usage/... paths are relative to it (for proxies, gateways and the simulator).' },
   { name: 'openai-admin-key', kind: 'secret', env: ['OPENAI_ADMIN_KEY', 'OPENAI_API_KEY_USAGE_TRACKING'], description: 'OpenAI admin key with the api.usage.read scope. On the command line it is read from OPENAI_ADMIN_KEY (or OPENAI_API_KEY_USAGE_TRACKING), never from a flag.' },
-  { name: 'scenario', kind: 'list', cliOnly: true, description: 'simulate: comma-separated simulator scenarios (late-data, restatement, rate-limit, rate-limit-no-retry-after, server-error, flaky, repeated-cursor, malformed-page, missing-day, paginated, duplicate-bucket, overlapping-pages, out-of-range-bucket).' },
-  { name: 'port', kind: 'integer', default: '8787', cliOnly: true, description: 'simulate: loopback port to serve on.' },
+  { name: 'scenario', kind: 'list', cliOnly: true, commands: ['simulate'], description: 'simulate: comma-separated simulator scenarios (late-data, restatement, rate-limit, rate-limit-no-retry-after, server-error, flaky, repeated-cursor, malformed-page, missing-day, paginated, duplicate-bucket, overlapping-pages, out-of-range-bucket).' },
+  { name: 'port', kind: 'integer', default: '8787', cliOnly: true, commands: ['simulate'], description: 'simulate: loopback port to serve on.' },
 ];
 
 export const OUTPUTS: ReadonlyArray<{ name: string; description: string }> = [
