@@ -4,12 +4,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { canonicalJsonBytes, canonicalJsonBytesAround, canonicalJsonPiecesByElement } from '../core/json.js';
+import { canonicalJsonAround, canonicalJsonBytes } from '../core/json.js';
 import type { Snapshot } from '../core/snapshot.js';
 import type { BucketCheck, DataOrigin, RawEndpointDay } from '../core/usage-source.js';
 import type { ManifestEntry } from '../core/window-state.js';
-import { writeFileAtomic, writeHashedFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from './atomic-write.js';
 import { assertNoSymlinksBelow, symlinkGuard } from './no-symlinks.js';
 import { ledgerPaths, resolveInside } from './paths.js';
 import { assertValid, assertValidRawBucket, type LedgerFileKind, SchemaViolationError } from './schema-validator.js';
@@ -30,11 +29,9 @@ export class LedgerFileError extends Error {
   }
 }
 
-/** The hash of a file written from `pieces` one after another (see canonicalJsonBytes). */
-export function sha256Hex(pieces: readonly Uint8Array[]): string {
-  const hash = createHash('sha256');
-  for (const piece of pieces) hash.update(piece);
-  return hash.digest('hex');
+/** The hash a manifest entry or a diff file's name holds for these bytes. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Streamed: a large organization's snapshot is several MB. */
@@ -100,11 +97,11 @@ function parseLedgerFile(kind: LedgerFileKind, file: string, text: string): unkn
 export interface PreparedFile {
   /** Relative to the audit directory. */
   relative: string;
-  bytes: Uint8Array[];
+  bytes: Uint8Array;
 }
 
 /** The snapshot file, from its canonical bytes (already hashed by the caller). */
-export function prepareSnapshotFile(snapshotBytes: Uint8Array[], snapshot: Snapshot): PreparedFile {
+export function prepareSnapshotFile(snapshotBytes: Uint8Array, snapshot: Snapshot): PreparedFile {
   const relative = ledgerPaths.snapshot(snapshot.provider, snapshot.date);
   assertValid('snapshot', snapshot, relative);
   return { relative, bytes: snapshotBytes };
@@ -127,7 +124,7 @@ export function prepareRawFile(provider: string, date: string, origin: DataOrigi
   const relative = ledgerPaths.raw(provider, date, raw.endpoint);
   const about = { schema_version: 1, provider, date, endpoint: raw.endpoint, origin, request: raw.request, pages: raw.pages };
   assertValid('raw', { ...about, buckets: [] }, relative);
-  return { relative, bytes: canonicalJsonBytesAround(about, 'buckets', raw.buckets.map((bucket) => bucket.bytes)) };
+  return { relative, bytes: canonicalJsonAround(about, 'buckets', raw.buckets.map((bucket) => bucket.bytes)) };
 }
 
 export function createLedgerStore(auditDir: string): LedgerStore {
@@ -141,9 +138,8 @@ export function createLedgerStore(auditDir: string): LedgerStore {
 
   async function writeValidated(kind: LedgerFileKind, relative: string, value: unknown): Promise<string> {
     assertValid(kind, value, relative);
-    const content = canonicalJsonBytes(value);
     const file = await at(relative);
-    await writeFileAtomic(file, content);
+    await writeFileAtomic(file, canonicalJsonBytes(value));
     return file;
   }
 
@@ -179,11 +175,11 @@ export function createLedgerStore(auditDir: string): LedgerStore {
     async writeDiff(runAt, command, diff, kind = 'diff') {
       const directory = ledgerPaths.diffDirectory(runAt);
       assertValid(kind, diff, `${directory}/ (the ${command} diff)`);
-      // A run diff lists every run reconciled (18 MB for 10,000 runs): encoded run by run
-      // and written as it is encoded, so its bytes are never all held at once. Its name
-      // holds the first 8 hex digits of its own hash.
-      const pieces = canonicalJsonPiecesByElement(diff as Record<string, unknown>, kind === 'run-diff' ? 'runs' : 'windows');
-      return writeHashedFileAtomic(await at(directory), pieces, (sha256) => path.basename(ledgerPaths.diff(runAt, command, sha256.slice(0, 8))));
+      // Its name holds the first 8 hex digits of its own hash.
+      const bytes = canonicalJsonBytes(diff);
+      const file = await at(ledgerPaths.diff(runAt, command, sha256Hex(bytes).slice(0, 8)));
+      await writeFileAtomic(file, bytes);
+      return file;
     },
     writeManifest(manifest) {
       return writeValidated('manifest', ledgerPaths.manifest(), manifest);

@@ -85,6 +85,6 @@ describe('raw files checked bucket by bucket', () => {
       'raw/openai/2026-11-01/costs.json does not match the raw schema: /pages must be >= 1',
     );
     const prepared = prepareRawFile('openai', '2026-11-01', 'simulator', { ...endpointDay, pages: 1 });
-    expect(JSON.parse(Buffer.concat(prepared.bytes).toString('utf8')).buckets).toEqual([good]);
+    expect(JSON.parse(Buffer.from(prepared.bytes).toString('utf8')).buckets).toEqual([good]);
   });
 });

@@ -77,7 +77,7 @@ describe('symbolic links inside the audit directory', () => {
     await mkdir(path.join(audit, 'snapshots', 'openai'), { recursive: true });
     await symlink(outside, path.join(audit, 'snapshots', 'openai', '2026-11'));
 
-    const write = store.writePrepared({ relative: 'snapshots/openai/2026-11/2026-11-20.json', bytes: [Buffer.from('{}\n')] });
+    const write = store.writePrepared({ relative: 'snapshots/openai/2026-11/2026-11-20.json', bytes: Buffer.from('{}\n') });
 
     await expect(write).rejects.toBeInstanceOf(LedgerSymlinkError);
     expect(await readTree(outside)).toEqual(new Map());
