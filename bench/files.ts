@@ -41,6 +41,15 @@ export async function treeDigest(dir: string): Promise<TreeDigest> {
   return { files: hashes.size, bytes, hashes };
 }
 
+/**
+ * One SHA-256 for a whole tree: of the sorted "sha256  path" lines (as sha256sum prints
+ * them), so two trees agree exactly when every path and every byte does.
+ */
+export function treeSha256(digest: TreeDigest): string {
+  const lines = [...digest.hashes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([file, hash]) => `${hash}  ${file}\n`);
+  return createHash('sha256').update(lines.join('')).digest('hex');
+}
+
 /** Paths whose bytes differ between two trees, or that only one of them has. */
 export function treeDifferences(expected: TreeDigest, actual: TreeDigest): string[] {
   const differing: string[] = [];

@@ -12,7 +12,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { runBuiltAction } from '../built-action.js';
 import { runJob } from '../child-process.js';
-import { flushDisk, MiB, removeDir, type TreeDigest, treeDifferences, treeDigest } from '../files.js';
+import { flushDisk, MiB, removeDir, type TreeDigest, treeDifferences, treeDigest, treeSha256 } from '../files.js';
 import { loadRecording } from '../recording.js';
 import { startReplayServer } from '../replay-server.js';
 import type { Scenario, ScenarioContext, ScenarioMeasurement } from '../scenario.js';
@@ -87,7 +87,7 @@ async function run(context: ScenarioContext): Promise<ScenarioMeasurement> {
       let keepTool = false;
       if (first === undefined) {
         first = digest;
-        notes.push(`the ledger: ${digest.files} files, ${mib(digest.bytes)}`);
+        notes.push(`the ledger: ${digest.files} files, ${mib(digest.bytes)}, tree sha256 ${treeSha256(digest)}`);
         keepTool = context.keep;
       } else {
         const differing = treeDifferences(first, digest);
