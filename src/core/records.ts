@@ -69,13 +69,12 @@ function compareValues(a: string | boolean | null, b: string | boolean | null): 
   if (a === b) return 0;
   if (a === null) return -1;
   if (b === null) return 1;
-  // Key fields are nearly always strings: compare them without converting.
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : 1;
   const left = String(a);
   const right = String(b);
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
+/** Key fields in KEY_FIELDS order; null before any value, booleans compared as their text. */
 export function compareRecordKeys(a: RecordKey, b: RecordKey): number {
   for (const field of KEY_FIELDS) {
     const order = compareValues(a[field], b[field]);
@@ -84,101 +83,9 @@ export function compareRecordKeys(a: RecordKey, b: RecordKey): number {
   return 0;
 }
 
-/** True when `records` is already in key order, so sorting it again can be skipped. */
-function isSorted(records: readonly RecordKey[]): boolean {
-  for (let index = 1; index < records.length; index += 1) {
-    if (compareRecordKeys(records[index - 1] as RecordKey, records[index] as RecordKey) > 0) return false;
-  }
-  return true;
-}
-
-/**
- * The records cut into runs of one provider and endpoint, the runs in key order; undefined
- * when some provider and endpoint has records in more than one run.
- */
-function endpointRuns<T extends RecordKey>(records: readonly T[]): T[][] | undefined {
-  const runs: T[][] = [];
-  const seen = new Set<string>();
-  let current: T[] = [];
-  for (const record of records) {
-    const first = current[0];
-    if (first === undefined || first.provider !== record.provider || first.endpoint !== record.endpoint) {
-      const name = `${String(record.provider)}\u0000${String(record.endpoint)}`;
-      if (seen.has(name)) return undefined;
-      seen.add(name);
-      current = [];
-      runs.push(current);
-    }
-    current.push(record);
-  }
-  return runs.sort((a, b) => {
-    const left = a[0] as T;
-    const right = b[0] as T;
-    return compareValues(left.provider, right.provider) || compareValues(left.endpoint, right.endpoint);
-  });
-}
-
+/** A sorted copy; the sort is stable, so records with equal keys keep their order. */
 export function sortRecords<T extends RecordKey>(records: readonly T[]): T[] {
-  // Sorting is stable, so records already in order (as a provider's days arrive) keep it.
-  if (isSorted(records)) return [...records];
-  // A day's records come endpoint by endpoint: each endpoint's run is sorted on its own
-  // (fewer values to rank in each field, and a run already in order costs one pass), then the
-  // runs are put in order. Stable, so the same order as sorting all of them at once.
-  const runs = endpointRuns(records);
-  if (runs !== undefined && runs.length > 1) return runs.flatMap((run) => sortRun(run));
-  return sortRun(records);
-}
-
-function sortRun<T extends RecordKey>(records: readonly T[]): T[] {
-  if (isSorted(records)) return [...records];
-  const order = rankedOrder(records);
-  // Too varied to rank (thousands of distinct values in several fields): compare fields.
-  if (order === undefined) return [...records].sort(compareRecordKeys);
-  const sorted = new Array<T>(records.length);
-  for (let index = 0; index < order.length; index += 1) sorted[index] = records[order[index] as number] as T;
-  return sorted;
-}
-
-/**
- * The stable order of `records` by compareRecordKeys, from numbers instead of strings: a
- * day has few distinct values per field (its projects, keys, users, models), so each
- * value is replaced by its rank among them, the ranks make one number per record, and
- * with the record's index folded in a plain numeric sort orders them. Undefined when the
- * numbers would not stay exact.
- */
-export function rankedOrder(records: readonly RecordKey[]): number[] | undefined {
-  const count = records.length;
-  const composite = new Float64Array(count);
-  let span = 1;
-  for (const field of KEY_FIELDS) {
-    const ranks = fieldRanks(records, field);
-    if (ranks === undefined) continue;
-    span *= ranks.size;
-    if (span * count > Number.MAX_SAFE_INTEGER) return undefined;
-    for (let index = 0; index < count; index += 1) {
-      composite[index] = (composite[index] as number) * ranks.size + (ranks.of.get((records[index] as RecordKey)[field]) as number);
-    }
-  }
-  // The index in the lowest place: equal keys keep their order, and it is read back out.
-  for (let index = 0; index < count; index += 1) composite[index] = (composite[index] as number) * count + index;
-  composite.sort();
-  const order = new Array<number>(count);
-  for (let index = 0; index < count; index += 1) order[index] = (composite[index] as number) % count;
-  return order;
-}
-
-/** Each value of `field` and its rank by compareValues (values it calls equal share one); undefined when all records have one value. */
-function fieldRanks(records: readonly RecordKey[], field: KeyField): { of: Map<string | boolean | null, number>; size: number } | undefined {
-  const of = new Map<string | boolean | null, number>();
-  for (const record of records) of.set(record[field], 0);
-  if (of.size <= 1) return undefined;
-  const values = [...of.keys()].sort(compareValues);
-  let rank = 0;
-  values.forEach((value, index) => {
-    if (index > 0 && compareValues(values[index - 1] as string | boolean | null, value) !== 0) rank += 1;
-    of.set(value, rank);
-  });
-  return { of, size: rank + 1 };
+  return [...records].sort(compareRecordKeys);
 }
 
 /** Tokens of one record: input (all of it) plus output; 0 for records without tokens. */
