@@ -1,7 +1,6 @@
 // Builds the bundles the project ships: the engine (dist/engine/index.js), which holds
-// every command; the day builder the engine starts for long runs (dist/builder/index.js);
-// and the two small launchers that run the engine on a worker thread, dist/index.js (the
-// action) and dist/cli/index.js (the command line). ncc's output is
+// every command, and the two small launchers that run the engine on a worker thread,
+// dist/index.js (the action) and dist/cli/index.js (the command line). ncc's output is
 // deterministic, so CI can rebuild and compare byte for byte.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -14,7 +13,6 @@ const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cl
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 for (const [entry, out] of [
   ['src/engine.ts', 'dist/engine'],
-  ['src/day-builder-thread.ts', 'dist/builder'],
   ['src/index.ts', 'dist'],
   ['src/cli.ts', 'dist/cli'],
 ]) {

@@ -10,14 +10,6 @@ import { run } from './main.js';
 
 const data = workerData as EngineData;
 
-/** A file of the bundle beside this one. Not a literal `new URL(path, import.meta.url)`: the bundler would copy the file as an asset. */
-function besideEngine(relative: string): URL {
-  return new URL(relative, import.meta.url);
-}
-
-/** Built from src/day-builder-thread.ts by scripts/bundle.mjs. */
-const engine = { dayBuilderScript: besideEngine('../builder/index.js') };
-
 if (parentPort) {
   parentPort.on('message', (message: unknown) => {
     if (!isStopMessage(message)) return;
@@ -30,7 +22,7 @@ if (parentPort) {
 }
 
 if (data.shell === 'action') {
-  await run(engine);
+  await run();
 } else {
-  process.exitCode = await main(data.argv, undefined, engine);
+  process.exitCode = await main(data.argv);
 }

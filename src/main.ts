@@ -22,8 +22,7 @@ function readInputs(): { command: string; options: Record<string, string> } {
   return { command: core.getInput('command') || 'sync', options };
 }
 
-/** `engine`: what only the bundled engine can give (see engine.ts). */
-export async function run(engine: { dayBuilderScript?: URL } = {}): Promise<void> {
+export async function run(): Promise<void> {
   let redact: Redactor = redactCredentialShapes;
   try {
     const { command, options } = readInputs();
@@ -37,7 +36,6 @@ export async function run(engine: { dayBuilderScript?: URL } = {}): Promise<void
       clock: systemClock,
       logger: actionsLogger(redact),
       env: process.env,
-      dayBuilderScript: engine.dayBuilderScript,
     });
     await report(result, redact);
   } catch (error) {

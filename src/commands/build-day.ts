@@ -1,9 +1,7 @@
 // One good day, from the parts it arrived in to the ledger files it needs: the snapshot
 // (canonical bytes and their hash), its manifest entry, and when its content changed, the
 // raw files, the diff entry against the snapshot the ledger held, and any drift finding.
-// Everything but writing: plain data in and out, so it runs on the main thread or on a
-// day builder thread alike (see day-builders.ts), and the main thread writes the files in
-// order.
+// Everything but writing, which update-ledger.ts does in order.
 
 import { diffRecords, largestTokenChange, type RecordDiff } from '../core/diff.js';
 import { type Finding, tokenDriftFinding } from '../core/findings.js';

@@ -1,7 +1,6 @@
 // sync and backfill as use cases: check the workspace, plan the days, fetch and write the
 // ledger, then publish the files this run wrote as one commit.
 
-import { availableParallelism } from 'node:os';
 import type { Dispatcher } from 'undici';
 import { type Finding, type FindingCode, countByCode, maxDriftPercent } from '../core/findings.js';
 import { buildRunSummary, GITHUB_BODY_LIMIT } from '../core/markdown.js';
@@ -17,7 +16,6 @@ import { resolveWorkspace, type Workspace } from '../workspace.js';
 import { findRepository } from './publish-commit.js';
 import { recoverInterruptedRun } from './recover-ledger.js';
 import { type PublishOutcome, publishRun } from './publish-run.js';
-import { builderLimits, type DayBuilder, inlineDayBuilder, threadDayBuilder } from './day-builders.js';
 import { type LedgerRunResult, toRepoPath, updateLedger } from './update-ledger.js';
 
 /** Under GitHub's limit with room to spare for the title and template text. */
@@ -31,23 +29,6 @@ export interface LedgerCommandDeps {
   env: Readonly<Record<string, string | undefined>>;
   /** Tests route provider traffic through their own dispatcher; by default the client owns one. */
   dispatcher?: Dispatcher;
-  /**
-   * The day builder thread's script (the bundled src/day-builder-thread.ts). Given by the
-   * engine; without it (run from source) days are built inline.
-   */
-  dayBuilderScript?: URL;
-}
-
-/** Runs this long build their days on a thread: less and the thread's start-up outweighs it. */
-const THREADED_MIN_DAYS = 28;
-
-/**
- * One builder thread per core, at most 2: the engine thread mostly waits for them. On 2
- * cores a 365-day backfill took 44 to 47 s with one builder, 37 to 43 s with two.
- */
-function dayBuilderFor(script: URL | undefined, days: number, env: Readonly<Record<string, string | undefined>>): DayBuilder {
-  if (script === undefined || days < THREADED_MIN_DAYS) return inlineDayBuilder;
-  return threadDayBuilder(script, Math.min(2, availableParallelism()), builderLimits(env));
 }
 
 export interface LedgerCommandResult {
@@ -157,7 +138,6 @@ async function fetchAndPublish(
     logger: deps.logger,
   });
   let run: LedgerRunResult;
-  const builder = dayBuilderFor(deps.dayBuilderScript, dates.length, deps.env);
   try {
     const source = createOpenAiSource({
       baseUrl: settings.openaiBaseUrl,
@@ -166,7 +146,6 @@ async function fetchAndPublish(
       endpoints: settings.endpoints,
       groupBy: settings.groupBy,
       logger: deps.logger,
-      ...(builder.checker ? { checker: builder.checker } : {}),
     });
     run = await deps.logger.group(`Fetch ${dates.length} day(s) from ${settings.providers.join(', ')}`, () =>
       updateLedger({
@@ -180,11 +159,9 @@ async function fetchAndPublish(
         logger: deps.logger,
         dryRun: settings.dryRun,
         allowMixedOrigin: settings.allowMixedOrigin,
-        builder,
       }),
     );
   } finally {
-    await builder.close();
     await http.close();
   }
 

@@ -29,11 +29,11 @@ export interface HeapLimits {
 }
 
 /**
- * A thread's limits: the old generation's maximum is USAGE_LEDGER_HEAP_MB when set, else
- * `defaultOldMb` (undefined: V8's own). A USAGE_LEDGER_HEAP_MB that is not a whole number
- * of at least 256 is refused.
+ * The engine thread's limits for `command` (undefined when the command line names none):
+ * the old generation's maximum is USAGE_LEDGER_HEAP_MB when set, else reconcile's, else
+ * V8's own. A USAGE_LEDGER_HEAP_MB that is not a whole number of at least 256 is refused.
  */
-export function heapLimits(env: Readonly<Record<string, string | undefined>>, defaultOldMb: number | undefined): HeapLimits {
+export function engineHeapLimits(command: string | undefined, env: Readonly<Record<string, string | undefined>>): HeapLimits {
   const limits: HeapLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
   const given = env[HEAP_ENV];
   if (given !== undefined && given !== '') {
@@ -41,15 +41,10 @@ export function heapLimits(env: Readonly<Record<string, string | undefined>>, de
       throw new UsageError(`expected a whole number of megabytes, at least ${MIN_HEAP_MB}, got ${JSON.stringify(given)}`, HEAP_ENV);
     }
     limits.maxOldGenerationSizeMb = Number(given);
-  } else if (defaultOldMb !== undefined) {
-    limits.maxOldGenerationSizeMb = defaultOldMb;
+  } else if (command === 'reconcile') {
+    limits.maxOldGenerationSizeMb = RECONCILE_HEAP_MB;
   }
   return limits;
-}
-
-/** The engine thread's limits for `command` (undefined when the command line names none). */
-export function engineHeapLimits(command: string | undefined, env: Readonly<Record<string, string | undefined>>): HeapLimits {
-  return heapLimits(env, command === 'reconcile' ? RECONCILE_HEAP_MB : undefined);
 }
 
 /** The command a CLI command line names, for its limits; one the CLI will refuse names none. */

@@ -87,34 +87,33 @@ describe('node dist/cli/index.js', () => {
       expect(await gitIn(repo.work, ['log', '-1', '--format=%s'])).toMatch(/^usage-ledger sync/);
     });
 
-    it("builds a long backfill's days on builder threads into the same ledger as days built inline, restatements included", async () => {
-      // 60 days: long enough for builder threads, and two usage batches, so the next batch
-      // is fetched while the first one's days are built.
-      const inline = await createRepoWithRemote();
+    it('writes a long backfill into the same ledger as a run from the sources, restatements included', async () => {
+      // 60 days: two usage batches, so the costs page is held across them.
+      const fromSources = await createRepoWithRemote();
       try {
         const flags = ['--days', '60', '--publish', 'none', '--openai-base-url', simulator.url, '--now', NOW];
-        const threaded = await startCli(['backfill', ...flags], repo.work).finished;
-        expect(threaded.code, threaded.stderr).toBe(0);
-        await runLedger('backfill', { cwd: inline.work, baseUrl: simulator.url, now: new Date(NOW), flags: { days: '60', publish: 'none' } });
+        const built = await startCli(['backfill', ...flags], repo.work).finished;
+        expect(built.code, built.stderr).toBe(0);
+        await runLedger('backfill', { cwd: fromSources.work, baseUrl: simulator.url, now: new Date(NOW), flags: { days: '60', publish: 'none' } });
         const first = await readTree(path.join(repo.work, 'audit'));
         expect([...first.keys()].filter((file) => file.startsWith('snapshots/'))).toHaveLength(60);
-        expect(first).toEqual(await readTree(path.join(inline.work, 'audit')));
+        expect(first).toEqual(await readTree(path.join(fromSources.work, 'audit')));
 
-        // A settled day restated by 3%: the builder reads the snapshot the ledger holds and
-        // diffs against it, as the inline build does.
+        // A settled day restated by 3%: the built engine reads the snapshot the ledger holds
+        // and diffs against it, as the sources do.
         simulator.restateDay('2026-10-10', 3);
         const again = await startCli(['backfill', ...flags, '--force'], repo.work).finished;
         expect(again.code, again.stderr).toBe(0);
-        await runLedger('backfill', { cwd: inline.work, baseUrl: simulator.url, now: new Date(NOW), flags: { days: '60', publish: 'none', force: 'true' } });
+        await runLedger('backfill', { cwd: fromSources.work, baseUrl: simulator.url, now: new Date(NOW), flags: { days: '60', publish: 'none', force: 'true' } });
         const second = await readTree(path.join(repo.work, 'audit'));
-        expect(second).toEqual(await readTree(path.join(inline.work, 'audit')));
+        expect(second).toEqual(await readTree(path.join(fromSources.work, 'audit')));
         const diffs = [...second.entries()].filter(([file]) => file.startsWith('diffs/')).map(([, text]) => JSON.parse(text) as { windows: Array<{ date: string; status: string; token_delta: number }>; findings: Array<{ code: string }> });
         const restated = diffs.flatMap((diff) => diff.windows).filter((window) => window.date === '2026-10-10' && window.status === 'changed');
         expect(restated).toHaveLength(1);
         expect(restated[0]!.token_delta).not.toBe(0);
         expect(diffs.flatMap((diff) => diff.findings).map((finding) => finding.code)).toContain('TOKEN_DRIFT');
       } finally {
-        await inline.cleanup();
+        await fromSources.cleanup();
       }
     });
   });
