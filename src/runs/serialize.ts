@@ -94,69 +94,7 @@ class Emitter {
 export function serializeRun(original: string, updated: RunRecord): string {
   const layout = detectLayout(original);
   const body = original.slice(layout.prefix.length, original.length - layout.suffix.length);
-  const text = plainRewrite(body, updated, layout) ?? new Emitter(layout).value(updated, parseSource(body), 0);
-  return layout.prefix + text + layout.suffix;
-}
-
-/** serializeRun without its shortcut: the reference the shortcut must always agree with. */
-export function serializeRunBySourceTree(original: string, updated: RunRecord): string {
-  const layout = detectLayout(original);
-  const body = original.slice(layout.prefix.length, original.length - layout.suffix.length);
   return layout.prefix + new Emitter(layout).value(updated, parseSource(body), 0) + layout.suffix;
-}
-
-/**
- * The common case without building a source tree. When JSON.stringify gives back the
- * original body exactly, every key is in file order and every literal is the one
- * JSON.stringify writes; if `updated` also keeps each original object's keys in their
- * order (new ones after), the Emitter's output is JSON.stringify's. Otherwise, or for a
- * body JSON.stringify would write differently (1.50, "\u00e9", Python's ", " on one
- * line), undefined: the Emitter takes over.
- */
-function plainRewrite(body: string, updated: RunRecord, layout: Layout): string | undefined {
-  const normalized = layout.eol === '\r\n' ? body.replaceAll('\r\n', '\n') : body;
-  const space = layout.indent ?? undefined;
-  let original: unknown;
-  try {
-    original = JSON.parse(normalized);
-  } catch {
-    return undefined;
-  }
-  if (JSON.stringify(original, null, space) !== normalized || !keepsKeyOrder(updated, original)) return undefined;
-  const text = JSON.stringify(updated, null, space);
-  return layout.eol === '\n' ? text : text.replaceAll('\n', layout.eol);
-}
-
-/** Each object of `updated` lists the keys it shares with `original` in the original's order, before any new key. */
-function keepsKeyOrder(updated: unknown, original: unknown): boolean {
-  if (typeof updated !== 'object' || updated === null || typeof original !== 'object' || original === null) return true;
-  if (typeof (updated as { toJSON?: unknown }).toJSON === 'function') return false;
-  if (Array.isArray(updated)) {
-    if (!Array.isArray(original)) return true;
-    const limit = Math.min(updated.length, original.length);
-    for (let index = 0; index < limit; index += 1) if (!keepsKeyOrder(updated[index], original[index])) return false;
-    return true;
-  }
-  if (Array.isArray(original)) return true;
-  const before = original as Record<string, unknown>;
-  const after = updated as Record<string, unknown>;
-  let shared = 0;
-  let addedSeen = false;
-  const originalKeys = Object.keys(before);
-  for (const key of Object.keys(after)) {
-    if (omitted(after[key])) continue;
-    if (!Object.hasOwn(before, key)) {
-      addedSeen = true;
-      continue;
-    }
-    // A shared key after a new one, or out of the original's order.
-    if (addedSeen) return false;
-    while (shared < originalKeys.length && originalKeys[shared] !== key) shared += 1;
-    if (shared === originalKeys.length) return false;
-    shared += 1;
-    if (!keepsKeyOrder(after[key], before[key])) return false;
-  }
-  return true;
 }
 
 /** The file changed on disk after it was loaded (a runner still writing it); it was not overwritten. */
