@@ -25,7 +25,9 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
       continue;
     }
     if (!word.startsWith('--')) {
-      if (parsed.command === undefined) parsed.command = word;
+      // `usage-ledger help [command]` reads as `usage-ledger [command] --help`.
+      if (parsed.command === undefined && word === 'help') parsed.help = true;
+      else if (parsed.command === undefined) parsed.command = word;
       else parsed.positionals.push(word);
       continue;
     }

@@ -6,41 +6,16 @@ import { runDemo } from '../commands/demo.js';
 import { serveSimulator } from '../commands/simulate.js';
 import { MixedOriginError } from '../commands/update-ledger.js';
 import { EXIT_COMPLETED, EXIT_FAILED, EXIT_USAGE, UsageError, getErrorMessage } from '../errors.js';
-import { COMMANDS, OPTIONS } from '../options.js';
 import { systemClock } from '../ports.js';
 import { ProviderRequestError, ScopeMissingError } from '../providers/openai/source.js';
 import { parseSettings } from '../settings.js';
 import { createRedactor } from '../providers/http/redact.js';
 import { parseCliArgs } from './cli-args.js';
+import { helpText } from './cli-help.js';
 import { consoleLogger } from './loggers.js';
 import { knownSecrets } from './secrets.js';
 
 const VERSION = '0.1.0';
-
-export function helpText(): string {
-  const flags = OPTIONS.filter((option) => !option.actionOnly && option.kind !== 'secret').map((option) => {
-    const value = option.kind === 'boolean' ? '' : ` <${option.kind}>`;
-    const fallback = option.default !== undefined ? ` (default: ${option.default})` : '';
-    return `  --${option.name}${value}\n      ${option.description}${fallback}`;
-  });
-  return [
-    'usage-ledger: an auditable, git-backed ledger of LLM API usage and cost',
-    '',
-    `Usage: usage-ledger <${COMMANDS.join('|')}> [flags]`,
-    '',
-    '  sync       re-fetch the last --days UTC days for each provider, update the ledger, commit',
-    '  backfill   the same over --start-date/--end-date or --days; resumable',
-    '  simulate   serve the embedded provider simulator on loopback',
-    '  demo       run the main job against the simulator in a throwaway repository',
-    '',
-    'Flags:',
-    ...flags,
-    '',
-    'Secrets come from the environment: OPENAI_ADMIN_KEY (or OPENAI_API_KEY_USAGE_TRACKING).',
-    'Exit codes: 0 completed (findings are reported, not errors), 1 could not complete, 2 bad usage or configuration.',
-    '',
-  ].join('\n');
-}
 
 function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError || error instanceof ScopeMissingError || error instanceof MixedOriginError || error instanceof ProviderRequestError) {
@@ -63,8 +38,7 @@ const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
 };
 
-/** `engine`: what only the bundled engine can give (see engine.ts). */
-export async function main(argv: readonly string[], io: CliIo = processIo, engine: { dayBuilderScript?: URL } = {}): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const { env } = io;
   // Secrets come only from the environment here; the report, logs and errors all pass this.
   const redact = createRedactor(knownSecrets({}, env));
@@ -76,14 +50,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo, engin
       out(`${VERSION}\n`);
       return EXIT_COMPLETED;
     }
-    if (args.help || args.command === undefined || args.command === 'help') {
-      out(helpText());
-      return args.command === undefined && !args.help ? EXIT_USAGE : EXIT_COMPLETED;
+    if (args.help || args.command === undefined) {
+      out(helpText(args.command));
+      return args.help ? EXIT_COMPLETED : EXIT_USAGE;
     }
     const settings = parseSettings(args.command, args.positionals, args.options, env, systemClock.now());
     if (settings.command === 'simulate') return await serveSimulator(settings, logger);
     if (settings.command === 'demo') return await runDemo({ logger, out: (line) => out(`${line}\n`) });
-    const report = await runCommand(settings, { cwd: io.cwd, clock: systemClock, logger, env, dayBuilderScript: engine.dayBuilderScript });
+    const report = await runCommand(settings, { cwd: io.cwd, clock: systemClock, logger, env });
     for (const line of report.lines) out(`${line}\n`);
     return EXIT_COMPLETED;
   } catch (error) {

@@ -129,10 +129,25 @@ describe('usage-ledger CLI', () => {
     expect(await readTree(path.join(repo.work, 'audit'))).toEqual(new Map([['manifest.json', '{ not json']]));
   });
 
-  it('prints help with every flag and exits 0', async () => {
+  it('prints help naming every command and exits 0', async () => {
     const result = await cli(['--help'], repo.work);
     expect(result.code).toBe(0);
-    for (const flag of ['--audit-dir', '--days', '--settle-days', '--start-date', '--publish', '--now', '--openai-base-url']) expect(result.stdout).toContain(flag);
-    expect(result.stdout).not.toContain('--openai-admin-key');
+    for (const command of ['sync', 'backfill', 'reconcile', 'simulate', 'demo']) expect(result.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+  });
+
+  it("prints a command's own help with its flags, from --help or the help word", async () => {
+    for (const argv of [['backfill', '--help'], ['help', 'backfill']]) {
+      const result = await cli(argv, repo.work);
+      expect(result.code).toBe(0);
+      for (const flag of ['--audit-dir', '--days', '--settle-days', '--start-date', '--publish', '--now', '--openai-base-url']) expect(result.stdout).toContain(flag);
+      expect(result.stdout).not.toContain('--openai-admin-key');
+      expect(result.stdout).not.toContain('--min-age');
+    }
+  });
+
+  it('exits 2 on help for an unknown command', async () => {
+    const result = await cli(['help', 'sink'], repo.work);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown command "sink"/);
   });
 });
