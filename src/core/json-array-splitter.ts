@@ -23,11 +23,8 @@ export class MalformedJsonError extends SyntaxError {
 /** One element of the split array, exactly as its bytes arrived. */
 export interface JsonElementBytes {
   bytes: Buffer;
-  /**
-   * True when every number in it is a plain integer of at most 15 digits: such text
-   * parses to the same value with or without keeping number literals.
-   */
-  plainNumbers: boolean;
+  /** Always false: kept only until page-reader.ts stops reading it. */
+  plainNumbers: false;
 }
 
 export interface SplitResult {
@@ -47,13 +44,6 @@ export interface ArraySplitterEvents {
   onElement(element: JsonElementBytes): void;
 }
 
-/**
- * Bytes of a string looked at one by one before the native search takes over. On the
- * 365-day bench's pages (keys, ids and model names, mostly under 32 bytes) splitting
- * 185 MB took 540 ms with the native search alone.
- */
-const SHORT_STRING_BYTES = 32;
-
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_OBJECT = 0x7b;
@@ -62,18 +52,9 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
-const DOT = 0x2e;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
-/** Integers with more digits than this may not be safe integers; they keep their literal. */
-const MAX_PLAIN_DIGITS = 15;
 
 function isWhitespace(byte: number): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-}
-
-function isDigit(byte: number): boolean {
-  return byte >= 0x30 && byte <= 0x39;
 }
 
 /** Where the bytes being scanned go. */
@@ -112,6 +93,8 @@ export class JsonArraySplitter {
   #escaped = false;
   #envelopeParts: Uint8Array[] = [];
   #keyParts: Uint8Array[] = [];
+  /** Where the envelope's bytes in the chunk being scanned start. */
+  #segmentStart = 0;
   #keyStart = 0;
   #lastKeyIsTarget = false;
   #elementParts: Uint8Array[] = [];
@@ -120,8 +103,6 @@ export class JsonArraySplitter {
   #arrayJustOpened = false;
   /** An element must follow: right after a comma between elements. */
   #elementDue = false;
-  #plainNumbers = true;
-  #digitRun = 0;
 
   constructor(key: string, events: ArraySplitterEvents) {
     this.#key = key;
@@ -156,157 +137,108 @@ export class JsonArraySplitter {
   }
 
   #scan(chunk: Uint8Array): void {
-    const length = chunk.length;
-    const open = this.#open;
-    let segmentStart = 0;
-    /** Where the chunk's next backslash is, at or after the scan (length: none). */
-    let nextBackslash = -1;
+    this.#segmentStart = 0;
     this.#keyStart = 0;
     this.#elementStart = 0;
-
-    for (let index = 0; index < length; index += 1) {
-      if (this.#inString) {
-        if (this.#escaped) {
-          this.#escaped = false;
-          continue;
-        }
-        // Strings are most of the bytes. Most are short (keys, ids): a few bytes are looked
-        // at here, which costs less than a call into the native search that long ones take.
-        const shortEnd = Math.min(index + SHORT_STRING_BYTES, length);
-        let probe = index;
-        while (probe < shortEnd) {
-          const code = chunk[probe] as number;
-          if (code === QUOTE || code === BACKSLASH) break;
-          probe += 1;
-        }
-        if (probe < shortEnd) {
-          index = probe;
-          if (chunk[probe] === BACKSLASH) {
-            this.#escaped = true;
-          } else {
-            this.#inString = false;
-            if (this.#topLevel === TopLevel.InKey) this.#keyEnds(chunk, index);
-          }
-          continue;
-        }
-        index = probe;
-        // The chunk ends inside the string: it goes on in the next one.
-        if (index === length) continue;
-        // A long string: jump to the next quote or backslash natively.
-        if (nextBackslash < index) {
-          nextBackslash = chunk.indexOf(BACKSLASH, index);
-          if (nextBackslash === -1) nextBackslash = length;
-        }
-        let quote = chunk.indexOf(QUOTE, index);
-        if (quote === -1) quote = length;
-        if (nextBackslash < quote) {
-          index = nextBackslash;
-          this.#escaped = true;
-        } else if (quote === length) {
-          index = length;
-        } else {
-          index = quote;
-          this.#inString = false;
-          if (this.#topLevel === TopLevel.InKey) this.#keyEnds(chunk, index);
-        }
-        continue;
-      }
-
+    for (let index = 0; index < chunk.length; index += 1) {
       const byte = chunk[index] as number;
-      if (this.#region === Region.Between) {
-        if (isWhitespace(byte)) continue;
-        if (byte === COMMA) {
-          if (this.#elementDue || this.#arrayJustOpened) throw new MalformedJsonError('an array element is missing before a comma');
-          this.#elementDue = true;
-          continue;
-        }
-        if (byte === CLOSE_ARRAY) {
-          if (this.#elementDue) throw new MalformedJsonError('an array element is missing before its closing bracket');
-          open.pop();
-          this.#region = Region.Envelope;
-          this.#topLevel = TopLevel.InValue;
-          segmentStart = index;
-          continue;
-        }
-        // Anything else begins an element; whether it is a valid one is the parser's call.
-        this.#region = Region.Element;
-        this.#arrayJustOpened = false;
-        this.#elementDue = false;
-        this.#plainNumbers = true;
-        this.#digitRun = 0;
-        this.#elementStart = index;
-        this.#elementParts = [];
-      }
-
-      if (this.#region === Region.Element) {
-        if (isDigit(byte)) {
-          this.#digitRun += 1;
-          if (this.#digitRun > MAX_PLAIN_DIGITS) this.#plainNumbers = false;
-          continue;
-        }
-        // Outside strings a dot only occurs in a number, and an exponent follows a digit.
-        if (byte === DOT || ((byte === LOWER_E || byte === UPPER_E) && this.#digitRun > 0)) this.#plainNumbers = false;
-        this.#digitRun = 0;
-        if (open.length === 2 && (byte === COMMA || byte === CLOSE_ARRAY)) {
-          this.#elementEnds(chunk, index);
-          this.#region = Region.Between;
-          index -= 1; // the separator is read again, as one between elements
-          continue;
-        }
-      }
-
-      switch (byte) {
-        case QUOTE:
-          this.#inString = true;
-          if (open.length === 1 && this.#topLevel === TopLevel.ExpectKey) {
-            this.#topLevel = TopLevel.InKey;
-            this.#keyStart = index;
-            this.#keyParts = [];
-          } else this.#valueBegins();
-          break;
-        case OPEN_OBJECT:
-        case OPEN_ARRAY:
-          if (this.#topLevel === TopLevel.Start) {
-            this.#topLevel = byte === OPEN_OBJECT ? TopLevel.ExpectKey : TopLevel.NotAnObject;
-          } else if (open.length === 1 && this.#topLevel === TopLevel.ExpectValue) {
-            this.#topLevel = TopLevel.InValue;
-            if (byte === OPEN_ARRAY && this.#lastKeyIsTarget) {
-              open.push(byte);
-              // The envelope keeps the opening bracket; the elements go elsewhere.
-              this.#envelopeParts.push(chunk.slice(segmentStart, index + 1));
-              this.#region = Region.Between;
-              this.#arrayBegins();
-              continue;
-            }
-            // An object under the key: its latest entry is not an array (see #valueBegins).
-            if (this.#lastKeyIsTarget) this.#split = false;
-          }
-          open.push(byte);
-          break;
-        case CLOSE_OBJECT:
-        case CLOSE_ARRAY: {
-          const expected = byte === CLOSE_OBJECT ? OPEN_OBJECT : OPEN_ARRAY;
-          if (open.pop() !== expected) throw new MalformedJsonError('a closing bracket does not match an opening one');
-          if (open.length === 0 && this.#topLevel !== TopLevel.NotAnObject) this.#topLevel = TopLevel.Done;
-          break;
-        }
-        case COLON:
-          if (open.length === 1 && this.#topLevel === TopLevel.ExpectColon) this.#topLevel = TopLevel.ExpectValue;
-          break;
-        case COMMA:
-          if (open.length === 1 && this.#topLevel === TopLevel.InValue) this.#topLevel = TopLevel.ExpectKey;
-          break;
-        default:
-          if (!isWhitespace(byte)) this.#valueBegins();
-      }
+      if (this.#inString) this.#stringByte(chunk, byte, index);
+      else if (this.#region === Region.Between && this.#betweenElements(byte, index)) continue;
+      else if (this.#region === Region.Element && this.#open.length === 2 && (byte === COMMA || byte === CLOSE_ARRAY)) {
+        this.#elementEnds(chunk, index);
+        this.#region = Region.Between;
+        index -= 1; // the separator is read again, as one between elements
+      } else this.#structure(chunk, byte, index);
     }
-
     // What is still open goes on with the next chunk. A key's or an element's parts are
     // views, let go when it ends; the envelope's are copies, so the chunks (much larger
     // than its pieces) are not kept alive by it until the end of the body.
     if (this.#topLevel === TopLevel.InKey) this.#keyParts.push(chunk.subarray(this.#keyStart));
     if (this.#region === Region.Element) this.#elementParts.push(chunk.subarray(this.#elementStart));
-    if (this.#region === Region.Envelope && segmentStart < length) this.#envelopeParts.push(chunk.slice(segmentStart));
+    if (this.#region === Region.Envelope && this.#segmentStart < chunk.length) this.#envelopeParts.push(chunk.slice(this.#segmentStart));
+  }
+
+  #stringByte(chunk: Uint8Array, byte: number, index: number): void {
+    if (this.#escaped) this.#escaped = false;
+    else if (byte === BACKSLASH) this.#escaped = true;
+    else if (byte === QUOTE) {
+      this.#inString = false;
+      if (this.#topLevel === TopLevel.InKey) this.#keyEnds(chunk, index);
+    }
+  }
+
+  /** Whitespace, commas and the closing bracket between the array's elements; false when an element begins. */
+  #betweenElements(byte: number, index: number): boolean {
+    if (isWhitespace(byte)) return true;
+    if (byte === COMMA) {
+      if (this.#elementDue || this.#arrayJustOpened) throw new MalformedJsonError('an array element is missing before a comma');
+      this.#elementDue = true;
+      return true;
+    }
+    if (byte === CLOSE_ARRAY) {
+      if (this.#elementDue) throw new MalformedJsonError('an array element is missing before its closing bracket');
+      this.#open.pop();
+      this.#region = Region.Envelope;
+      this.#topLevel = TopLevel.InValue;
+      this.#segmentStart = index;
+      return true;
+    }
+    // Anything else begins an element; whether it is a valid one is the parser's call.
+    this.#region = Region.Element;
+    this.#arrayJustOpened = false;
+    this.#elementDue = false;
+    this.#elementStart = index;
+    this.#elementParts = [];
+    return false;
+  }
+
+  /** A byte outside strings: nesting, and where the top-level object stands. */
+  #structure(chunk: Uint8Array, byte: number, index: number): void {
+    const open = this.#open;
+    switch (byte) {
+      case QUOTE:
+        this.#inString = true;
+        if (open.length === 1 && this.#topLevel === TopLevel.ExpectKey) {
+          this.#topLevel = TopLevel.InKey;
+          this.#keyStart = index;
+          this.#keyParts = [];
+        } else this.#valueBegins();
+        break;
+      case OPEN_OBJECT:
+      case OPEN_ARRAY:
+        if (this.#topLevel === TopLevel.Start) {
+          this.#topLevel = byte === OPEN_OBJECT ? TopLevel.ExpectKey : TopLevel.NotAnObject;
+        } else if (open.length === 1 && this.#topLevel === TopLevel.ExpectValue) {
+          this.#topLevel = TopLevel.InValue;
+          if (byte === OPEN_ARRAY && this.#lastKeyIsTarget) {
+            open.push(byte);
+            // The envelope keeps the opening bracket; the elements go elsewhere.
+            this.#envelopeParts.push(chunk.slice(this.#segmentStart, index + 1));
+            this.#region = Region.Between;
+            this.#arrayBegins();
+            return;
+          }
+          // An object under the key: its latest entry is not an array (see #valueBegins).
+          if (this.#lastKeyIsTarget) this.#split = false;
+        }
+        open.push(byte);
+        break;
+      case CLOSE_OBJECT:
+      case CLOSE_ARRAY: {
+        const expected = byte === CLOSE_OBJECT ? OPEN_OBJECT : OPEN_ARRAY;
+        if (open.pop() !== expected) throw new MalformedJsonError('a closing bracket does not match an opening one');
+        if (open.length === 0 && this.#topLevel !== TopLevel.NotAnObject) this.#topLevel = TopLevel.Done;
+        break;
+      }
+      case COLON:
+        if (open.length === 1 && this.#topLevel === TopLevel.ExpectColon) this.#topLevel = TopLevel.ExpectValue;
+        break;
+      case COMMA:
+        if (open.length === 1 && this.#topLevel === TopLevel.InValue) this.#topLevel = TopLevel.ExpectKey;
+        break;
+      default:
+        if (!isWhitespace(byte)) this.#valueBegins();
+    }
   }
 
   /** A value other than the split array starts; at the top level, only its start matters. */
@@ -343,6 +275,6 @@ export class JsonArraySplitter {
     this.#elementParts.push(chunk.subarray(this.#elementStart, separatorIndex));
     const bytes = Buffer.concat(this.#elementParts);
     this.#elementParts = [];
-    this.#events.onElement({ bytes, plainNumbers: this.#plainNumbers });
+    this.#events.onElement({ bytes, plainNumbers: false });
   }
 }
