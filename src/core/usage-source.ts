@@ -2,7 +2,6 @@
 // and the raw buckets they came from, or say precisely why a day could not be had.
 
 import type { JsonValue } from './json.js';
-import type { PackedBytes } from './packed-bytes.js';
 import type { CanonicalRecord, ProviderName } from './records.js';
 
 /** Where data came from; the ledger refuses to mix the two. */
@@ -41,21 +40,11 @@ export interface RawEndpointDay {
   buckets: RawBucket[];
 }
 
-/** A validated bucket kept for its day: exactly the bytes the page held, perhaps packed. */
-export interface KeptBucket {
-  bytes: Uint8Array | PackedBytes;
-  /** Every number in it is a plain integer, so JSON.parse alone reads it exactly. */
-  plainNumbers: boolean;
-}
-
-/**
- * A good day as it arrived, before anything is built from it: plain data, so the day can
- * be built on another thread (see ledger/day-builders.ts).
- */
+/** A good day as it arrived, before anything is built from it. */
 export interface DayParts {
   provider: ProviderName;
   date: string;
-  endpoints: Array<Omit<RawEndpointDay, 'buckets'> & { buckets: KeptBucket[] }>;
+  endpoints: RawEndpointDay[];
 }
 
 /** What a good day holds: its canonical records and the raw buckets they came from. */

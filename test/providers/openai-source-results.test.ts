@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DayFailed } from '../../src/core/usage-source.js';
 import { createHttpClient } from '../../src/providers/http/index.js';
-import { type BucketChecker, checkPageBucket } from '../../src/providers/openai/bucket-check.js';
 import { createOpenAiSource, ProviderRequestError, ScopeMissingError } from '../../src/providers/openai/index.js';
 import { createFakeClock } from './support/fake-clock.js';
 import { bucket, bucketsForQuery, completions, midnight, page, type FakeHandler } from './support/fake-openai-server.js';
@@ -121,23 +120,6 @@ describe('openai source: data', () => {
     const raw = day!.raw.find((entry) => entry.endpoint === 'costs')!.buckets;
     const sent = costsBody.slice(costsBody.indexOf('{"object":"bucket"'), costsBody.lastIndexOf(']'));
     expect(raw.map((bucket) => Buffer.from(bucket.bytes).toString('utf8'))).toEqual([sent]);
-  });
-
-  it('hands every bucket of every page to the checker it is given, and builds the same days from its verdicts', async () => {
-    const handler = everyDay((endpoint) => (endpoint === 'completions' ? [completions({ model: 'gpt-4o' })] : []));
-    const seen: string[] = [];
-    const checker: BucketChecker = (request) => {
-      seen.push(`${request.endpoint} ${request.index}`);
-      // Answered later and from a copy, as a builder thread would.
-      return new Promise((resolve) => setImmediate(resolve)).then(() => checkPageBucket(structuredClone(request)));
-    };
-    const dates = ['2026-11-01', '2026-11-02', '2026-11-03'];
-    const elsewhere = await (await openAiHarness(handler, { checker })).collect(dates);
-    expect(seen).toEqual(['costs 0', 'costs 1', 'costs 2', 'completions 0', 'completions 1', 'completions 2']);
-    const here = await (await openAiHarness(handler)).collect(dates);
-    const comparable = (batches: typeof here) => batches.flat().map((day) => (day.status === 'ok' ? { date: day.date, records: day.records } : day));
-    expect(comparable(elsewhere)).toEqual(comparable(here));
-    expect(comparable(here).every((day) => 'records' in day && day.records.length > 0)).toBe(true);
   });
 
   it('builds records with every key field and the endpoint\'s counters', async () => {

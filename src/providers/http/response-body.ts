@@ -11,8 +11,7 @@ import { parseJsonExact, type JsonValue } from '../../core/json.js';
  */
 export interface BodyReader<Body> {
   write(chunk: Uint8Array): void;
-  /** May finish later, for a reader that hands work to other threads as the body arrives. */
-  end(): Body | Promise<Body>;
+  end(): Body;
 }
 
 /** The whole body as one text, parsed exactly: what getJson reads with. */
@@ -50,7 +49,7 @@ export async function readBody<Body>(stream: AsyncIterable<Uint8Array>, reader: 
     }
   }
   try {
-    return await reader.end();
+    return reader.end();
   } catch (error) {
     throw new ReaderFailure(error);
   }

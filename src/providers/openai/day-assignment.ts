@@ -8,11 +8,11 @@ import { recordKeyString } from '../../core/records.js';
 import { dayStartSeconds } from '../day-ranges.js';
 import type { OpenAiEndpoint } from './endpoints.js';
 import { normalizeResult, unixSecondsToIso } from './normalize.js';
-import { type PageBucket, readBucket } from './page-reader.js';
+import { type PageBucket, parseBucket } from './page-reader.js';
 
 const DAY_SECONDS = 86_400;
 
-/** The buckets one day received from one endpoint, validated and kept as (packed) text, in page order. */
+/** The buckets one day received from one endpoint, validated and kept as their bytes, in page order. */
 export interface DayBuckets {
   buckets: PageBucket[];
   pages: number;
@@ -136,7 +136,7 @@ export class DayAssignment {
   }
 
   private recordKeys(kept: PageBucket): string[] {
-    const { bucket } = readBucket(kept);
+    const bucket = parseBucket(kept);
     return bucket.results.map((result) => recordKeyString(normalizeResult(this.endpoint, bucket, result)));
   }
 }

@@ -3,11 +3,11 @@
 
 import { sortRecords, type CanonicalRecord } from '../../core/records.js';
 import type { JsonValue } from '../../core/json.js';
-import type { BucketCheck, DataOrigin, DayContent, DayFailed, DayParts, DayResult, RawBucket, RawEndpointDay } from '../../core/usage-source.js';
+import type { BucketCheck, DataOrigin, DayContent, DayFailed, DayParts, DayResult } from '../../core/usage-source.js';
 import type { OpenAiEndpoint } from './endpoints.js';
 import type { EndpointOutcome } from './fetch-endpoint.js';
 import { normalizeResult } from './normalize.js';
-import { readBucket } from './page-reader.js';
+import { parseBucket } from './page-reader.js';
 
 type Failure = Omit<DayFailed, 'date'> & { endpoint: string };
 
@@ -40,19 +40,16 @@ function combineFailures(date: string, failures: readonly Failure[]): DayFailed 
  */
 export function readOpenAiDay(parts: DayParts, checkBucket: BucketCheck): DayContent {
   const records: CanonicalRecord[] = [];
-  const raw: RawEndpointDay[] = [];
   for (const part of parts.endpoints) {
     const endpoint = part.endpoint as OpenAiEndpoint;
-    const buckets: RawBucket[] = [];
-    for (const kept of part.buckets) {
-      const { bytes, bucket } = readBucket(kept);
-      checkBucket(bucket as unknown as JsonValue, { endpoint, index: buckets.length });
+    for (const [index, kept] of part.buckets.entries()) {
+      const bucket = parseBucket(kept);
+      checkBucket(bucket as unknown as JsonValue, { endpoint, index });
       for (const result of bucket.results) records.push(normalizeResult(endpoint, bucket, result));
-      buckets.push({ bytes });
     }
-    raw.push({ endpoint, request: part.request, pages: part.pages, buckets });
   }
-  return { records: sortRecords(records), raw };
+  // The raw files hold the buckets' own bytes, as they arrived.
+  return { records: sortRecords(records), raw: parts.endpoints };
 }
 
 /** The day's buckets from every endpoint, as they arrived. */
@@ -63,7 +60,7 @@ function dayParts(date: string, outcomes: readonly EndpointOutcome[]): DayParts 
     const day = outcome.days.get(date);
     // assembleDay only calls a day good when every endpoint has it.
     if (day === undefined) throw new Error(`openai ${outcome.endpoint} ${date}: no buckets for a day called good`);
-    endpoints.push({ endpoint: outcome.endpoint, request: outcome.request, pages: day.pages, buckets: day.buckets.map(({ bytes, plainNumbers }) => ({ bytes, plainNumbers })) });
+    endpoints.push({ endpoint: outcome.endpoint, request: outcome.request, pages: day.pages, buckets: day.buckets.map(({ bytes }) => ({ bytes })) });
   }
   return { provider: 'openai', date, endpoints };
 }

@@ -10,7 +10,6 @@ import type { OpenAiConnection } from './connection.js';
 import { OPENAI_ENDPOINT_SPECS, type OpenAiEndpoint } from './endpoints.js';
 import { DayAssignment, type DayBuckets } from './day-assignment.js';
 import { fetchPages, PaginationError } from './paginate.js';
-import type { PageReaderOptions } from './page-reader.js';
 
 export type EndpointOutcome =
   | {
@@ -49,7 +48,6 @@ export async function fetchEndpointDays(
   endpoint: OpenAiEndpoint,
   days: readonly string[],
   groupBy: readonly string[],
-  readerOptions: PageReaderOptions = {},
 ): Promise<EndpointOutcome> {
   const { path } = OPENAI_ENDPOINT_SPECS[endpoint];
   const query = queryFor(days, groupBy);
@@ -58,7 +56,7 @@ export async function fetchEndpointDays(
   let origin: DataOrigin = 'provider';
 
   try {
-    for await (const { number, page, origin: pageOrigin } of fetchPages(connection, endpoint, query, readerOptions)) {
+    for await (const { number, page, origin: pageOrigin } of fetchPages(connection, endpoint, query)) {
       if (pageOrigin === 'simulator') origin = 'simulator';
       assignment.addPage(number, page.buckets);
     }

@@ -5,7 +5,7 @@
 import type { MinuteUsage } from '../../core/attribution.js';
 import type { DataOrigin } from '../../core/usage-source.js';
 import type { OpenAiConnection } from './connection.js';
-import { readBucket } from './page-reader.js';
+import { parseBucket } from './page-reader.js';
 import { fetchPages } from './paginate.js';
 
 /** The most one-minute buckets a usage page may hold. */
@@ -43,7 +43,7 @@ export async function fetchMinuteUsage(
     pages += 1;
     if (pageOrigin === 'simulator') origin = 'simulator';
     for (const stored of page.buckets) {
-      const { bucket } = readBucket(stored);
+      const bucket = parseBucket(stored);
       let input = 0;
       let output = 0;
       for (const result of bucket.results) {

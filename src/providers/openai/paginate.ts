@@ -7,7 +7,7 @@ import { ProviderRequestError, ScopeMissingError } from '../errors.js';
 import { AuthError, ClientError, getErrorMessage, HttpError, RetriesExhaustedError } from '../http/errors.js';
 import type { OpenAiConnection } from './connection.js';
 import { OPENAI_ENDPOINT_SPECS, type OpenAiEndpoint } from './endpoints.js';
-import { openPageReader, type PageRead, type PageReaderOptions, type ReadPage } from './page-reader.js';
+import { openPageReader, type PageRead, type ReadPage } from './page-reader.js';
 
 /** A guard against a provider that keeps inventing new cursors. */
 export const MAX_PAGES_PER_REQUEST = 1000;
@@ -67,7 +67,6 @@ export async function* fetchPages(
   connection: OpenAiConnection,
   endpoint: OpenAiEndpoint,
   query: Record<string, string | string[]>,
-  readerOptions: PageReaderOptions = {},
 ): AsyncGenerator<FetchedPage> {
   const { path } = OPENAI_ENDPOINT_SPECS[endpoint];
   const label = `openai ${endpoint}`;
@@ -86,7 +85,7 @@ export async function* fetchPages(
           headers: { authorization: `Bearer ${connection.adminKey}` },
           label,
         },
-        () => openPageReader(endpoint, readerOptions),
+        () => openPageReader(endpoint),
       );
       read = response.body;
       origin = response.origin;

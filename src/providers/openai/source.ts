@@ -8,7 +8,6 @@ import type { DayResult, UsageSource } from '../../core/usage-source.js';
 import { silentLogger, type Logger } from '../../ports.js';
 import { assertAscendingDays, chunksOf, contiguousRuns } from '../day-ranges.js';
 import type { HttpClient } from '../http/client.js';
-import type { BucketChecker } from './bucket-check.js';
 import { assembleDay } from './day-result.js';
 import {
   isOpenAiEndpoint,
@@ -34,8 +33,6 @@ export interface OpenAiSourceOptions {
   /** Per endpoint, the dimensions to group by; an endpoint left out is grouped by all it supports. */
   groupBy?: Partial<Record<string, readonly string[]>>;
   logger?: Logger;
-  /** Where pages' buckets may be checked as they arrive (day builder threads); here when absent. */
-  checker?: BucketChecker;
 }
 
 function resolveEndpoints(requested: readonly string[]): OpenAiEndpoint[] {
@@ -105,10 +102,10 @@ export function createOpenAiSource(options: OpenAiSourceOptions): UsageSource {
     logger,
   };
 
-  // Buckets wait, packed, until their day is written: a costs page's for every usage
-  // batch that needs them (up to 180 days' worth), a usage page's for its own batch.
+  // Buckets wait as their bytes until their day is written: a costs page's for every
+  // usage batch that needs them (up to 180 days' worth), a usage page's for its own batch.
   const fetch = (endpoint: OpenAiEndpoint, days: readonly string[]): Promise<EndpointOutcome> =>
-    fetchEndpointDays(connection, endpoint, days, groupBy[endpoint], options.checker ? { pack: true, checker: options.checker } : { pack: true });
+    fetchEndpointDays(connection, endpoint, days, groupBy[endpoint]);
 
   async function* fetchDays(dates: readonly string[]): AsyncIterable<DayResult[]> {
     assertAscendingDays(dates);
