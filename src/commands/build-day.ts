@@ -10,7 +10,7 @@ import { buildSnapshot } from '../core/snapshot.js';
 import type { DataOrigin, DayParts } from '../core/usage-source.js';
 import { type ManifestEntry, nextEntry, type WindowState } from '../core/window-state.js';
 import { ledgerPaths } from '../ledger/paths.js';
-import { createLedgerStore, type PreparedFile, prepareRawFile, prepareSnapshotFile, rawBucketCheck, sha256Hex } from '../ledger/store.js';
+import { createLedgerStore, type PreparedFile, prepareRawFile, prepareSnapshotFile, sha256Hex } from '../ledger/store.js';
 import { readDayContent } from '../providers/day-content.js';
 
 export type WindowStatus = 'new' | 'changed' | 'unchanged' | 'failed';
@@ -54,7 +54,7 @@ export interface BuiltDay {
 export async function buildDay(job: DayJob): Promise<BuiltDay> {
   const { parts } = job;
   const { provider, date } = parts;
-  const content = readDayContent(parts, rawBucketCheck(provider, date));
+  const content = readDayContent(parts);
   const { records } = content;
   const snapshot = buildSnapshot({ provider, date, origin: job.origin, endpoints: job.endpoints, groupBy: job.groupBy, records });
   // Record by record: one 4 MB text would cost several times as much to make (see json.ts).

@@ -16,16 +16,16 @@ export type FetchFailureCode =
   | 'MISSING_WINDOW';
 
 /**
- * One bucket as the provider sent it: its very bytes. Its parsed value was checked against
- * the raw file's schema when the bucket was read (see BucketCheck) and is not kept.
+ * One bucket as the provider sent it: its very bytes. Its parsed value was held to the
+ * provider's schema when its page was read, and is not kept.
  */
 export interface RawBucket {
   bytes: Uint8Array;
 }
 
 /**
- * Called with each bucket's parsed value as a day is read, with where it will sit in the
- * day's raw file for that endpoint; throws when the value may not be written there.
+ * Only for ledger/store.ts's rawBucketCheck, which nothing calls any more: a bucket is
+ * checked once, against the provider's schema. Goes with it.
  */
 export type BucketCheck = (value: JsonValue, at: { endpoint: string; index: number }) => void;
 

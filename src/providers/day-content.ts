@@ -1,13 +1,12 @@
 // A good day's content (canonical records and raw buckets) built from the parts it
-// arrived in, by the provider that fetched it. Plain data in and out, so it runs on the
-// main thread or on a day builder thread alike.
+// arrived in, by the provider that fetched it.
 
-import type { BucketCheck, DayContent, DayParts } from '../core/usage-source.js';
+import type { DayContent, DayParts } from '../core/usage-source.js';
 import { readOpenAiDay } from './openai/day-result.js';
 
-export function readDayContent(parts: DayParts, checkBucket: BucketCheck): DayContent {
+export function readDayContent(parts: DayParts): DayContent {
   switch (parts.provider) {
     case 'openai':
-      return readOpenAiDay(parts, checkBucket);
+      return readOpenAiDay(parts);
   }
 }

@@ -2,8 +2,7 @@
 // endpoint answered completely for it; otherwise it is marked, never filled with zeros.
 
 import { sortRecords, type CanonicalRecord } from '../../core/records.js';
-import type { JsonValue } from '../../core/json.js';
-import type { BucketCheck, DataOrigin, DayContent, DayFailed, DayParts, DayResult } from '../../core/usage-source.js';
+import type { DataOrigin, DayContent, DayFailed, DayParts, DayResult } from '../../core/usage-source.js';
 import type { OpenAiEndpoint } from './endpoints.js';
 import type { EndpointOutcome } from './fetch-endpoint.js';
 import { normalizeResult } from './normalize.js';
@@ -34,17 +33,15 @@ function combineFailures(date: string, failures: readonly Failure[]): DayFailed 
 }
 
 /**
- * Every endpoint's buckets for the day, parsed once: the raw file's check and the records
- * read the same values. Each bucket's value is let go as soon as its records are made,
- * instead of living until the end of the day's build.
+ * The day's records from every endpoint's buckets. Each bucket's value is let go as soon
+ * as its records are made, instead of living until the end of the day's build.
  */
-export function readOpenAiDay(parts: DayParts, checkBucket: BucketCheck): DayContent {
+export function readOpenAiDay(parts: DayParts): DayContent {
   const records: CanonicalRecord[] = [];
   for (const part of parts.endpoints) {
     const endpoint = part.endpoint as OpenAiEndpoint;
-    for (const [index, kept] of part.buckets.entries()) {
+    for (const kept of part.buckets) {
       const bucket = parseBucket(kept);
-      checkBucket(bucket as unknown as JsonValue, { endpoint, index });
       for (const result of bucket.results) records.push(normalizeResult(endpoint, bucket, result));
     }
   }

@@ -1,6 +1,5 @@
 // An OpenAI source wired to a loopback fake of the API through the real HTTP client.
 import type { DayContent, DayFailed, DayOk } from '../../../src/core/usage-source.js';
-import { rawBucketCheck } from '../../../src/ledger/store.js';
 import { readDayContent } from '../../../src/providers/day-content.js';
 import { createHttpClient } from '../../../src/providers/http/index.js';
 import { createOpenAiSource, type OpenAiSourceOptions } from '../../../src/providers/openai/index.js';
@@ -48,7 +47,7 @@ export async function openAiHarness(handler: FakeHandler, options: Partial<OpenA
     const batches: BuiltDay[][] = [];
     // Each day is built before the next batch is asked for, while the source still holds it.
     for await (const batch of source.fetchDays(dates)) {
-      batches.push(batch.map((day) => (day.status === 'ok' ? { ...day, ...readDayContent(day.parts, rawBucketCheck('openai', day.date)) } : day)));
+      batches.push(batch.map((day) => (day.status === 'ok' ? { ...day, ...readDayContent(day.parts) } : day)));
     }
     return batches;
   };
