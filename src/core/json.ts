@@ -104,26 +104,54 @@ export function canonicalJsonBytesByElement(value: object, _arrayKey: string): U
 }
 
 /**
- * A canonical document whose `arrayKey` member holds elements that are JSON bytes already
- * and must stay byte for byte as they are (a provider's buckets in a raw file). Each
- * element starts on the line its array gives it; bytes are never decoded, so even text
- * that is not valid UTF-8 is kept as it came.
+ * The canonical text of `value` with its `arrayKey` member written as an empty array, cut
+ * where that array's elements go: the head ends with the line an element starts on, the
+ * tail starts with the line of the closing bracket.
  */
-export function canonicalJsonAround(value: Readonly<Record<string, unknown>>, arrayKey: string, elements: readonly Uint8Array[]): Uint8Array {
+function frameAround(value: Readonly<Record<string, unknown>>, arrayKey: string): { head: string; tail: string } {
   const text = canonicalJson({ ...value, [arrayKey]: [] });
-  if (elements.length === 0) return encodeUtf8(text);
   // A top-level member starts a line indented by two spaces; a string cannot hold a raw
   // line break, so this is the member itself and nothing inside a value.
   const member = `\n  ${JSON.stringify(arrayKey)}: []`;
   const at = text.indexOf(member);
   if (at < 0) throw new Error(`cannot place the elements of ${JSON.stringify(arrayKey)}`);
   const open = at + member.length - 1;
-  const separator = encodeUtf8(',\n    ');
-  const pieces: Uint8Array[] = [encodeUtf8(`${text.slice(0, open)}\n    `)];
+  return { head: `${text.slice(0, open)}\n    `, tail: `\n  ${text.slice(open)}` };
+}
+
+const ELEMENT_SEPARATOR = ',\n    ';
+
+/**
+ * canonicalJson(value) in pieces, one per element of its `arrayKey` array, so a document
+ * with a very long array (a run diff of 10,000 runs) is never held as one text.
+ */
+export function* canonicalJsonPieces(value: Readonly<Record<string, unknown>>, arrayKey: string): Generator<string> {
+  const items = value[arrayKey];
+  if (!Array.isArray(items) || items.length === 0) {
+    yield canonicalJson(value);
+    return;
+  }
+  const { head, tail } = frameAround(value, arrayKey);
+  yield head;
+  for (const [index, item] of items.entries()) yield `${index > 0 ? ELEMENT_SEPARATOR : ''}${canonicalText(item, '    ')}`;
+  yield tail;
+}
+
+/**
+ * A canonical document whose `arrayKey` member holds elements that are JSON bytes already
+ * and must stay byte for byte as they are (a provider's buckets in a raw file). Each
+ * element starts on the line its array gives it; bytes are never decoded, so even text
+ * that is not valid UTF-8 is kept as it came.
+ */
+export function canonicalJsonAround(value: Readonly<Record<string, unknown>>, arrayKey: string, elements: readonly Uint8Array[]): Uint8Array {
+  if (elements.length === 0) return canonicalJsonBytes({ ...value, [arrayKey]: [] });
+  const { head, tail } = frameAround(value, arrayKey);
+  const separator = encodeUtf8(ELEMENT_SEPARATOR);
+  const pieces: Uint8Array[] = [encodeUtf8(head)];
   for (const [index, element] of elements.entries()) {
     if (index > 0) pieces.push(separator);
     pieces.push(element);
   }
-  pieces.push(encodeUtf8(`\n  ${text.slice(open)}`));
+  pieces.push(encodeUtf8(tail));
   return Buffer.concat(pieces);
 }

@@ -4,11 +4,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { canonicalJsonAround, canonicalJsonBytes } from '../core/json.js';
+import path from 'node:path';
+import { canonicalJsonAround, canonicalJsonBytes, canonicalJsonPieces } from '../core/json.js';
 import type { Snapshot } from '../core/snapshot.js';
 import type { BucketCheck, DataOrigin, RawEndpointDay } from '../core/usage-source.js';
 import type { ManifestEntry } from '../core/window-state.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic, writeHashedFileAtomic } from './atomic-write.js';
 import { assertNoSymlinksBelow, symlinkGuard } from './no-symlinks.js';
 import { ledgerPaths, resolveInside } from './paths.js';
 import { assertValid, assertValidRawBucket, type LedgerFileKind, SchemaViolationError } from './schema-validator.js';
@@ -175,11 +176,10 @@ export function createLedgerStore(auditDir: string): LedgerStore {
     async writeDiff(runAt, command, diff, kind = 'diff') {
       const directory = ledgerPaths.diffDirectory(runAt);
       assertValid(kind, diff, `${directory}/ (the ${command} diff)`);
-      // Its name holds the first 8 hex digits of its own hash.
-      const bytes = canonicalJsonBytes(diff);
-      const file = await at(ledgerPaths.diff(runAt, command, sha256Hex(bytes).slice(0, 8)));
-      await writeFileAtomic(file, bytes);
-      return file;
+      // A run diff lists every run reconciled: written run by run, so its text is never
+      // held whole. Its name holds the first 8 hex digits of its own hash.
+      const pieces = canonicalJsonPieces(diff as Record<string, unknown>, kind === 'run-diff' ? 'runs' : 'windows');
+      return writeHashedFileAtomic(await at(directory), pieces, (sha256) => path.basename(ledgerPaths.diff(runAt, command, sha256.slice(0, 8))));
     },
     writeManifest(manifest) {
       return writeValidated('manifest', ledgerPaths.manifest(), manifest);

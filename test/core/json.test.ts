@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, canonicalJsonAround, canonicalJsonBytes, ExactNumber, parseJsonExact } from '../../src/core/json.js';
+import { canonicalJson, canonicalJsonAround, canonicalJsonBytes, canonicalJsonPieces, ExactNumber, parseJsonExact } from '../../src/core/json.js';
 import { addDecimals, centsToDollars, compareDecimals, jsonNumberToDecimal, subtractDecimals } from '../../src/core/decimal.js';
 
 describe('parseJsonExact', () => {
@@ -82,6 +82,18 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson([Number.POSITIVE_INFINITY])).toThrow(/non-finite/);
     expect(() => canonicalJson({ a: () => 1 })).toThrow(/cannot serialize a function/);
     expect(() => canonicalJson({ a: 1n })).toThrow(/cannot serialize a bigint/);
+  });
+});
+
+describe('canonicalJsonPieces', () => {
+  it('gives canonicalJson in pieces, one per element of the long array', () => {
+    const documents: Array<Record<string, unknown>> = [
+      { command: 'reconcile', runs: [{ b: 1, a: [new ExactNumber('0.50')] }, undefined, 'x', []], z: { '10': 1, '9': 2 } },
+      { runs: [], findings: [{ message: '\n  "runs": []' }] },
+      { other: 1 },
+    ];
+    for (const document of documents) expect([...canonicalJsonPieces(document, 'runs')].join('')).toBe(canonicalJson(document));
+    expect([...canonicalJsonPieces(documents[0] as Record<string, unknown>, 'runs')]).toHaveLength(6);
   });
 });
 

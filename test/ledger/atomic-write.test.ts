@@ -1,8 +1,9 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic, writeFileAtomicSync } from '../../src/ledger/atomic-write.js';
+import { writeFileAtomic, writeFileAtomicSync, writeHashedFileAtomic } from '../../src/ledger/atomic-write.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -49,6 +50,36 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(target, { byteLength: 5 } as unknown as Uint8Array)).rejects.toThrow();
     expect(await readdir(dir)).toEqual(['day.json']);
     expect(await readFile(target, 'utf8')).toBe('kept\n');
+  });
+});
+
+describe('writeHashedFileAtomic', () => {
+  const nameFor = (sha256: string): string => `diff-${sha256.slice(0, 8)}.json`;
+
+  it('writes the pieces as they come and names the file by the hash of its bytes', async () => {
+    const pieces = Array.from({ length: 2500 }, (_, index) => `${'é'.repeat(index % 700)}${index}\n`);
+    let taken = 0;
+    function* lazily(): Generator<string> {
+      for (const piece of pieces) {
+        taken += 1;
+        yield piece;
+      }
+    }
+    const file = await writeHashedFileAtomic(path.join(dir, 'diffs', 'day'), lazily(), nameFor);
+    const expected = Buffer.from(pieces.join(''), 'utf8');
+    expect(taken).toBe(pieces.length);
+    expect(file).toBe(path.join(dir, 'diffs', 'day', nameFor(createHash('sha256').update(expected).digest('hex'))));
+    expect(Buffer.compare(await readFile(file), expected)).toBe(0);
+    expect(await readdir(path.dirname(file))).toEqual([path.basename(file)]);
+  });
+
+  it('leaves nothing behind when a piece cannot be made', async () => {
+    function* failing(): Generator<string> {
+      yield 'x'.repeat(3 << 20);
+      throw new Error('cannot encode this entry');
+    }
+    await expect(writeHashedFileAtomic(dir, failing(), nameFor)).rejects.toThrow('cannot encode this entry');
+    expect(await readdir(dir)).toEqual([]);
   });
 });
 
