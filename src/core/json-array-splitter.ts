@@ -23,8 +23,6 @@ export class MalformedJsonError extends SyntaxError {
 /** One element of the split array, exactly as its bytes arrived. */
 export interface JsonElementBytes {
   bytes: Buffer;
-  /** Always false: kept only until page-reader.ts stops reading it. */
-  plainNumbers: false;
 }
 
 export interface SplitResult {
@@ -275,6 +273,6 @@ export class JsonArraySplitter {
     this.#elementParts.push(chunk.subarray(this.#elementStart, separatorIndex));
     const bytes = Buffer.concat(this.#elementParts);
     this.#elementParts = [];
-    this.#events.onElement({ bytes, plainNumbers: false });
+    this.#events.onElement({ bytes });
   }
 }

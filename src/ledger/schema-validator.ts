@@ -35,9 +35,6 @@ export class SchemaViolationError extends Error {
   }
 }
 
-/** Where a raw file's buckets are described inside its schema. */
-const RAW_BUCKET = `${rawSchema.$id}#/properties/buckets/items`;
-
 let compiled: Map<string, ValidateFunction> | undefined;
 
 function validators(): Map<string, ValidateFunction> {
@@ -47,9 +44,6 @@ function validators(): Map<string, ValidateFunction> {
   ajv.addSchema(findingSchema);
   const byKind = new Map<string, ValidateFunction>();
   for (const [kind, schema] of Object.entries(SCHEMAS)) byKind.set(kind, ajv.compile(schema));
-  const rawBucket = ajv.getSchema(RAW_BUCKET);
-  if (!rawBucket) throw new Error(`the raw schema has no bucket definition at ${RAW_BUCKET}`);
-  byKind.set(RAW_BUCKET, rawBucket);
   compiled = byKind;
   return byKind;
 }
@@ -59,20 +53,6 @@ export function assertValid(kind: LedgerFileKind, value: unknown, where: string)
   const validate = validators().get(kind);
   if (!validate) throw new Error(`no schema for ${kind}`);
   if (!validate(value)) throw new SchemaViolationError(kind, validate.errors ?? [], where);
-}
-
-/**
- * Throws SchemaViolationError naming the file when `value`, the `index`th bucket of a raw
- * file, does not match the raw schema's bucket. The raw schema puts nothing on the buckets
- * array but its items, so a frame valid with no buckets plus buckets each valid here is a
- * valid raw file: a day's buckets are checked as each is read, and their parsed values
- * need not live until the file is written.
- */
-export function assertValidRawBucket(value: unknown, index: number, where: string): void {
-  const validate = validators().get(RAW_BUCKET) as ValidateFunction;
-  if (validate(value)) return;
-  const errors = (validate.errors ?? []).map((error) => ({ ...error, instancePath: `/buckets/${index}${error.instancePath}` }));
-  throw new SchemaViolationError('raw', errors, where);
 }
 
 /** The schemas themselves, for `verify` and for documentation. */

@@ -7,12 +7,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { canonicalJsonAround, canonicalJsonBytes, canonicalJsonPieces } from '../core/json.js';
 import type { Snapshot } from '../core/snapshot.js';
-import type { BucketCheck, DataOrigin, RawEndpointDay } from '../core/usage-source.js';
+import type { DataOrigin, RawEndpointDay } from '../core/usage-source.js';
 import type { ManifestEntry } from '../core/window-state.js';
 import { writeFileAtomic, writeHashedFileAtomic } from './atomic-write.js';
 import { assertNoSymlinksBelow, symlinkGuard } from './no-symlinks.js';
 import { ledgerPaths, resolveInside } from './paths.js';
-import { assertValid, assertValidRawBucket, type LedgerFileKind, SchemaViolationError } from './schema-validator.js';
+import { assertValid, type LedgerFileKind, SchemaViolationError } from './schema-validator.js';
 
 export interface Manifest {
   schema_version: 1;
@@ -109,17 +109,9 @@ export function prepareSnapshotFile(snapshotBytes: Uint8Array, snapshot: Snapsho
 }
 
 /**
- * The check each bucket of a day's raw files passes as the day is read: the value its
- * bytes parse to against the raw schema's bucket, the other half of prepareRawFile's.
- */
-export function rawBucketCheck(provider: string, date: string): BucketCheck {
-  return (value, { endpoint, index }) => assertValidRawBucket(value, index, ledgerPaths.raw(provider, date, endpoint));
-}
-
-/**
  * One endpoint's raw file for a day: the provider's own bytes for each bucket, unchanged,
- * in a canonical frame. The frame is checked here; each bucket passed rawBucketCheck as
- * it was read.
+ * in a canonical frame. The frame is checked here; each bucket was held to its endpoint's
+ * schema, which asks more of a bucket than the raw file's, as its page was read.
  */
 export function prepareRawFile(provider: string, date: string, origin: DataOrigin, raw: RawEndpointDay): PreparedFile {
   const relative = ledgerPaths.raw(provider, date, raw.endpoint);
