@@ -3,10 +3,7 @@
 
 const encoder = new TextEncoder();
 
-/**
- * Text to UTF-8 bytes, for text that is both hashed and written: converting once costs
- * about as much as hashing, and passing a string to each would convert it twice.
- */
+/** Text to UTF-8 bytes, for text that is both hashed and written: encoded once for both. */
 export function encodeUtf8(text: string): Uint8Array {
   return encoder.encode(text);
 }

@@ -92,8 +92,8 @@ function parseLedgerFile(kind: LedgerFileKind, file: string, text: string): unkn
 }
 
 /**
- * A day's ledger file, validated against its schema and encoded, not yet written: plain
- * data, so a day builder thread can make it and the main thread write it.
+ * A day's ledger file, validated against its schema and encoded, not yet written: the
+ * update writes a day's files in order, the snapshot after its raw files.
  */
 export interface PreparedFile {
   /** Relative to the audit directory. */
