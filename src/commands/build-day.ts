@@ -10,7 +10,7 @@ import { buildSnapshot } from '../core/snapshot.js';
 import type { DataOrigin, DayParts } from '../core/usage-source.js';
 import { type ManifestEntry, nextEntry, type WindowState } from '../core/window-state.js';
 import { ledgerPaths } from '../ledger/paths.js';
-import { createLedgerStore, type PreparedFile, prepareRawFile, prepareSnapshotFile, sha256Hex } from '../ledger/store.js';
+import { type LedgerStore, type PreparedFile, prepareRawFile, prepareSnapshotFile, sha256Hex } from '../ledger/store.js';
 import { readDayContent } from '../providers/day-content.js';
 
 export type WindowStatus = 'new' | 'changed' | 'unchanged' | 'failed';
@@ -36,8 +36,8 @@ export interface DayJob {
   previous: ManifestEntry | undefined;
   provisional: boolean;
   nowIso: string;
-  /** Where the snapshot the ledger holds is read from, to diff against. */
-  auditDir: string;
+  /** The ledger, whose snapshot of the day is read to diff against. */
+  store: LedgerStore;
 }
 
 export interface BuiltDay {
@@ -76,7 +76,7 @@ export async function buildDay(job: DayJob): Promise<BuiltDay> {
     recordChanges: 0,
     files: [],
   };
-  const store = createLedgerStore(job.auditDir);
+  const { store } = job;
   // Unchanged content is written again when the file the entry names is gone or altered.
   if (!transition.contentChanged && (await store.snapshotSha256(provider, date)) === sha256) return built;
 

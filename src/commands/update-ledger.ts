@@ -120,7 +120,7 @@ export async function updateLedger(input: LedgerRunInput): Promise<LedgerRunResu
           result.windows.push({ provider: name, date: day.date, state: transition.entry.state, status: 'failed', tokens: previous?.tokens ?? null, tokenDelta: 0, cost: {}, records: 0 });
           continue;
         }
-        const job: DayJob = { parts: day.parts, origin: day.origin, endpoints: provider.endpoints, groupBy: provider.groupBy, previous, provisional, nowIso, auditDir: store.auditDir };
+        const job: DayJob = { parts: day.parts, origin: day.origin, endpoints: provider.endpoints, groupBy: provider.groupBy, previous, provisional, nowIso, store };
         const built = await buildDay(job);
         manifestChanged ||= canonicalJson(previous ?? null) !== canonicalJson(built.entry);
         windows[day.date] = built.entry;
