@@ -1,7 +1,6 @@
 // The port every provider implements: given UTC days, yield each day's canonical records
 // and the raw buckets they came from, or say precisely why a day could not be had.
 
-import type { JsonValue } from './json.js';
 import type { CanonicalRecord, ProviderName } from './records.js';
 
 /** Where data came from; the ledger refuses to mix the two. */
@@ -22,12 +21,6 @@ export type FetchFailureCode =
 export interface RawBucket {
   bytes: Uint8Array;
 }
-
-/**
- * Only for ledger/store.ts's rawBucketCheck, which nothing calls any more: a bucket is
- * checked once, against the provider's schema. Goes with it.
- */
-export type BucketCheck = (value: JsonValue, at: { endpoint: string; index: number }) => void;
 
 /** One endpoint's buckets for one day, exactly as the provider sent them. */
 export interface RawEndpointDay {
