@@ -76,7 +76,7 @@ export async function publishRun(
   const { git, repoRoot, logger } = context;
   const github: GitHubPort | undefined =
     settings.githubToken && settings.repository
-      ? createGitHubClient({ token: settings.githubToken, repository: settings.repository, apiUrl: settings.githubApiUrl, clock: context.clock, logger })
+      ? createGitHubClient({ token: settings.githubToken, repository: settings.repository, apiUrl: settings.githubApiUrl, logger })
       : undefined;
   const repoPaths = repoRoot ? publication.written.map((file) => toRepoPath(repoRoot, file)) : [];
   const failures: PublishFailure[] = [];

@@ -2,7 +2,6 @@
 // leaves with every credential shape and every piece of the token masked.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../src/publish/github/client.js';
-import { createFakeClock } from '../providers/support/fake-clock.js';
 import { startGitHubFake, type GitHubFake } from '../support/github-fake.js';
 import { findSecretPieces } from '../support/secret-scan.js';
 
@@ -22,7 +21,7 @@ afterEach(async () => {
 describe('github request bodies', () => {
   it('masks credentials in titles, bodies and comments before they are sent', async () => {
     fake = await startGitHubFake({ token: TOKEN });
-    const github = createGitHubClient({ token: TOKEN, repository: `${fake.owner}/${fake.repo}`, apiUrl: fake.apiUrl, clock: createFakeClock() });
+    const github = createGitHubClient({ token: TOKEN, repository: `${fake.owner}/${fake.repo}`, apiUrl: fake.apiUrl });
 
     const issue = await github.createIssue({ title: `alarm for ${PROVIDER_KEY.slice(0, 14)}`, body: LEAKY, labels: ['parity-alarm'] });
     await github.createComment(issue.number, LEAKY);

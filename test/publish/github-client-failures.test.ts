@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../src/publish/github/client.js';
 import { describeRefusal } from '../../src/publish/github/failures.js';
 import { GitHubError } from '../../src/publish/github/port.js';
-import { createFakeClock, createRecordingLogger } from '../providers/support/fake-clock.js';
+import { createRecordingLogger } from '../providers/support/fake-clock.js';
 import { startGitHubFake, type GitHubFake } from '../support/github-fake.js';
 
 const started: GitHubFake[] = [];
@@ -15,17 +15,17 @@ afterEach(async () => {
 async function setup(options: { token?: string; maxRetries?: number } = {}) {
   const fake = await startGitHubFake();
   started.push(fake);
-  const clock = createFakeClock();
   const logger = createRecordingLogger();
   const github = createGitHubClient({
     token: options.token ?? fake.token,
     repository: 'acme/ledger',
     apiUrl: fake.apiUrl,
-    clock,
     logger,
+    // Every wait GitHub asks for lasts a millisecond per second, so retries stay real but quick.
+    retryAfterBaseMs: 1,
     ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }),
   });
-  return { fake, clock, logger, github };
+  return { fake, logger, github };
 }
 
 async function failure(promise: Promise<unknown>): Promise<GitHubError> {
@@ -37,17 +37,20 @@ async function failure(promise: Promise<unknown>): Promise<GitHubError> {
   return error as GitHubError;
 }
 
+const SECONDARY_LIMIT = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
+/** A primary limit's reset header, `seconds` from now; GitHub sends whole epoch seconds. */
+const resetIn = (seconds: number) => String(Math.ceil(Date.now() / 1000) + seconds);
+
 const statuses = (fake: GitHubFake, method: string) =>
   fake.requests.filter((request) => request.method === method).map((request) => request.status);
 
 describe('github client: retries', () => {
   it('retries a GET that got a 502 and succeeds', async () => {
-    const { fake, clock, github } = await setup();
+    const { fake, github } = await setup();
     await github.createIssue({ title: 'alarm', body: '', labels: ['parity-alarm'] });
     fake.failNext({ method: 'GET', path: /\/issues$/, status: 502 });
     expect(await github.listIssues({ labels: ['parity-alarm'], state: 'open' })).toHaveLength(1);
     expect(statuses(fake, 'GET')).toEqual([502, 200]);
-    expect(clock.sleeps).toHaveLength(1);
   });
 
   it('retries a GET whose connection dropped', async () => {
@@ -65,20 +68,22 @@ describe('github client: retries', () => {
     expect(statuses(fake, 'PATCH')).toEqual([503, 200]);
   });
 
-  it('honours Retry-After, and x-ratelimit-reset when the limit is used up', async () => {
-    const { fake, clock, github } = await setup();
-    fake.failNext({ method: 'GET', path: /\/issues$/, status: 503, headers: { 'retry-after': '7' } });
-    const reset = String(clock.now().getTime() / 1000 + 7 + 40);
+  it('waits out a secondary limit for its Retry-After, and a used-up limit until x-ratelimit-reset', async () => {
+    const { fake, logger, github } = await setup();
+    fake.failNext({ method: 'GET', path: /\/issues$/, status: 403, message: SECONDARY_LIMIT, headers: { 'retry-after': '7' } });
     fake.failNext({
       method: 'GET',
       path: /\/issues$/,
       status: 403,
       message: 'API rate limit exceeded for installation ID 1.',
-      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': resetIn(40) },
     });
     await github.listIssues({ labels: [], state: 'open' });
-    expect(clock.sleeps).toEqual([7000, 40_000]);
-    expect(statuses(fake, 'GET')).toEqual([503, 403, 200]);
+    expect(statuses(fake, 'GET')).toEqual([403, 403, 200]);
+    const waits = logger.lines.filter((line) => line.includes('waiting'));
+    expect(waits[0]).toMatch(/^GitHub secondary rate limit on GET \/repos\/acme\/ledger\/issues: waiting 7 s \(retry 1 of 3\)$/);
+    // The plugin waits one second past the reset.
+    expect(waits[1]).toMatch(/^GitHub rate limit on GET \/repos\/acme\/ledger\/issues: waiting 4[0-2] s \(retry 2 of 3\)$/);
   });
 
   it('gives up after maxRetries with the last status', async () => {
@@ -89,26 +94,50 @@ describe('github client: retries', () => {
     expect(statuses(fake, 'GET')).toEqual([500, 500, 500]);
   });
 
+  it('gives up on a secondary limit after maxRetries, saying when it lifts', async () => {
+    const { fake, github } = await setup({ maxRetries: 1 });
+    for (let i = 0; i < 2; i += 1) {
+      fake.failNext({ method: 'GET', path: /\/pulls$/, status: 429, message: SECONDARY_LIMIT, headers: { 'retry-after': '30' } });
+    }
+    const error = await failure(github.findOpenPullRequest('ledger/update', 'main'));
+    expect(error.status).toBe(429);
+    expect(error.message).toMatch(/^GitHub rate limit reached for GET \/repos\/acme\/ledger\/pulls \(429\); it lifts at about \d{4}-/);
+    expect(statuses(fake, 'GET')).toEqual([429, 429]);
+  });
+
   it('does not wait an hour for a rate limit to reset', async () => {
-    const { fake, clock, github } = await setup();
-    const reset = String(clock.now().getTime() / 1000 + 3600);
+    const { fake, logger, github } = await setup();
+    const reset = resetIn(3600);
     fake.failNext({ method: 'GET', path: /\/issues$/, status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } });
     const error = await failure(github.listIssues({ labels: [], state: 'open' }));
-    expect(error.message).toMatch(/rate limit reached .* lifts at about 2026-11-20T13:00:00/);
-    expect(clock.sleeps).toEqual([]);
+    const lifts = new Date(Number(reset) * 1000).toISOString();
+    expect(error.message).toBe(`GitHub rate limit reached for GET /repos/acme/ledger/issues (403); it lifts at about ${lifts}`);
+    expect(statuses(fake, 'GET')).toEqual([403]);
+    expect(logger.lines.join('\n')).toMatch(/asked to wait 360\d s; giving up/);
   });
 });
 
 describe('github client: creates are never sent twice blindly', () => {
   it('reports a create whose 502 answer came after the issue was stored as uncertain', async () => {
-    const { fake, clock, github } = await setup();
+    const { fake, github } = await setup();
     fake.failNext({ method: 'POST', path: /\/issues$/, status: 502, afterStore: true });
     const error = await failure(github.createIssue({ title: 'alarm', body: '', labels: [] }));
     expect(error).toMatchObject({ status: 502, uncertain: true });
     expect(error.message).toMatch(/may or may not have taken effect/);
     expect(fake.issues).toHaveLength(1);
     expect(statuses(fake, 'POST')).toEqual([502]);
-    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('sends no create twice, whichever create it is', async () => {
+    const { fake, github } = await setup();
+    await github.createIssue({ title: 'alarm', body: '', labels: [] });
+    fake.failNext({ method: 'POST', path: /\/comments$/, status: 500 });
+    fake.failNext({ method: 'POST', path: /\/pulls$/, status: 503 });
+    fake.failNext({ method: 'POST', path: /\/labels$/, status: 502 });
+    await failure(github.createComment(1, 'once'));
+    await failure(github.createPullRequest({ title: 't', body: '', head: 'ledger/update', base: 'main' }));
+    await failure(github.ensureLabels([{ name: 'parity-alarm', color: 'd93f0b', description: '' }]));
+    expect(statuses(fake, 'POST')).toEqual([201, 500, 503, 502]);
   });
 
   it('reports a create whose connection dropped after storing as uncertain', async () => {
@@ -117,16 +146,17 @@ describe('github client: creates are never sent twice blindly', () => {
     fake.failNext({ method: 'POST', path: /\/comments$/, status: 'drop', afterStore: true });
     const error = await failure(github.createComment(1, 'once'));
     expect(error).toMatchObject({ status: undefined, uncertain: true });
+    expect(error.message).toMatch(/^Could not reach GitHub for POST \/repos\/acme\/ledger\/issues\/1\/comments at http:\/\/127\.0\.0\.1:\d+ \(.+\); the request may or may not have taken effect$/);
     expect(fake.comments.get(1)).toHaveLength(1);
   });
 
   it('sends a create again after a rate-limit refusal, which GitHub never acted on', async () => {
-    const { fake, clock, github } = await setup();
-    fake.failNext({ method: 'POST', path: /\/pulls$/, status: 429, headers: { 'retry-after': '60' } });
+    const { fake, logger, github } = await setup();
+    fake.failNext({ method: 'POST', path: /\/pulls$/, status: 429, message: SECONDARY_LIMIT, headers: { 'retry-after': '60' } });
     await github.createPullRequest({ title: 'Ledger update', body: '', head: 'ledger/update', base: 'main' });
     expect(statuses(fake, 'POST')).toEqual([429, 201]);
     expect(fake.pulls).toHaveLength(1);
-    expect(clock.sleeps).toEqual([60_000]);
+    expect(logger.lines).toContain('GitHub secondary rate limit on POST /repos/acme/ledger/pulls: waiting 60 s (retry 1 of 3)');
   });
 });
 
@@ -204,8 +234,7 @@ describe('github client: messages', () => {
   });
 
   it('rejects a malformed repository, API URL or empty token before any request', () => {
-    const clock = createFakeClock();
-    const base = { token: 't', repository: 'acme/ledger', apiUrl: 'https://api.github.com', clock };
+    const base = { token: 't', repository: 'acme/ledger', apiUrl: 'https://api.github.com' };
     expect(() => createGitHubClient({ ...base, repository: 'acme' })).toThrow(/owner\/name/);
     expect(() => createGitHubClient({ ...base, apiUrl: 'not a url' })).toThrow(/GITHUB_API_URL/);
     expect(() => createGitHubClient({ ...base, token: '' })).toThrow(/github-token/);

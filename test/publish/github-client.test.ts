@@ -3,7 +3,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../../src/publish/github/client.js';
 import { GitHubError, type LabelSpec } from '../../src/publish/github/port.js';
-import { createFakeClock } from '../providers/support/fake-clock.js';
 import { startGitHubFake, type GitHubFake, type GitHubFakeOptions } from '../support/github-fake.js';
 
 const started: GitHubFake[] = [];
@@ -18,9 +17,23 @@ async function setup(options: GitHubFakeOptions = {}, apiUrl?: (fake: GitHubFake
     token: fake.token,
     repository: `${fake.owner}/${fake.repo}`,
     apiUrl: apiUrl?.(fake) ?? fake.apiUrl,
-    clock: createFakeClock(),
+    retryAfterBaseMs: 1,
   });
   return { fake, github };
+}
+
+/**
+ * Issues put straight into the fake, numbered from 1001 so the client's own creates do not
+ * collide: listing needs many, and creating them one by one through the client is slow.
+ */
+function seedIssues(fake: GitHubFake, count: number, label: string): void {
+  for (let i = 1; i <= count; i += 1) {
+    const number = 1000 + i;
+    fake.issues.push({
+      id: 5000 + number, number, title: `alarm ${number}`, body: null, state: 'open', labels: [label],
+      html_url: `https://github.com/acme/ledger/issues/${number}`, created_at: '2026-11-20T12:00:00Z',
+    });
+  }
 }
 
 const alarmLabels: LabelSpec[] = [
@@ -68,7 +81,7 @@ describe('github client: issues', () => {
 
   it('follows pagination past 100 issues', async () => {
     const { fake, github } = await setup();
-    for (let i = 1; i <= 230; i += 1) await github.createIssue({ title: `alarm ${i}`, body: '', labels: ['parity-alarm'] });
+    seedIssues(fake, 230, 'parity-alarm');
 
     const issues = await github.listIssues({ labels: ['parity-alarm'], state: 'open' });
     expect(issues).toHaveLength(230);
@@ -176,12 +189,13 @@ describe('github client: pull requests', () => {
 describe('github client: GitHub Enterprise Server', () => {
   it.each([['/api/v3'], ['/api/v3/']])('works under an API URL with a path (%s), pagination included', async (suffix) => {
     const { fake, github } = await setup({ pathPrefix: '/api/v3' }, (fake) => fake.apiUrl.replace(/\/api\/v3$/, suffix));
-    for (let i = 1; i <= 101; i += 1) await github.createIssue({ title: `alarm ${i}`, body: '', labels: ['parity-alarm'] });
+    seedIssues(fake, 100, 'parity-alarm');
+    await github.createIssue({ title: 'alarm 101', body: '', labels: ['parity-alarm'] });
     await github.ensureLabels(alarmLabels);
-    await github.createPullRequest({ title: 'Ledger update', body: '', head: 'ledger/update', base: 'main' });
+    const pull = await github.createPullRequest({ title: 'Ledger update', body: '', head: 'ledger/update', base: 'main' });
 
     expect(await github.listIssues({ labels: ['parity-alarm'], state: 'open' })).toHaveLength(101);
-    expect((await github.findOpenPullRequest('ledger/update', 'main'))?.number).toBe(102);
+    expect((await github.findOpenPullRequest('ledger/update', 'main'))?.number).toBe(pull.number);
     expect(fake.requests.every((request) => request.path.startsWith('/api/v3/repos/acme/ledger/'))).toBe(true);
     expect(fake.requests.every((request) => request.status < 300 || request.status === 404)).toBe(true);
   });
@@ -192,7 +206,6 @@ describe('github client: GitHub Enterprise Server', () => {
       token: fake.token,
       repository: 'acme/ledger',
       apiUrl: fake.apiUrl.replace('/api/v3', ''),
-      clock: createFakeClock(),
     });
     const error = await github.createIssue({ title: 't', body: '', labels: [] }).catch((caught: unknown) => caught);
     expect((error as GitHubError).status).toBe(404);

@@ -1,11 +1,13 @@
-// The GitHub port over the REST API. Each method is one or a few REST calls; retries,
-// redaction and error messages live in the transport, answer checking in shapes.
+// The GitHub port over Octokit. Each method is one or a few REST calls; retries and rate
+// limits are Octokit's plugins (octokit.ts), messages come from failures.ts and answer
+// checking from shapes.ts. Creates are sent once: the callers look before creating again.
 
-import type { Clock, Logger } from '../../ports.js';
-import { isAlreadyExists } from './failures.js';
+import type { Logger } from '../../ports.js';
+import { createRedactor } from '../../providers/http/redact.js';
+import { isAlreadyExists, isOctokitFailure, type OctokitFailure, toGitHubError } from './failures.js';
+import { createOctokit, type GitHubOctokit } from './octokit.js';
 import { GitHubError, type GitHubPort, type IssueRef, type LabelSpec, type PullRef } from './port.js';
-import { nextLink, toIssue, toIssues, toPull, toPulls, type IssueItem } from './shapes.js';
-import { createTransport } from './transport.js';
+import { toIssue, toIssues, toPull, toPulls, type IssueItem } from './shapes.js';
 
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
@@ -15,36 +17,80 @@ export interface GitHubClientOptions {
   repository: string;
   /** GITHUB_API_URL; GitHub Enterprise Server gives e.g. https://ghe.example.com/api/v3. Empty means github.com. */
   apiUrl?: string;
-  clock: Clock;
   logger?: Logger;
-  /** Extra attempts for GET and PATCH (and for any request refused by a rate limit). Default 3. */
+  /** Extra attempts after a 5xx, a dropped connection (reads and updates only) or a rate limit. Default 3. */
   maxRetries?: number;
+  /** Milliseconds per second of a wait GitHub asks for. Default 1000; tests pass 1. */
+  retryAfterBaseMs?: number;
+  /** Total time one attempt may take. Default 60 s. */
+  timeoutMs?: number;
+  /** The fetch requests go through; the place to route them through a proxy. */
+  fetch?: typeof globalThis.fetch;
 }
 
-const PER_PAGE = '100';
+const PER_PAGE = 100;
+/** A create is never re-sent by the retry plugin: its answer may have been lost after it took effect. */
+const SEND_ONCE = { request: { retries: 0 } };
 
-function parseApiUrl(value: string | undefined): URL {
+function parseApiUrl(value: string | undefined): string {
   const text = value === undefined || value.trim() === '' ? DEFAULT_GITHUB_API_URL : value.trim();
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new GitHubError(`GITHUB_API_URL "${text}" is not a URL`);
-  }
+  if (!URL.canParse(text)) throw new GitHubError(`GITHUB_API_URL "${text}" is not a URL`);
+  const url = new URL(text);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new GitHubError(`GITHUB_API_URL "${text}" must be an http(s) URL`);
   }
-  return url;
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-function splitRepository(repository: string): [string, string] {
+function splitRepository(repository: string): { owner: string; repo: string } {
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(repository);
   if (match === null) throw new GitHubError(`repository must look like "owner/name", got "${repository}"`);
-  return [match[1] as string, match[2] as string];
+  return { owner: match[1] as string, repo: match[2] as string };
 }
 
 function publicIssue({ isPullRequest: _ignored, ...issue }: IssueItem): IssueRef {
   return issue;
+}
+
+/** True when GitHub answered the call with this status. */
+function refusedWith(error: unknown, status: number): error is OctokitFailure {
+  return isOctokitFailure(error) && error.status === status && error.response !== undefined;
+}
+
+/** What every call needs: the client, the repository's parameters, and the error translator. */
+interface Api {
+  octokit: GitHubOctokit;
+  repoParams: { owner: string; repo: string };
+  fail: (error: unknown) => GitHubError;
+}
+
+/** Runs one call; whatever it throws leaves as a redacted GitHubError. */
+async function call<T>(api: Api, body: (octokit: GitHubOctokit) => Promise<T>): Promise<T> {
+  try {
+    return await body(api.octokit);
+  } catch (error) {
+    throw api.fail(error);
+  }
+}
+
+async function labelExists({ octokit, repoParams, fail }: Api, name: string): Promise<boolean> {
+  try {
+    await octokit.rest.issues.getLabel({ ...repoParams, name });
+    return true;
+  } catch (error) {
+    if (refusedWith(error, 404)) return false;
+    throw fail(error);
+  }
+}
+
+async function createLabel({ octokit, repoParams, fail }: Api, { name, color, description }: LabelSpec): Promise<void> {
+  try {
+    await octokit.rest.issues.createLabel({ ...repoParams, name, color: color.replace(/^#/, ''), description, ...SEND_ONCE });
+  } catch (error) {
+    // A 422 already_exists means another run created it between our look and our create.
+    if (refusedWith(error, 422) && isAlreadyExists(error.response?.data)) return;
+    throw fail(error);
+  }
 }
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
@@ -55,86 +101,72 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubPort {
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {
     throw new RangeError(`maxRetries must be a whole number of at least 0, got ${maxRetries}`);
   }
-  const [owner, name] = splitRepository(options.repository);
-  const repo = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
-  const { send } = createTransport({
+  const repoParams = splitRepository(options.repository);
+  const apiRoot = parseApiUrl(options.apiUrl);
+  const redact = createRedactor([options.token]);
+  const octokit = createOctokit({
     token: options.token,
-    apiUrl: parseApiUrl(options.apiUrl),
-    repository: options.repository,
-    clock: options.clock,
+    apiRoot,
+    redact,
     maxRetries,
+    retryAfterBaseMs: options.retryAfterBaseMs ?? 1000,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    fetch: options.fetch ?? globalThis.fetch,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
+  const fail = (error: unknown) => toGitHubError(error, { repository: options.repository, apiRoot, redact });
+  return portOn({ octokit, repoParams, fail });
+}
 
-  async function getLabel(label: string): Promise<boolean> {
-    const found = await send('GET', `${repo}/labels/${encodeURIComponent(label)}`, {
-      accept: (response) => response.status === 404,
-    });
-    return found.status !== 404;
-  }
-
-  async function createLabel(label: LabelSpec): Promise<void> {
-    // A 422 already_exists means another run created it between our GET and POST.
-    await send('POST', `${repo}/labels`, {
-      body: { name: label.name, color: label.color.replace(/^#/, ''), description: label.description },
-      accept: (response) => response.status === 422 && isAlreadyExists(response.body),
-    });
-  }
-
+function portOn(api: Api): GitHubPort {
+  const { repoParams } = api;
   return {
     async listIssues({ labels, state }) {
       if (labels.some((label) => label.includes(','))) {
         throw new GitHubError('a label used to find issues cannot contain a comma (GitHub reads the filter as a list)');
       }
-      const query: Record<string, string> = { state, per_page: PER_PAGE };
-      if (labels.length > 0) query.labels = labels.join(',');
-      const issues: IssueRef[] = [];
-      // GitHub's Link header names the next page; following it also works behind a proxy.
-      let page = await send('GET', `${repo}/issues`, { query });
-      for (;;) {
-        for (const item of toIssues(page.body)) if (!item.isPullRequest) issues.push(publicIssue(item));
-        const next = nextLink(page.headers.link);
-        if (next === undefined) return issues;
-        page = await send('GET', next);
-      }
+      const query = { ...repoParams, state, per_page: PER_PAGE, ...(labels.length > 0 ? { labels: labels.join(',') } : {}) };
+      const items = await call(api, (octokit) => octokit.paginate(octokit.rest.issues.listForRepo, query));
+      return toIssues(items).filter((item) => !item.isPullRequest).map(publicIssue);
     },
 
     async createIssue({ title, body, labels }) {
-      const created = await send('POST', `${repo}/issues`, { body: { title, body, labels } });
-      return publicIssue(toIssue(created.body));
+      const created = await call(api, (octokit) => octokit.rest.issues.create({ ...repoParams, title, body, labels: [...labels], ...SEND_ONCE }));
+      return publicIssue(toIssue(created.data));
     },
 
     async updateIssue(number, patch) {
-      const updated = await send('PATCH', `${repo}/issues/${number}`, { body: patch });
-      return publicIssue(toIssue(updated.body));
+      const { labels, ...rest } = patch;
+      const fields = { ...rest, ...(labels === undefined ? {} : { labels: [...labels] }) };
+      const updated = await call(api, (octokit) => octokit.rest.issues.update({ ...repoParams, issue_number: number, ...fields }));
+      return publicIssue(toIssue(updated.data));
     },
 
     async createComment(issueNumber, body) {
-      await send('POST', `${repo}/issues/${issueNumber}/comments`, { body: { body } });
+      await call(api, (octokit) => octokit.rest.issues.createComment({ ...repoParams, issue_number: issueNumber, body, ...SEND_ONCE }));
     },
 
     async ensureLabels(labels) {
       for (const label of labels) {
-        if (!(await getLabel(label.name))) await createLabel(label);
+        if (!(await labelExists(api, label.name))) await createLabel(api, label);
       }
     },
 
     async findOpenPullRequest(head, base): Promise<PullRef | undefined> {
-      const found = await send('GET', `${repo}/pulls`, {
-        query: { state: 'open', head: `${owner}:${head}`, base, per_page: PER_PAGE },
-      });
+      const query = { ...repoParams, state: 'open' as const, head: `${repoParams.owner}:${head}`, base, per_page: PER_PAGE };
+      const found = await call(api, (octokit) => octokit.rest.pulls.list(query));
       // Checked again here: GitHub ignores a head filter it cannot read and lists every open pull request.
-      return toPulls(found.body).find((pull) => pull.head === head && pull.base === base && pull.state === 'open');
+      return toPulls(found.data).find((pull) => pull.head === head && pull.base === base && pull.state === 'open');
     },
 
     async createPullRequest({ title, body, head, base }) {
-      const created = await send('POST', `${repo}/pulls`, { body: { title, body, head, base } });
-      return toPull(created.body);
+      const created = await call(api, (octokit) => octokit.rest.pulls.create({ ...repoParams, title, body, head, base, ...SEND_ONCE }));
+      return toPull(created.data);
     },
 
     async updatePullRequest(number, patch) {
-      const updated = await send('PATCH', `${repo}/pulls/${number}`, { body: patch });
-      return toPull(updated.body);
+      const updated = await call(api, (octokit) => octokit.rest.pulls.update({ ...repoParams, pull_number: number, ...patch }));
+      return toPull(updated.data);
     },
   };
 }

@@ -2,6 +2,9 @@
 // failures of a workflow token (expired, missing permission, pull requests disabled for
 // Actions) are configuration mistakes: the message names the setting, not just the status.
 
+import type { Redactor } from '../../providers/http/redact.js';
+import { GitHubError } from './port.js';
+
 /** Which workflow permission a REST path needs to write. */
 type Permission = 'issues' | 'pull-requests' | 'contents';
 
@@ -90,4 +93,67 @@ export function describeRefusal(refused: RefusedRequest): string {
   const verb = refused.status >= 500 ? 'failed' : 'refused';
   const what = advice(refused, said);
   return `GitHub ${verb} ${refused.method} ${refused.path} (${status})${what === undefined ? '' : `: ${what}`}`;
+}
+
+/** What Octokit throws for a request: a status, the request, and the answer if one came. */
+export interface OctokitFailure extends Error {
+  status: number;
+  request: { method: string; url: string };
+  response?: { status: number; headers: Record<string, string | number | undefined>; data: unknown };
+}
+
+export function isOctokitFailure(error: unknown): error is OctokitFailure {
+  if (!(error instanceof Error)) return false;
+  const { status, request } = error as Partial<OctokitFailure>;
+  return typeof status === 'number' && typeof request?.method === 'string' && typeof request.url === 'string';
+}
+
+/** The innermost reason a request got no answer, e.g. `UND_ERR_SOCKET: other side closed`. */
+function networkReason(error: Error): string {
+  let current: unknown = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  const innermost = current as Error & { code?: unknown };
+  return typeof innermost.code === 'string' ? `${innermost.code}: ${innermost.message}` : innermost.message;
+}
+
+/** When a rate-limit refusal lifts, or undefined when the refusal is not one. */
+function rateLimitLifts(status: number, headers: Record<string, string | number | undefined>, said: string): string | undefined {
+  if (status !== 403 && status !== 429) return undefined;
+  const at = (seconds: number) => new Date(seconds * 1000).toISOString();
+  if (String(headers['x-ratelimit-remaining']) === '0') {
+    const reset = Number(headers['x-ratelimit-reset']);
+    return Number.isFinite(reset) && reset > 0 ? `it lifts at about ${at(reset)}` : 'it lifts within the hour';
+  }
+  if (/secondary rate limit/i.test(said) || headers['retry-after'] !== undefined) {
+    const wait = Number(headers['retry-after']);
+    return Number.isFinite(wait) ? `it lifts at about ${at(Date.now() / 1000 + wait)}` : 'wait a few minutes before trying again';
+  }
+  return undefined;
+}
+
+/**
+ * The GitHubError for whatever a GitHub call threw, redacted. Octokit's own error is kept
+ * as the cause only when no answer came: an answer's text may echo the token.
+ */
+export function toGitHubError(error: unknown, context: { repository: string; apiRoot: string; redact: Redactor }): GitHubError {
+  const { repository, apiRoot, redact } = context;
+  if (error instanceof GitHubError) return error;
+  if (!isOctokitFailure(error)) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new GitHubError(redact(`GitHub request failed (${reason}); it may or may not have taken effect`), { uncertain: true, cause: error });
+  }
+  const method = error.request.method;
+  const path = new URL(error.request.url).pathname;
+  const where = `${method} ${path}`;
+  if (error.response === undefined) {
+    const message = `Could not reach GitHub for ${where} at ${apiRoot} (${networkReason(error)}); the request may or may not have taken effect`;
+    return new GitHubError(redact(message), { uncertain: true, cause: error });
+  }
+  const { status, headers, data } = error.response;
+  const lifts = rateLimitLifts(status, headers, githubMessage(data) ?? '');
+  if (lifts !== undefined) {
+    return new GitHubError(redact(`GitHub rate limit reached for ${where} (${status}); ${lifts}`), { status });
+  }
+  const message = describeRefusal({ method, path, status, body: data, repository });
+  return new GitHubError(redact(message), { status, uncertain: status >= 500 });
 }

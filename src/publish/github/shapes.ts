@@ -74,15 +74,3 @@ export function toPulls(value: unknown): PullRef[] {
   if (!Array.isArray(value)) throw new GitHubError('GitHub answered with an unexpected pull request list (not an array)');
   return value.map(toPull);
 }
-
-/** The `rel="next"` target of a `Link` header, if any. */
-export function nextLink(header: string | undefined): URL | undefined {
-  if (header === undefined) return undefined;
-  for (const part of header.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (match?.[1] === undefined) continue;
-    if (!URL.canParse(match[1])) throw new GitHubError(`GitHub sent an unreadable pagination link: ${match[1]}`);
-    return new URL(match[1]);
-  }
-  return undefined;
-}
