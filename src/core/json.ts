@@ -53,44 +53,55 @@ export function parseJsonExact(text: string): JsonValue {
   return JSON.parse(text, exactNumber) as JsonValue;
 }
 
+// JSON.rawJSON (Node 21+) is not in the ES2023 library types.
+const rawJson = (JSON as unknown as { rawJSON(text: string): object }).rawJSON;
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+
+/** Assigning "__proto__" would set the prototype; defined, it is an ordinary key. */
+function setMember(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 /**
- * The canonical text of `value`, its lines after the first indented by `indent`. Objects
- * are written by their own keys, sorted by UTF-16 code units (array-index keys included,
- * which JSON.stringify would put first); members that are undefined are left out.
+ * `value` as plain data that JSON.stringify writes canonically: every object a plain copy
+ * of its own keys in sorted order (so no toJSON is called on it), every ExactNumber its raw
+ * literal. Throws on what JSON cannot hold rather than writing null for it.
  */
-function canonicalText(value: unknown, indent: string): string {
-  if (value === null || value === undefined) return 'null';
-  if (value instanceof ExactNumber) return value.literal;
+function canonicalReady(value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  if (value instanceof ExactNumber) return rawJson(value.literal);
   switch (typeof value) {
     case 'number':
       if (!Number.isFinite(value)) throw new Error(`cannot serialize non-finite number ${value}`);
-      return JSON.stringify(value);
+      return value;
     case 'string':
     case 'boolean':
-      return JSON.stringify(value);
+      return value;
     case 'object':
       break;
     default:
       throw new Error(`cannot serialize a ${typeof value}`);
   }
-  const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    const items = Array.from(value as unknown[], (item) => canonicalText(item, inner));
-    return `[\n${inner}${items.join(`,\n${inner}`)}\n${indent}]`;
-  }
+  if (Array.isArray(value)) return Array.from(value as unknown[], canonicalReady);
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((key) => record[key] !== undefined)
-    .sort();
-  if (keys.length === 0) return '{}';
-  const members = keys.map((key) => `${JSON.stringify(key)}: ${canonicalText(record[key], inner)}`);
-  return `{\n${inner}${members.join(`,\n${inner}`)}\n${indent}}`;
+  const keys = Object.keys(record).sort();
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) setMember(copy, key, canonicalReady(record[key]));
+  // Every object lists array-index keys ("9", "10") first, in numeric order; a proxy can
+  // list its keys in the sorted order instead, and JSON.stringify follows it.
+  return keys.some((key) => ARRAY_INDEX.test(key)) ? new Proxy(copy, { ownKeys: () => keys }) : copy;
+}
+
+/** The canonical text of `value`, without the newline at the end. */
+function canonicalText(value: unknown): string {
+  return JSON.stringify(canonicalReady(value) ?? null, null, 2);
 }
 
 /** Canonical JSON text: sorted keys, two-space indentation, newline at the end. */
 export function canonicalJson(value: unknown): string {
-  return `${canonicalText(value, '')}\n`;
+  return `${canonicalText(value)}\n`;
 }
 
 /** canonicalJson as the UTF-8 bytes a ledger file holds and its hash is taken of. */
@@ -133,7 +144,8 @@ export function* canonicalJsonPieces(value: Readonly<Record<string, unknown>>, a
   }
   const { head, tail } = frameAround(value, arrayKey);
   yield head;
-  for (const [index, item] of items.entries()) yield `${index > 0 ? ELEMENT_SEPARATOR : ''}${canonicalText(item, '    ')}`;
+  // Strings hold no raw line break, so every one in an element's text starts a line to indent.
+  for (const [index, item] of items.entries()) yield `${index > 0 ? ELEMENT_SEPARATOR : ''}${canonicalText(item).replaceAll('\n', '\n    ')}`;
   yield tail;
 }
 

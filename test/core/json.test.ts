@@ -64,6 +64,7 @@ describe('canonicalJson', () => {
       '{\n  "-1": 2,\n  "10": "ten",\n  "9": "nine",\n  "a": 1\n}\n',
     );
     expect(canonicalJson([undefined, null, 'x'])).toBe('[\n  null,\n  null,\n  "x"\n]\n');
+    expect(canonicalJson(parseJsonExact('{"__proto__":{"b":1,"a":0.5}}'))).toBe('{\n  "__proto__": {\n    "a": 0.5,\n    "b": 1\n  }\n}\n');
     expect(canonicalJson(undefined)).toBe('null\n');
   });
 
