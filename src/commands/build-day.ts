@@ -5,7 +5,7 @@
 
 import { diffRecords, largestTokenChange, type RecordDiff } from '../core/diff.js';
 import { type Finding, tokenDriftFinding } from '../core/findings.js';
-import { canonicalJsonBytesByElement } from '../core/json.js';
+import { canonicalJsonBytes } from '../core/json.js';
 import { buildSnapshot } from '../core/snapshot.js';
 import type { DataOrigin, DayParts } from '../core/usage-source.js';
 import { type ManifestEntry, nextEntry, type WindowState } from '../core/window-state.js';
@@ -57,8 +57,7 @@ export async function buildDay(job: DayJob): Promise<BuiltDay> {
   const content = readDayContent(parts);
   const { records } = content;
   const snapshot = buildSnapshot({ provider, date, origin: job.origin, endpoints: job.endpoints, groupBy: job.groupBy, records });
-  // Record by record: one 4 MB text would cost several times as much to make (see json.ts).
-  const bytes = canonicalJsonBytesByElement(snapshot, 'records');
+  const bytes = canonicalJsonBytes(snapshot);
   const sha256 = sha256Hex(bytes);
   const transition = nextEntry(job.previous, { kind: 'fetched', sha256, tokens: snapshot.totals.tokens }, job.provisional, job.nowIso);
   const built: BuiltDay = {

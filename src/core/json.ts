@@ -109,11 +109,6 @@ export function canonicalJsonBytes(value: unknown): Uint8Array {
   return encodeUtf8(canonicalJson(value));
 }
 
-/** The old name build-day.ts still calls; the same bytes as canonicalJsonBytes. */
-export function canonicalJsonBytesByElement(value: object, _arrayKey: string): Uint8Array {
-  return canonicalJsonBytes(value);
-}
-
 /**
  * The canonical text of `value` with its `arrayKey` member written as an empty array, cut
  * where that array's elements go: the head ends with the line an element starts on, the
