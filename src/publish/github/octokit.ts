@@ -4,6 +4,7 @@
 // Creates opt out of the retry plugin per request (see client.ts): a create whose answer
 // was lost may have happened, so only the caller can look before creating again.
 
+/// <reference path="./bottleneck-light.d.ts" />
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
