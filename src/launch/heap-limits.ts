@@ -1,15 +1,11 @@
 // The engine thread's heap limits. They are set through the worker's resource limits,
 // because the action's runner passes no V8 flags, and they matter for two reasons:
-// - V8 grows a main thread's young generation up to 128 MB under a long run's steady
-//   allocation. 16 MB keeps memory down for every command at about 1 s more CPU in a
-//   365-day backfill.
+// - V8 grows a main thread's young generation far beyond what a long run needs under its
+//   steady allocation; a small one keeps every command's memory down for a little CPU.
 // - V8 lets the old generation grow by a factor that depends on its maximum before it
-//   collects again: about 4× what survived the last full collection when the maximum is
-//   the default on a large machine (4 GB), about 1.6× at 1 GB. A 10,000-run reconcile
-//   keeps about 42 MB alive and peaked at 235 to 258 MiB with the default, 197 to 206 MiB
-//   with 1 GB, at the same CPU time. A backfill allocates far more between collections:
-//   1 GB cost it about 8 s more CPU in 365 days, for memory it did not need (338 MiB
-//   without the cap, against a 512 MiB budget). So only reconcile gets the 1 GB maximum.
+//   collects again. Reconcile keeps little alive, so a lower maximum costs it nothing and
+//   saves memory; a backfill allocates far more between collections and would pay in CPU
+//   for memory it does not need, so only reconcile gets the lower maximum.
 // The maximum is a real limit too, so USAGE_LEDGER_HEAP_MB sets it for any command: more
 // for a workload that needs it (a reconcile of several hundred thousand runs in one go).
 

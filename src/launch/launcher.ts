@@ -1,7 +1,6 @@
 // The launchers (dist/index.js for the action, dist/cli/index.js for the CLI) load almost
 // nothing and run the command in the engine bundle on a worker thread, because only a
-// worker's heap limits can be set without V8 flags (see heap-limits.ts). Measured on a
-// 10,000-run reconcile: a peak of about 200 MiB, against 345 MiB in the main thread.
+// worker's heap limits can be set without V8 flags (see heap-limits.ts).
 
 import { Worker } from 'node:worker_threads';
 import { EXIT_USAGE, getErrorMessage } from '../errors.js';

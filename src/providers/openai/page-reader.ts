@@ -1,8 +1,9 @@
 // Reads one page of an OpenAI usage or costs endpoint as its body streams in. The page's
 // `data` array is split into buckets (see JsonArraySplitter); each is parsed exactly and
 // checked against its endpoint's schema on its own, then kept only as the bytes it
-// arrived in and parsed again when its day is built: a 180-day costs page is ~160 MB of
-// JSON, and its tree several times that. Those same bytes are what the day's raw file holds.
+// arrived in and parsed again when its day is built: a 180-day costs page of a large
+// organization is far larger as a parsed tree than as bytes. Those same bytes are what
+// the day's raw file holds.
 // A page is only usable once all of it has been validated: one failing at its 150th
 // bucket gives no bucket at all, and the issue reported is the one validating the whole
 // page at once would report.
