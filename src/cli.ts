@@ -2,7 +2,7 @@
 // Entry point of the bundled command line (dist/cli/index.js): a small launcher that runs
 // the CLI's shell (src/shell/cli-main.ts) in the engine bundle on a worker thread; see
 // launch/launcher.ts.
-import { redactCredentialShapes } from './core/credential-shapes.js';
+import { redactCredentialShapes } from './domain/credential-shapes.js';
 import { cliCommand } from './launch/heap-limits.js';
 import { launch } from './launch/launcher.js';
 

@@ -1,6 +1,6 @@
 // Entry point of the bundled action (dist/index.js): a small launcher that runs the action's
 // shell (src/main.ts) in the engine bundle on a worker thread; see launch/launcher.ts.
-import { redactCredentialShapes } from './core/credential-shapes.js';
+import { redactCredentialShapes } from './domain/credential-shapes.js';
 import { launch } from './launch/launcher.js';
 import { errorCommand } from './launch/workflow-command.js';
 

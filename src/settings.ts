@@ -2,8 +2,8 @@
 // settings object. Empty strings count as unset; every error names the input and what
 // was expected, and nothing has been fetched or written when one is thrown.
 
-import { addDays, daysBetween, isUtcDate, utcDateOf } from './core/dates.js';
-import { PROVIDER_NAMES, type ProviderName } from './core/records.js';
+import { addDays, daysBetween, isUtcDate, utcDateOf } from './domain/dates.js';
+import { PROVIDER_NAMES, type ProviderName } from './domain/records.js';
 import { UsageError } from './errors.js';
 import { type CommandName, COMMANDS, OPTIONS, type OptionSpec, optionSpec } from './options.js';
 import { OPENAI_ENDPOINTS, OPENAI_GROUP_BY } from './providers/openai/endpoints.js';

@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
-import { parseJsonExact } from '../../src/core/json.js';
+import { parseJsonExact } from '../../src/lib/json/json.js';
 import { listFiles } from '../files.js';
 import { BENCH_ENV } from '../in-process-backfill.js';
 

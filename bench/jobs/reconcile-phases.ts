@@ -5,7 +5,7 @@
 // not part of either (it is mostly waiting on the provider's latency).
 
 import { performance } from 'node:perf_hooks';
-import { attributeUsage, type MinuteUsage, queryRange } from '../../src/core/attribution.js';
+import { attributeUsage, type MinuteUsage, queryRange } from '../../src/domain/attribution.js';
 import { planReconcile, runWindowSeconds, TIME_UNITS_PER_SECOND } from '../../src/commands/reconcile-plan.js';
 import { reconciledRecord } from '../../src/commands/reconcile-apply.js';
 import { silentLogger, systemClock } from '../../src/ports.js';

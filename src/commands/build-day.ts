@@ -3,12 +3,12 @@
 // raw files, the diff entry against the snapshot the ledger held, and any drift finding.
 // Everything but writing, which update-ledger.ts does in order.
 
-import { diffRecords, largestTokenChange, type RecordDiff } from '../core/diff.js';
-import { type Finding, tokenDriftFinding } from '../core/findings.js';
-import { canonicalJsonBytes } from '../core/json.js';
-import { buildSnapshot } from '../core/snapshot.js';
-import type { DataOrigin, DayParts } from '../core/usage-source.js';
-import { type ManifestEntry, nextEntry, type WindowState } from '../core/window-state.js';
+import { diffRecords, largestTokenChange, type RecordDiff } from '../domain/diff.js';
+import { type Finding, tokenDriftFinding } from '../domain/findings.js';
+import { canonicalJsonBytes } from '../lib/json/json.js';
+import { buildSnapshot } from '../domain/snapshot.js';
+import type { DataOrigin, DayParts } from '../domain/usage-source.js';
+import { type ManifestEntry, nextEntry, type WindowState } from '../domain/window-state.js';
 import { ledgerPaths } from '../ledger/paths.js';
 import { type LedgerStore, type PreparedFile, prepareRawFile, prepareSnapshotFile, sha256Hex } from '../ledger/store.js';
 import { readDayContent } from '../providers/day-content.js';

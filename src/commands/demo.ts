@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { addDays } from '../core/dates.js';
+import { addDays } from '../domain/dates.js';
 import { EXIT_COMPLETED } from '../errors.js';
 import { type Logger, silentLogger, systemClock } from '../ports.js';
 import { createGit } from '../publish/git.js';

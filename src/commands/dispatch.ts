@@ -1,7 +1,7 @@
 // One entry for both shells: run the chosen command and hand back what to report. The
 // shells only parse their inputs and print or set what comes back.
 
-import { buildReconcileSummary, buildRunSummary } from '../core/markdown.js';
+import { buildReconcileSummary, buildRunSummary } from '../domain/markdown.js';
 import { UsageError } from '../errors.js';
 import type { Settings } from '../settings.js';
 import { type LedgerCommandDeps, runLedgerCommand } from './ledger-command.js';

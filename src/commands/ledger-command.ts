@@ -2,9 +2,9 @@
 // ledger, then publish the files this run wrote as one commit.
 
 import type { Dispatcher } from 'undici';
-import { type Finding, type FindingCode, countByCode, maxDriftPercent } from '../core/findings.js';
-import { buildRunSummary, GITHUB_BODY_LIMIT } from '../core/markdown.js';
-import { staleLedgerFindings } from '../core/staleness.js';
+import { type Finding, type FindingCode, countByCode, maxDriftPercent } from '../domain/findings.js';
+import { buildRunSummary, GITHUB_BODY_LIMIT } from '../domain/markdown.js';
+import { staleLedgerFindings } from '../domain/staleness.js';
 import { whileLocked } from '../ledger/run-lock.js';
 import { createLedgerStore, type LedgerStore, type Manifest } from '../ledger/store.js';
 import { fixedClock, type Clock, type Logger } from '../ports.js';

@@ -2,8 +2,8 @@
 // nothing), raise or clear parity alarms, and keep the evidence as a workflow artifact.
 // Every command ends here, so the three modes and the alarms behave the same everywhere.
 
-import type { AlarmContext } from '../core/alarm.js';
-import type { Finding, FindingCode } from '../core/findings.js';
+import type { AlarmContext } from '../domain/alarm.js';
+import type { Finding, FindingCode } from '../domain/findings.js';
 import type { Clock, Logger } from '../ports.js';
 import { type AlarmOperation, publishAlarms } from '../publish/alarms.js';
 import { uploadEvidence } from '../publish/artifact.js';

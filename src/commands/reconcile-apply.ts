@@ -1,7 +1,7 @@
 // A run's new figures, as a pure function of the record and its attribution: step tokens,
 // aggregate TOK_IN/TOK_OUT, the derived AEI, and the reconciliation block an auditor reads.
 
-import type { RunFigure } from '../core/attribution.js';
+import type { RunFigure } from '../domain/attribution.js';
 import type { MinuteUsageScope } from '../providers/openai/minute-usage.js';
 import type { RunRecord } from '../runs/index.js';
 

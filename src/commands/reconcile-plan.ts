@@ -2,8 +2,8 @@
 // timestamps, never file times), the scope each is read for, and the runs one scope
 // cannot tell apart because they overlap in time.
 
-import { findOverlappingRuns, type RunWindow } from '../core/attribution.js';
-import type { Finding } from '../core/findings.js';
+import { findOverlappingRuns, type RunWindow } from '../domain/attribution.js';
+import type { Finding } from '../domain/findings.js';
 import type { MinuteUsageScope } from '../providers/openai/minute-usage.js';
 import type { LoadedRun } from '../runs/index.js';
 import { type ScopeMap, scopeKey } from './run-scopes.js';

@@ -4,10 +4,10 @@
 // every record of that scope byte-identical; zero usage means "not there yet".
 
 import type { Dispatcher } from 'undici';
-import { attributeUsage, queryRange, type RunFigure } from '../core/attribution.js';
-import { countByCode, driftPercent, driftSeverity, type Finding, type FindingCode } from '../core/findings.js';
-import { buildReconcileSummary, GITHUB_BODY_LIMIT } from '../core/markdown.js';
-import { staleLedgerFindings } from '../core/staleness.js';
+import { attributeUsage, queryRange, type RunFigure } from '../domain/attribution.js';
+import { countByCode, driftPercent, driftSeverity, type Finding, type FindingCode } from '../domain/findings.js';
+import { buildReconcileSummary, GITHUB_BODY_LIMIT } from '../domain/markdown.js';
+import { staleLedgerFindings } from '../domain/staleness.js';
 import { whileLocked } from '../ledger/run-lock.js';
 import { createLedgerStore } from '../ledger/store.js';
 import { fixedClock, type Clock, type Logger } from '../ports.js';
@@ -15,7 +15,7 @@ import { createHttpClient, startRunDeadline } from '../providers/http/index.js';
 import { fetchMinuteUsage } from '../providers/openai/minute-usage.js';
 import { PaginationError } from '../providers/openai/paginate.js';
 import { createGit, type Git } from '../publish/git.js';
-import { redactCredentialShapes } from '../core/credential-shapes.js';
+import { redactCredentialShapes } from '../domain/credential-shapes.js';
 import { assertSafeFilter, badRunRecord, loadRuns, printableName, RunChangedError, writeRun } from '../runs/index.js';
 import { requireAdminKey, type Settings } from '../settings.js';
 import { resolveToolDir, resolveWorkspace, type Workspace } from '../workspace.js';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { buildLedgerReadme } from '../core/ledger-readme.js';
+import { buildLedgerReadme } from '../domain/ledger-readme.js';
 import { getErrorMessage } from '../errors.js';
 import { type LedgerFileKind, assertValid } from '../ledger/schema-validator.js';
 import { LedgerFileError, type LedgerStore, type Manifest } from '../ledger/store.js';

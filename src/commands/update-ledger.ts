@@ -4,12 +4,12 @@
 // last good snapshot and is marked in the manifest; it is never written as zeros.
 
 import path from 'node:path';
-import { daysBetween } from '../core/dates.js';
-import { type Finding, fetchFailureFinding } from '../core/findings.js';
-import { canonicalJson } from '../core/json.js';
-import { buildLedgerReadme } from '../core/ledger-readme.js';
-import type { DataOrigin, DayResult, UsageSource } from '../core/usage-source.js';
-import { nextEntry } from '../core/window-state.js';
+import { daysBetween } from '../domain/dates.js';
+import { type Finding, fetchFailureFinding } from '../domain/findings.js';
+import { canonicalJson } from '../lib/json/json.js';
+import { buildLedgerReadme } from '../domain/ledger-readme.js';
+import type { DataOrigin, DayResult, UsageSource } from '../domain/usage-source.js';
+import { nextEntry } from '../domain/window-state.js';
 import type { LedgerStore, Manifest } from '../ledger/store.js';
 import type { Clock, Logger } from '../ports.js';
 import { buildDay, type DayJob, type WindowReport } from './build-day.js';

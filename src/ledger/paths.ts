@@ -2,7 +2,7 @@
 // name, endpoint or date coming from data can point outside the audit directory.
 
 import path from 'node:path';
-import { isUtcDate } from '../core/dates.js';
+import { isUtcDate } from '../domain/dates.js';
 
 const NAME = /^[a-z0-9][a-z0-9_]*$/;
 

@@ -2,8 +2,8 @@
 // per fingerprint, opened, updated, commented and closed as planAlarms decides. A create
 // whose answer was lost is looked for again before it is tried again.
 
-import { ALARM_LABEL, type AlarmAction, type AlarmContext, alarmLabels, alarmingFindings, parseMarker, planAlarms } from '../core/alarm.js';
-import type { Finding, FindingCode } from '../core/findings.js';
+import { ALARM_LABEL, type AlarmAction, type AlarmContext, alarmLabels, alarmingFindings, parseMarker, planAlarms } from '../domain/alarm.js';
+import type { Finding, FindingCode } from '../domain/findings.js';
 import type { Logger } from '../ports.js';
 import { GitHubError, type GitHubPort, type IssueRef } from './github/port.js';
 

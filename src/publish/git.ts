@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { redactCredentialShapes } from '../core/credential-shapes.js';
+import { redactCredentialShapes } from '../domain/credential-shapes.js';
 import { silentLogger, type Logger } from '../ports.js';
 
 export interface GitResult {

@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { LedgerDay } from '../core/manifest-merge.js';
+import type { LedgerDay } from '../domain/manifest-merge.js';
 import { silentLogger, type Logger } from '../ports.js';
 import type { Git, GitIdentity, Upstream } from './git.js';
 import { fetchUpstream, rebaseKeepingUserChanges, RebaseConflictError, type CatchUpOutcome } from './git-rebase.js';

@@ -6,9 +6,9 @@
 
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { canonicalJson } from '../core/json.js';
-import { buildLedgerReadme } from '../core/ledger-readme.js';
-import { emptyManifestContent, mergeManifests, type LedgerDay, type ManifestContent, type ManifestMerge } from '../core/manifest-merge.js';
+import { canonicalJson } from '../lib/json/json.js';
+import { buildLedgerReadme } from '../domain/ledger-readme.js';
+import { emptyManifestContent, mergeManifests, type LedgerDay, type ManifestContent, type ManifestMerge } from '../domain/manifest-merge.js';
 import { LedgerFileError } from '../ledger/store.js';
 import { assertValid } from '../ledger/schema-validator.js';
 import { identityOptions, type Git, type GitIdentity } from './git.js';

@@ -5,7 +5,7 @@
 import { hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Finding } from '../core/findings.js';
+import type { Finding } from '../domain/findings.js';
 import { discoverRuns } from './discover.js';
 import { parseSource, literalAt, type SourceNode } from './json-source.js';
 import { describeValue, schemaProblem, type DescribeAt, type RecordProblem } from './metrics-validator.js';

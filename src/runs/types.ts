@@ -2,7 +2,7 @@
 // and the step checks. Every object keeps an index signature: a runner's own fields ride
 // along untouched and are written back where they were.
 
-import type { Finding } from '../core/findings.js';
+import type { Finding } from '../domain/findings.js';
 
 export interface RunStep {
   step_number: number;

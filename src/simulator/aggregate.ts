@@ -5,7 +5,7 @@
 // events, so the same query gives the same bytes and pages split at stable places.
 // Money is summed as integer micro-dollars (see pricing.ts).
 
-import { ExactNumber } from '../core/json.js';
+import { ExactNumber } from '../lib/json/json.js';
 import { dimensionValue, type Counter, type Dimension } from './endpoints.js';
 import type { EventStore } from './event-store.js';
 import { forEachCostLine, formatDollars, type QuantityUnit } from './pricing.js';

@@ -2,7 +2,7 @@
 // {"error":{"message","type","param","code"}}. Money travels as ExactNumber and is written
 // as the exact decimal literal, never through a binary float.
 
-import { ExactNumber } from '../core/json.js';
+import { ExactNumber } from '../lib/json/json.js';
 
 export interface BucketBody<T> {
   object: 'bucket';

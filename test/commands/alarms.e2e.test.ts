@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runLedgerCommand } from '../../src/commands/ledger-command.js';
 import { runReconcile } from '../../src/commands/reconcile.js';
-import { addDays } from '../../src/core/dates.js';
+import { addDays } from '../../src/domain/dates.js';
 import { silentLogger } from '../../src/ports.js';
 import { parseSettings } from '../../src/settings.js';
 import { startSimulator, type SimEvent, type Simulator } from '../../src/simulator/index.js';

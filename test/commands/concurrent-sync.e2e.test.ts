@@ -5,10 +5,10 @@
 
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/core/dates.js';
-import { canonicalJson } from '../../src/core/json.js';
-import { buildLedgerReadme } from '../../src/core/ledger-readme.js';
-import type { ManifestContent } from '../../src/core/manifest-merge.js';
+import { addDays } from '../../src/domain/dates.js';
+import { canonicalJson } from '../../src/lib/json/json.js';
+import { buildLedgerReadme } from '../../src/domain/ledger-readme.js';
+import type { ManifestContent } from '../../src/domain/manifest-merge.js';
 import { assertValid } from '../../src/ledger/schema-validator.js';
 import { LedgerConflictError } from '../../src/publish/commit.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';

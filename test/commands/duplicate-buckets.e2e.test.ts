@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/core/dates.js';
+import { addDays } from '../../src/domain/dates.js';
 import { startSimulator, type ScenarioName, type Simulator } from '../../src/simulator/index.js';
 import { createRepoWithRemote, type RepoWithRemote } from '../helpers/git-repos.js';
 import { readTree, runLedger } from '../support/ledger-run.js';

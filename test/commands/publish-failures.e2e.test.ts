@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/core/dates.js';
+import { addDays } from '../../src/domain/dates.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createRepoWithRemote, type RepoWithRemote } from '../helpers/git-repos.js';
 import { runActionShell } from '../support/action-shell.js';

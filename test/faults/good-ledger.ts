@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ManifestEntry } from '../../src/core/window-state.js';
+import type { ManifestEntry } from '../../src/domain/window-state.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import { createRepoWithRemote, gitIn } from '../helpers/git-repos.js';
 import { ledgerTreeAt } from '../support/fault-commit-tree.js';

@@ -6,9 +6,9 @@
 
 import path from 'node:path';
 import { expect } from 'vitest';
-import { parseMarker } from '../../src/core/alarm-marker.js';
-import type { Finding } from '../../src/core/findings.js';
-import type { ManifestEntry } from '../../src/core/window-state.js';
+import { parseMarker } from '../../src/domain/alarm-marker.js';
+import type { Finding } from '../../src/domain/findings.js';
+import type { ManifestEntry } from '../../src/domain/window-state.js';
 import { USAGE_ENDPOINTS, type Simulator } from '../../src/simulator/index.js';
 import { gitIn } from '../helpers/git-repos.js';
 import { ledgerTreeAt } from '../support/fault-commit-tree.js';

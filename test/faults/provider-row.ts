@@ -5,7 +5,7 @@
 // touched with the named finding, keeping their last good snapshots.
 
 import { expect } from 'vitest';
-import type { FindingCode } from '../../src/core/findings.js';
+import type { FindingCode } from '../../src/domain/findings.js';
 import { startSimulator, type ScenarioName, type Simulator } from '../../src/simulator/index.js';
 import { gitIn } from '../helpers/git-repos.js';
 import { FAULT_ADMIN_KEY, runFaulted } from '../support/fault-ledger-run.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ExactNumber } from '../../src/core/json.js';
+import { ExactNumber } from '../../src/lib/json/json.js';
 import { AuthError, HttpError, InvalidResponseError, RetriesExhaustedError } from '../../src/providers/http/index.js';
 import { createFakeClock } from './support/fake-clock.js';
 import { caught, closeMockAgents, costsUrl, mockedClient, SECRET } from './support/mock-http.js';

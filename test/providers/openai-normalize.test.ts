@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ExactNumber, parseJsonExact } from '../../src/core/json.js';
-import { KEY_FIELDS } from '../../src/core/records.js';
+import { ExactNumber, parseJsonExact } from '../../src/lib/json/json.js';
+import { KEY_FIELDS } from '../../src/domain/records.js';
 import { normalizeResult, unixSecondsToIso } from '../../src/providers/openai/normalize.js';
 import { parseOpenAiPage, type OpenAiResult } from '../../src/providers/openai/schemas.js';
 

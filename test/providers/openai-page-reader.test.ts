@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, parseJsonExact } from '../../src/core/json.js';
+import { canonicalJson, parseJsonExact } from '../../src/lib/json/json.js';
 import type { OpenAiEndpoint } from '../../src/providers/openai/endpoints.js';
 import { openPageReader, parseBucket, type PageRead } from '../../src/providers/openai/page-reader.js';
 import { parseOpenAiPage } from '../../src/providers/openai/schemas.js';

@@ -2,7 +2,7 @@
 // makes its day partial instead of being added to it.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DayFailed } from '../../src/core/usage-source.js';
+import type { DayFailed } from '../../src/domain/usage-source.js';
 import { bucket, bucketsForQuery, completions, midnight, page, type FakeBucket, type FakeHandler } from './support/fake-openai-server.js';
 import { closeOpenAiHarnesses, openAiHarness, type BuiltDay, type BuiltDayOk } from './support/openai-harness.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DayFailed } from '../../src/core/usage-source.js';
+import type { DayFailed } from '../../src/domain/usage-source.js';
 import { createHttpClient } from '../../src/providers/http/index.js';
 import { createOpenAiSource, ProviderRequestError, ScopeMissingError } from '../../src/providers/openai/index.js';
 import { createFakeClock } from './support/fake-clock.js';

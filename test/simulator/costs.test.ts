@@ -2,8 +2,8 @@
 // add up, digit for digit, to truthCost, and money is never written through a float.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addDecimals } from '../../src/core/decimal.js';
-import { ExactNumber } from '../../src/core/json.js';
+import { addDecimals } from '../../src/domain/decimal.js';
+import { ExactNumber } from '../../src/lib/json/json.js';
 import { startSimulator, type SimEvent, type Simulator } from '../../src/simulator/index.js';
 import { DAY, get, getAll, NOW, TODAY, type Bucket } from './helpers.js';
 

@@ -1,7 +1,7 @@
 // Talking to a running simulator from tests: authenticated GETs over loopback, bodies
 // parsed exactly (money stays an ExactNumber), and whole paginated answers gathered.
 
-import { parseJsonExact, type JsonValue } from '../../src/core/json.js';
+import { parseJsonExact, type JsonValue } from '../../src/lib/json/json.js';
 import type { Simulator } from '../../src/simulator/index.js';
 
 export const ADMIN_KEY = 'sk-admin-test-0001';

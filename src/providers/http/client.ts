@@ -3,8 +3,8 @@
 // errors and the counts a run reports (requests, retries, rate-limit headers seen).
 
 import { Agent, type Dispatcher } from 'undici';
-import type { JsonValue } from '../../core/json.js';
-import type { DataOrigin } from '../../core/usage-source.js';
+import type { JsonValue } from '../../lib/json/json.js';
+import type { DataOrigin } from '../../domain/usage-source.js';
 import type { Clock, Logger } from '../../ports.js';
 import { sendAttempt, type AttemptOutcome, type AttemptProgress } from './attempt.js';
 import { createTimeline, startRequestDeadlines, type RequestDeadlines, type RunDeadline } from './deadlines.js';

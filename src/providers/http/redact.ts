@@ -1,9 +1,9 @@
 // Secrets must never reach a log line or an error message, even when a provider echoes
 // the key back in an error body, echoes only part of it, or a proxy puts it in a page.
 
-import { CREDENTIAL_PREFIX, MASK, redactCredentialShapes } from '../../core/credential-shapes.js';
+import { CREDENTIAL_PREFIX, MASK, redactCredentialShapes } from '../../domain/credential-shapes.js';
 
-export { redactCredentialShapes } from '../../core/credential-shapes.js';
+export { redactCredentialShapes } from '../../domain/credential-shapes.js';
 
 export type Redactor = (text: string) => string;
 

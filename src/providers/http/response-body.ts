@@ -1,8 +1,8 @@
 // Reading what one response carries: a successful body handed to a reader as it arrives,
 // and the provider's own words from an error body.
 
-import { decodeUtf8Body } from '../../core/utf8.js';
-import { parseJsonExact, type JsonValue } from '../../core/json.js';
+import { decodeUtf8Body } from '../../lib/json/utf8.js';
+import { parseJsonExact, type JsonValue } from '../../lib/json/json.js';
 
 /**
  * Reads a successful response's body as its bytes arrive, so a large body need never be

@@ -4,7 +4,7 @@
 // into the first of the next; that is a continuation only when it brings results the
 // day has not had yet, otherwise it is the same bucket again.
 
-import { recordKeyString } from '../../core/records.js';
+import { recordKeyString } from '../../domain/records.js';
 import { dayStartSeconds } from '../day-ranges.js';
 import type { OpenAiEndpoint } from './endpoints.js';
 import { normalizeResult, unixSecondsToIso } from './normalize.js';

@@ -1,8 +1,8 @@
 // Joins the endpoints' outcomes into one result per day. A day is only `ok` when every
 // endpoint answered completely for it; otherwise it is marked, never filled with zeros.
 
-import { sortRecords, type CanonicalRecord } from '../../core/records.js';
-import type { DataOrigin, DayContent, DayFailed, DayParts, DayResult } from '../../core/usage-source.js';
+import { sortRecords, type CanonicalRecord } from '../../domain/records.js';
+import type { DataOrigin, DayContent, DayFailed, DayParts, DayResult } from '../../domain/usage-source.js';
 import type { OpenAiEndpoint } from './endpoints.js';
 import type { EndpointOutcome } from './fetch-endpoint.js';
 import { normalizeResult } from './normalize.js';

@@ -4,7 +4,7 @@
 // complete, valid answer becomes a failure for all the days asked for, never a partial
 // total; a day whose buckets came twice or did not fit the days asked for fails alone.
 
-import type { DataOrigin, FetchFailureCode, RawEndpointDay } from '../../core/usage-source.js';
+import type { DataOrigin, FetchFailureCode, RawEndpointDay } from '../../domain/usage-source.js';
 import { dayEndSeconds, dayStartSeconds } from '../day-ranges.js';
 import type { OpenAiConnection } from './connection.js';
 import { OPENAI_ENDPOINT_SPECS, type OpenAiEndpoint } from './endpoints.js';

@@ -2,8 +2,8 @@
 // the input to run reconciliation. One query per scope, paged at 1,440 one-minute buckets,
 // ungrouped so each bucket carries the scope's total for that minute.
 
-import type { MinuteUsage } from '../../core/attribution.js';
-import type { DataOrigin } from '../../core/usage-source.js';
+import type { MinuteUsage } from '../../domain/attribution.js';
+import type { DataOrigin } from '../../domain/usage-source.js';
 import type { OpenAiConnection } from './connection.js';
 import { parseBucket } from './page-reader.js';
 import { fetchPages } from './paginate.js';

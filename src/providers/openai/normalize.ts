@@ -2,8 +2,8 @@
 // endpoint does not have the dimension or it was not grouped by), the endpoint's counters
 // as integers with absent optional ones read as 0, and money as exact decimal strings.
 
-import { ExactNumber } from '../../core/json.js';
-import { type CanonicalRecord, KEY_FIELDS, type KeyField } from '../../core/records.js';
+import { ExactNumber } from '../../lib/json/json.js';
+import { type CanonicalRecord, KEY_FIELDS, type KeyField } from '../../domain/records.js';
 import { OPENAI_ENDPOINT_SPECS, type OpenAiEndpoint } from './endpoints.js';
 import type { CostsResult, OpenAiResult } from './schemas.js';
 

@@ -8,10 +8,10 @@
 // bucket gives no bucket at all, and the issue reported is the one validating the whole
 // page at once would report.
 
-import { JsonArraySplitter } from '../../core/json-array-splitter.js';
-import { parseJsonExact } from '../../core/json.js';
-import type { RawBucket } from '../../core/usage-source.js';
-import { decodeUtf8 } from '../../core/utf8.js';
+import { JsonArraySplitter } from '../../lib/json/json-array-splitter.js';
+import { parseJsonExact } from '../../lib/json/json.js';
+import type { RawBucket } from '../../domain/usage-source.js';
+import { decodeUtf8 } from '../../lib/json/utf8.js';
 import type { BodyReader } from '../http/client.js';
 import type { OpenAiEndpoint } from './endpoints.js';
 import { bucketIssues, describeIssues, pageIssues, type OpenAiBucket, type ShapeIssue } from './schemas.js';

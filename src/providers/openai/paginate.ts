@@ -2,7 +2,7 @@
 // `next_page` cursor back as `page` with the same filters until `has_more` is false.
 // Anything short of the last page is an error here, never a partial answer.
 
-import type { DataOrigin, FetchFailureCode } from '../../core/usage-source.js';
+import type { DataOrigin, FetchFailureCode } from '../../domain/usage-source.js';
 import { ProviderRequestError, ScopeMissingError } from '../errors.js';
 import { AuthError, ClientError, getErrorMessage, HttpError, RetriesExhaustedError } from '../http/errors.js';
 import type { OpenAiConnection } from './connection.js';

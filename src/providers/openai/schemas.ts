@@ -4,7 +4,7 @@
 // parseJsonExact: money may be an ExactNumber, integers that fit stay numbers.
 
 import { z } from 'zod';
-import { ExactNumber } from '../../core/json.js';
+import { ExactNumber } from '../../lib/json/json.js';
 import type { OpenAiEndpoint } from './endpoints.js';
 
 const count = z.number().int().nonnegative();

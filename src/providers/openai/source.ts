@@ -4,7 +4,7 @@
 // requests are done, so a long backfill writes as it goes and a cancelled run keeps what
 // it had.
 
-import type { DayResult, UsageSource } from '../../core/usage-source.js';
+import type { DayResult, UsageSource } from '../../domain/usage-source.js';
 import { silentLogger, type Logger } from '../../ports.js';
 import { assertAscendingDays, chunksOf, contiguousRuns } from '../day-ranges.js';
 import type { HttpClient } from '../http/client.js';

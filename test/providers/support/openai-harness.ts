@@ -1,5 +1,5 @@
 // An OpenAI source wired to a loopback fake of the API through the real HTTP client.
-import type { DayContent, DayFailed, DayOk } from '../../../src/core/usage-source.js';
+import type { DayContent, DayFailed, DayOk } from '../../../src/domain/usage-source.js';
 import { readDayContent } from '../../../src/providers/day-content.js';
 import { createHttpClient } from '../../../src/providers/http/index.js';
 import { createOpenAiSource, type OpenAiSourceOptions } from '../../../src/providers/openai/index.js';

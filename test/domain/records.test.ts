@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareRecordKeys, KEY_FIELDS, type RecordKey, sortRecords } from '../../src/core/records.js';
+import { compareRecordKeys, KEY_FIELDS, type RecordKey, sortRecords } from '../../src/domain/records.js';
 
 function record(fields: Partial<Record<(typeof KEY_FIELDS)[number], string | boolean | null>>, id: number): RecordKey & { id: number } {
   const key = Object.fromEntries(KEY_FIELDS.map((field) => [field, fields[field] ?? null]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apportion, attributeUsage, findOverlappingRuns, type MinuteUsage, queryRange, type RunWindow } from '../../src/core/attribution.js';
+import { apportion, attributeUsage, findOverlappingRuns, type MinuteUsage, queryRange, type RunWindow } from '../../src/domain/attribution.js';
 
 function bucket(start: number, input_tokens: number, output_tokens: number): MinuteUsage {
   return { start, end: start + 60, input_tokens, output_tokens };

@@ -5,8 +5,28 @@
 // writing puts that literal back unchanged. Canonical JSON (sorted keys, two-space
 // indentation, a newline at the end) makes an unchanged day byte-identical on disk.
 
-import { jsonNumberToDecimal } from './decimal.js';
 import { encodeUtf8 } from './utf8.js';
+
+/** Turns a JSON number literal (which may use an exponent) into a plain decimal string, exactly. */
+export function jsonNumberToDecimal(literal: string): string {
+  const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(literal);
+  if (!match) throw new Error(`not a JSON number: ${literal}`);
+  const [, sign = '', intPart = '0', fracPart = '', expPart] = match;
+  const exponent = expPart === undefined ? 0 : Number(expPart);
+  let digits = intPart + fracPart;
+  let pointAt = intPart.length + exponent;
+  if (pointAt <= 0) {
+    digits = '0'.repeat(1 - pointAt) + digits;
+    pointAt = 1;
+  } else if (pointAt > digits.length) {
+    digits = digits + '0'.repeat(pointAt - digits.length);
+  }
+  let whole = digits.slice(0, pointAt).replace(/^0+(?=\d)/, '');
+  const fraction = digits.slice(pointAt);
+  if (whole === '') whole = '0';
+  const text = fraction === '' ? whole : `${whole}.${fraction}`;
+  return sign === '-' && /[1-9]/.test(text) ? `-${text}` : text;
+}
 
 /** A JSON number kept as the literal the sender wrote, so money and fractions stay exact. */
 export class ExactNumber {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type AlarmAction, type AlarmContext, parseMarker, planAlarms } from '../../src/core/alarm.js';
-import { type Finding, tokenDriftFinding } from '../../src/core/findings.js';
+import { type AlarmAction, type AlarmContext, parseMarker, planAlarms } from '../../src/domain/alarm.js';
+import { type Finding, tokenDriftFinding } from '../../src/domain/findings.js';
 
 const context = (now: string): AlarmContext => ({
   serverUrl: 'https://github.com',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apportion, type Attribution, attributeUsage, type MinuteUsage, type RunWindow } from '../../src/core/attribution.js';
+import { apportion, type Attribution, attributeUsage, type MinuteUsage, type RunWindow } from '../../src/domain/attribution.js';
 import { seededRandom } from '../support/seeded-random.js';
 
 function integerBetween(random: () => number, low: number, high: number): number {

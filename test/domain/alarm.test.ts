@@ -9,8 +9,8 @@ import {
   renderAlarmBody,
   renderMarker,
   type AlarmMarker,
-} from '../../src/core/alarm.js';
-import { type Finding, tokenDriftFinding } from '../../src/core/findings.js';
+} from '../../src/domain/alarm.js';
+import { type Finding, tokenDriftFinding } from '../../src/domain/findings.js';
 
 const critical = (code: Finding['code'], provider: string | null, date: string): Finding => ({
   code,

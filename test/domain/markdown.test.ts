@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { addDays } from '../../src/core/dates.js';
-import { tokenDriftFinding } from '../../src/core/findings.js';
-import { buildRunSummary, escapeMarkdown, GITHUB_BODY_LIMIT } from '../../src/core/markdown.js';
+import { addDays } from '../../src/domain/dates.js';
+import { tokenDriftFinding } from '../../src/domain/findings.js';
+import { buildRunSummary, escapeMarkdown, GITHUB_BODY_LIMIT } from '../../src/domain/markdown.js';
 
 function windows(count: number) {
   return Array.from({ length: count }, (_, index) => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { diffRecords } from '../../src/core/diff.js';
-import type { CanonicalRecord } from '../../src/core/records.js';
-import { buildSnapshot } from '../../src/core/snapshot.js';
+import { diffRecords } from '../../src/domain/diff.js';
+import type { CanonicalRecord } from '../../src/domain/records.js';
+import { buildSnapshot } from '../../src/domain/snapshot.js';
 
 function record(overrides: Partial<CanonicalRecord>): CanonicalRecord {
   return {

@@ -3,7 +3,7 @@
 // only one side touched is taken from that side, and only a day both sides wrote with
 // different content is a real conflict. Pure: no I/O.
 
-import { canonicalJson } from './json.js';
+import { canonicalJson } from '../lib/json/json.js';
 import type { DataOrigin } from './usage-source.js';
 import type { ManifestEntry } from './window-state.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, canonicalJsonAround, canonicalJsonBytes, canonicalJsonPieces, ExactNumber, parseJsonExact } from '../../src/core/json.js';
-import { addDecimals, centsToDollars, compareDecimals, jsonNumberToDecimal, subtractDecimals } from '../../src/core/decimal.js';
+import { canonicalJson, canonicalJsonAround, canonicalJsonBytes, canonicalJsonPieces, ExactNumber, jsonNumberToDecimal, parseJsonExact } from '../../../src/lib/json/json.js';
+import { addDecimals, centsToDollars, compareDecimals, subtractDecimals } from '../../../src/domain/decimal.js';
 
 describe('parseJsonExact', () => {
   it('keeps safe integers as numbers and every other number as its literal', () => {

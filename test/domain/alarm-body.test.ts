@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ALARM_BODY_LIMIT, type AlarmContext, type AlarmMarker, findingsDigest, planAlarms, renderAlarmBody, runUrlOf } from '../../src/core/alarm.js';
-import { addDays } from '../../src/core/dates.js';
-import { type Finding, tokenDriftFinding } from '../../src/core/findings.js';
+import { ALARM_BODY_LIMIT, type AlarmContext, type AlarmMarker, findingsDigest, planAlarms, renderAlarmBody, runUrlOf } from '../../src/domain/alarm.js';
+import { addDays } from '../../src/domain/dates.js';
+import { type Finding, tokenDriftFinding } from '../../src/domain/findings.js';
 
 const context: AlarmContext = {
   serverUrl: 'https://github.com/',

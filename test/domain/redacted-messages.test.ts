@@ -1,8 +1,8 @@
 // Provider text that becomes a finding or a committed manifest field is masked where it
 // is made: a credential shape never reaches a diff file or audit/manifest.json.
 import { describe, expect, it } from 'vitest';
-import { fetchFailureFinding } from '../../src/core/findings.js';
-import { nextEntry } from '../../src/core/window-state.js';
+import { fetchFailureFinding } from '../../src/domain/findings.js';
+import { nextEntry } from '../../src/domain/window-state.js';
 
 const SAID = 'openai costs: got 500: Incorrect API key provided: sk-admin-SEC…7f3a9c (Bearer sk-admin-SECRETq8Zt)';
 const MASKED = 'openai costs: got 500: Incorrect API key provided: sk-admin-*** (Bearer ***)';

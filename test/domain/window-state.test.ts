@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextEntry } from '../../src/core/window-state.js';
+import { nextEntry } from '../../src/domain/window-state.js';
 
 const T1 = '2026-11-20T01:00:00.000Z';
 const T2 = '2026-11-21T01:00:00.000Z';

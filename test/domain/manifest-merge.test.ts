@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyManifestContent, mergeManifests, type ManifestContent } from '../../src/core/manifest-merge.js';
-import type { ManifestEntry } from '../../src/core/window-state.js';
+import { emptyManifestContent, mergeManifests, type ManifestContent } from '../../src/domain/manifest-merge.js';
+import type { ManifestEntry } from '../../src/domain/window-state.js';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countByCode, driftExceeds, driftSeverity, maxDriftPercent, tokenDriftFinding } from '../../src/core/findings.js';
+import { countByCode, driftExceeds, driftSeverity, maxDriftPercent, tokenDriftFinding } from '../../src/domain/findings.js';
 
 describe('drift', () => {
   it('compares against the threshold exactly: equal does not exceed, just above does', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonArraySplitter, MalformedJsonError, type SplitResult } from '../../src/core/json-array-splitter.js';
+import { JsonArraySplitter, MalformedJsonError, type SplitResult } from '../../../src/lib/json/json-array-splitter.js';
 
 interface Split extends SplitResult {
   elements: Array<{ text: string }>;
