@@ -3,9 +3,9 @@
 // responses a backfill needs. What is measured is the built action (built-action.ts).
 
 import { mkdir } from 'node:fs/promises';
-import { runLedgerCommand } from '../src/commands/ledger-command.js';
+import { runLedgerCommand } from '../src/app/ledger-command.js';
 import { silentLogger, systemClock } from '../src/ports.js';
-import { parseSettings } from '../src/settings.js';
+import { parseSettings } from '../src/config/settings.js';
 
 /** Any sk-admin- key passes the simulator's check; the replay server ignores it. */
 export const BENCH_ENV = { OPENAI_ADMIN_KEY: 'sk-admin-bench' };

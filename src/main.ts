@@ -3,12 +3,12 @@
 // Everything the action says (logs, outputs, summary, failure) passes one redactor.
 
 import * as core from '@actions/core';
-import { type CommandReport, IncompleteRunError, runCommand } from './commands/dispatch.js';
+import { type CommandReport, IncompleteRunError, runCommand } from './app/dispatch.js';
 import { getErrorMessage } from './errors.js';
-import { OPTIONS, OUTPUTS } from './options.js';
+import { OPTIONS, OUTPUTS } from './config/options.js';
 import { systemClock } from './ports.js';
-import { createRedactor, redactCredentialShapes, type Redactor } from './providers/http/redact.js';
-import { parseSettings } from './settings.js';
+import { createRedactor, redactCredentialShapes, type Redactor } from './adapters/http/redact.js';
+import { parseSettings } from './config/settings.js';
 import { actionsLogger } from './shell/loggers.js';
 import { knownSecrets } from './shell/secrets.js';
 

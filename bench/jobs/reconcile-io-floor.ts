@@ -8,8 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { writeFileAtomicSync } from '../../src/ledger/atomic-write.js';
-import { readRecordText } from '../../src/runs/load.js';
+import { writeFileAtomicSync } from '../../src/adapters/ledger-fs/atomic-write.js';
+import { readRecordText } from '../../src/adapters/run-records/load.js';
 
 export interface IoFloorParams {
   /** A fresh copy of the original runs, to read and replace. */

@@ -6,12 +6,12 @@
 
 import { performance } from 'node:perf_hooks';
 import { attributeUsage, type MinuteUsage, queryRange } from '../../src/domain/attribution.js';
-import { planReconcile, runWindowSeconds, TIME_UNITS_PER_SECOND } from '../../src/commands/reconcile-plan.js';
-import { reconciledRecord } from '../../src/commands/reconcile-apply.js';
+import { planReconcile, runWindowSeconds, TIME_UNITS_PER_SECOND } from '../../src/app/reconcile-plan.js';
+import { reconciledRecord } from '../../src/app/reconcile-apply.js';
 import { silentLogger, systemClock } from '../../src/ports.js';
-import { createHttpClient } from '../../src/providers/http/index.js';
-import { fetchMinuteUsage } from '../../src/providers/openai/minute-usage.js';
-import { loadRuns, type RunRecord, writeRun } from '../../src/runs/index.js';
+import { createHttpClient } from '../../src/adapters/http/index.js';
+import { fetchMinuteUsage } from '../../src/adapters/openai/minute-usage.js';
+import { loadRuns, type RunRecord, writeRun } from '../../src/adapters/run-records/index.js';
 import { BENCH_ENV } from '../in-process-backfill.js';
 
 export interface PhasesParams {

@@ -22,7 +22,7 @@ import { coveredMinutes, generateWorkload, type GeneratedRun, writeWorkload, typ
 import type { Scenario, ScenarioContext, ScenarioMeasurement } from '../scenario.js';
 import { BENCH_ENV } from '../in-process-backfill.js';
 import { median } from '../stats.js';
-import { recordProblem, type RunRecord, schemaProblem } from '../../src/runs/index.js';
+import { recordProblem, type RunRecord, schemaProblem } from '../../src/adapters/run-records/index.js';
 import { startSimulator, type SimEvent, type Simulator } from '../../src/simulator/index.js';
 
 const SHAPE: WorkloadShape = {

@@ -50,7 +50,7 @@ export interface DayOk {
   date: string;
   status: 'ok';
   origin: DataOrigin;
-  /** What the day's content is built from, when it is written (see providers/day-content.ts). */
+  /** What the day's content is built from, when it is written (see adapters/openai/day-content.ts). */
   parts: DayParts;
 }
 

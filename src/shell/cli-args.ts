@@ -2,7 +2,7 @@
 // strings here; settings.ts validates them, so flags and action inputs share one parser.
 
 import { UsageError } from '../errors.js';
-import { optionSpec } from '../options.js';
+import { optionSpec } from '../config/options.js';
 
 export interface ParsedArgs {
   command: string | undefined;

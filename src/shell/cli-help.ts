@@ -3,7 +3,7 @@
 // flag that is added to the table.
 
 import { UsageError } from '../errors.js';
-import { type CommandName, COMMANDS, OPTIONS, type OptionSpec } from '../options.js';
+import { type CommandName, COMMANDS, OPTIONS, type OptionSpec } from '../config/options.js';
 
 /** Ledger commands share most options; an option without `commands` applies to these. */
 const LEDGER_COMMANDS: readonly CommandName[] = ['sync', 'backfill', 'reconcile'];

@@ -1,15 +1,15 @@
 // The command-line shell: the same commands and options as the action, with flags for
 // inputs, secrets from the environment, a plain report on stdout and logs on stderr.
 
-import { IncompleteRunError, runCommand } from '../commands/dispatch.js';
-import { runDemo } from '../commands/demo.js';
-import { serveSimulator } from '../commands/simulate.js';
-import { MixedOriginError } from '../commands/update-ledger.js';
+import { IncompleteRunError, runCommand } from '../app/dispatch.js';
+import { runDemo } from '../app/demo.js';
+import { serveSimulator } from '../app/simulate.js';
+import { MixedOriginError } from '../app/update-ledger.js';
 import { EXIT_COMPLETED, EXIT_FAILED, EXIT_USAGE, UsageError, getErrorMessage } from '../errors.js';
 import { systemClock } from '../ports.js';
-import { ProviderRequestError, ScopeMissingError } from '../providers/openai/source.js';
-import { parseSettings } from '../settings.js';
-import { createRedactor } from '../providers/http/redact.js';
+import { ProviderRequestError, ScopeMissingError } from '../adapters/openai/source.js';
+import { parseSettings } from '../config/settings.js';
+import { createRedactor } from '../adapters/http/redact.js';
 import { parseCliArgs } from './cli-args.js';
 import { helpText } from './cli-help.js';
 import { consoleLogger } from './loggers.js';

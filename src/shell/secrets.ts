@@ -2,7 +2,7 @@
 // environment variables it may come from. The shell masks them at its boundaries (logs,
 // report, summary, outputs), on top of the masking of anything shaped like a credential.
 
-import { OPTIONS } from '../options.js';
+import { OPTIONS } from '../config/options.js';
 
 export function knownSecrets(inputs: Readonly<Record<string, string | undefined>>, env: Readonly<Record<string, string | undefined>>): string[] {
   const values: string[] = [];

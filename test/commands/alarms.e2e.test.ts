@@ -3,11 +3,11 @@
 
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runLedgerCommand } from '../../src/commands/ledger-command.js';
-import { runReconcile } from '../../src/commands/reconcile.js';
+import { runLedgerCommand } from '../../src/app/ledger-command.js';
+import { runReconcile } from '../../src/app/reconcile.js';
 import { addDays } from '../../src/domain/dates.js';
 import { silentLogger } from '../../src/ports.js';
-import { parseSettings } from '../../src/settings.js';
+import { parseSettings } from '../../src/config/settings.js';
 import { startSimulator, type SimEvent, type Simulator } from '../../src/simulator/index.js';
 import { createRepoWithRemote, gitIn, logOf, type RepoWithRemote } from '../helpers/git-repos.js';
 import { startGitHubFake, type GitHubFake } from '../support/github-fake.js';

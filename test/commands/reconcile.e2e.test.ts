@@ -4,9 +4,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runReconcile } from '../../src/commands/reconcile.js';
+import { runReconcile } from '../../src/app/reconcile.js';
 import { silentLogger } from '../../src/ports.js';
-import { parseSettings } from '../../src/settings.js';
+import { parseSettings } from '../../src/config/settings.js';
 import { startSimulator, type SimEvent, type Simulator } from '../../src/simulator/index.js';
 import { createRepoWithRemote, gitIn, type RepoWithRemote } from '../helpers/git-repos.js';
 import { ADMIN_ENV, readTree, recordingClock } from '../support/ledger-run.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveScopeMap, scopeKey } from '../../src/commands/run-scopes.js';
+import { resolveScopeMap, scopeKey } from '../../src/app/run-scopes.js';
 import { UsageError } from '../../src/errors.js';
 
 describe('resolveScopeMap', () => {

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/domain/dates.js';
-import { assertValid, type LedgerFileKind } from '../../src/ledger/schema-validator.js';
+import { assertValid, type LedgerFileKind } from '../../src/adapters/ledger-fs/schema-validator.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createRepoWithRemote, gitIn, logOf, type RepoWithRemote } from '../helpers/git-repos.js';
 import { ADMIN_ENV, readTree, recordingClock, runLedger, utcSeconds } from '../support/ledger-run.js';

@@ -7,7 +7,7 @@ import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { LedgerSymlinkError } from '../../src/ledger/no-symlinks.js';
+import { LedgerSymlinkError } from '../../src/adapters/ledger-fs/no-symlinks.js';
 import { main } from '../../src/shell/cli-main.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import { gitIn, logOf } from '../helpers/git-repos.js';

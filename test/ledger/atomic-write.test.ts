@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic, writeFileAtomicSync, writeHashedFileAtomic } from '../../src/ledger/atomic-write.js';
+import { writeFileAtomic, writeFileAtomicSync, writeHashedFileAtomic } from '../../src/adapters/ledger-fs/atomic-write.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prepareRawFile } from '../../src/ledger/store.js';
+import { prepareRawFile } from '../../src/adapters/ledger-fs/store.js';
 
 const request = { path: '/organization/costs', query: { start_time: '1761955200', bucket_width: '1d' } };
 const good = { object: 'bucket', start_time: 1761955200, end_time: 1762041600, results: [] };

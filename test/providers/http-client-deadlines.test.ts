@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpClient, DeadlineExceededError, HttpError, startRunDeadline, type HttpClient } from '../../src/providers/http/index.js';
+import { createHttpClient, DeadlineExceededError, HttpError, startRunDeadline, type HttpClient } from '../../src/adapters/http/index.js';
 import { createFakeClock } from './support/fake-clock.js';
 import { caught } from './support/mock-http.js';
 

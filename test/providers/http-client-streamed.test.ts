@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BodyReader } from '../../src/providers/http/client.js';
-import { createHttpClient, InvalidResponseError } from '../../src/providers/http/index.js';
+import type { BodyReader } from '../../src/adapters/http/client.js';
+import { createHttpClient, InvalidResponseError } from '../../src/adapters/http/index.js';
 import { createFakeClock } from './support/fake-clock.js';
 import { caught, closeMockAgents, costsUrl, mockedClient } from './support/mock-http.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ExactNumber, parseJsonExact } from '../../src/lib/json/json.js';
 import { KEY_FIELDS } from '../../src/domain/records.js';
-import { normalizeResult, unixSecondsToIso } from '../../src/providers/openai/normalize.js';
-import { parseOpenAiPage, type OpenAiResult } from '../../src/providers/openai/schemas.js';
+import { normalizeResult, unixSecondsToIso } from '../../src/adapters/openai/normalize.js';
+import { parseOpenAiPage, type OpenAiResult } from '../../src/adapters/openai/schemas.js';
 
 const window = { start_time: 1_793_491_200, end_time: 1_793_577_600 };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, parseJsonExact } from '../../src/lib/json/json.js';
-import type { OpenAiEndpoint } from '../../src/providers/openai/endpoints.js';
-import { openPageReader, parseBucket, type PageRead } from '../../src/providers/openai/page-reader.js';
-import { parseOpenAiPage } from '../../src/providers/openai/schemas.js';
+import type { OpenAiEndpoint } from '../../src/adapters/openai/endpoints.js';
+import { openPageReader, parseBucket, type PageRead } from '../../src/adapters/openai/page-reader.js';
+import { parseOpenAiPage } from '../../src/adapters/openai/schemas.js';
 
 function readInChunks(endpoint: OpenAiEndpoint, text: string, chunkSize: number): PageRead {
   const bytes = Buffer.from(text);

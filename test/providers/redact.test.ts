@@ -2,7 +2,7 @@
 // must not get any of it into a message, while ordinary words stay readable.
 
 import { describe, expect, it } from 'vitest';
-import { createRedactor, redactCredentialShapes } from '../../src/providers/http/redact.js';
+import { createRedactor, redactCredentialShapes } from '../../src/adapters/http/redact.js';
 
 const KEY = 'sk-admin-SECRETq8Zt4LmW2xKp7f3a9c';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, isRetryableNetworkError, isRetryableStatus, parseRetryAfter } from '../../src/providers/http/retry-policy.js';
-import { createRedactor } from '../../src/providers/http/redact.js';
+import { backoffDelay, isRetryableNetworkError, isRetryableStatus, parseRetryAfter } from '../../src/adapters/http/retry-policy.js';
+import { createRedactor } from '../../src/adapters/http/redact.js';
 
 const now = new Date('2026-11-20T12:00:00Z');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/ports.js';
-import { uploadEvidence } from '../../src/publish/artifact.js';
+import { uploadEvidence } from '../../src/adapters/artifact/artifact.js';
 
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];

@@ -1,8 +1,8 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { commitPaths } from '../../src/publish/commit.js';
-import { createGit } from '../../src/publish/git.js';
+import { commitPaths } from '../../src/adapters/git/commit.js';
+import { createGit } from '../../src/adapters/git/git.js';
 import { createRepoWithRemote, gitIn, isolateGlobalGitConfig, logOf, tryGitIn, type RepoWithRemote } from '../helpers/git-repos.js';
 
 const BOT = { name: 'Usage Ledger Bot', email: 'usage-ledger-bot@example.invalid' };

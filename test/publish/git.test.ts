@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGit, GitError, redactCredentials } from '../../src/publish/git.js';
+import { createGit, GitError, redactCredentials } from '../../src/adapters/git/git.js';
 import { createRepoWithRemote, gitIn, isolateGlobalGitConfig, type RepoWithRemote } from '../helpers/git-repos.js';
 
 let isolation: Awaited<ReturnType<typeof isolateGlobalGitConfig>>;

@@ -1,7 +1,7 @@
 // Issue, comment and pull request bodies are public: whatever reaches the GitHub client
 // leaves with every credential shape and every piece of the token masked.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGitHubClient } from '../../src/publish/github/client.js';
+import { createGitHubClient } from '../../src/adapters/github/client.js';
 import { startGitHubFake, type GitHubFake } from '../support/github-fake.js';
 import { findSecretPieces } from '../support/secret-scan.js';
 

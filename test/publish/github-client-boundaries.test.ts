@@ -3,8 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGitHubClient } from '../../src/publish/github/client.js';
-import { GitHubError } from '../../src/publish/github/port.js';
+import { createGitHubClient } from '../../src/adapters/github/client.js';
+import { GitHubError } from '../../src/adapters/github/port.js';
 import { startGitHubFake, type GitHubFake } from '../support/github-fake.js';
 
 const closers: Array<() => Promise<void>> = [];

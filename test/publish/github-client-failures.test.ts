@@ -1,9 +1,9 @@
 // How the GitHub client fails: what it retries (idempotent calls, rate limits), what it
 // never sends twice (creates whose answer was lost), and what its messages tell the user.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGitHubClient } from '../../src/publish/github/client.js';
-import { describeRefusal } from '../../src/publish/github/failures.js';
-import { GitHubError } from '../../src/publish/github/port.js';
+import { createGitHubClient } from '../../src/adapters/github/client.js';
+import { describeRefusal } from '../../src/adapters/github/failures.js';
+import { GitHubError } from '../../src/adapters/github/port.js';
 import { createRecordingLogger } from '../providers/support/fake-clock.js';
 import { startGitHubFake, type GitHubFake } from '../support/github-fake.js';
 

@@ -1,8 +1,8 @@
 // The real GitHub client against the stateful fake: issues, comments, labels and pull
 // requests end up in the fake's state as GitHub would hold them.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGitHubClient } from '../../src/publish/github/client.js';
-import { GitHubError, type LabelSpec } from '../../src/publish/github/port.js';
+import { createGitHubClient } from '../../src/adapters/github/client.js';
+import { GitHubError, type LabelSpec } from '../../src/adapters/github/port.js';
 import { startGitHubFake, type GitHubFake, type GitHubFakeOptions } from '../support/github-fake.js';
 
 const started: GitHubFake[] = [];

@@ -2,8 +2,8 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { commitPaths, PushFailedError, RebaseConflictError, type CommitPathsOptions } from '../../src/publish/commit.js';
-import { createGit } from '../../src/publish/git.js';
+import { commitPaths, PushFailedError, RebaseConflictError, type CommitPathsOptions } from '../../src/adapters/git/commit.js';
+import { createGit } from '../../src/adapters/git/git.js';
 import { createRepoWithRemote, gitIn, isolateGlobalGitConfig, logOf, type RepoWithRemote } from '../helpers/git-repos.js';
 
 const BOT = { name: 'Usage Ledger Bot', email: 'usage-ledger-bot@example.invalid' };

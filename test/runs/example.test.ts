@@ -5,7 +5,7 @@ import { cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadRuns, writeRun, type RunRecord } from '../../src/runs/index.js';
+import { loadRuns, writeRun, type RunRecord } from '../../src/adapters/run-records/index.js';
 import { tempRuns, type TempRuns } from './fixtures.js';
 
 const RUNS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../runs');

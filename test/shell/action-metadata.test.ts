@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderActionYml } from '../../src/action-metadata.js';
-import { OPTIONS, OUTPUTS } from '../../src/options.js';
+import { renderActionYml } from '../../src/config/action-metadata.js';
+import { OPTIONS, OUTPUTS } from '../../src/config/options.js';
 
 const actionYml = path.resolve(import.meta.dirname, '../../action.yml');
 

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { COMMANDS, OPTIONS } from '../../src/options.js';
+import { COMMANDS, OPTIONS } from '../../src/config/options.js';
 import { parseCliArgs } from '../../src/shell/cli-args.js';
 import { appliesTo, helpText } from '../../src/shell/cli-help.js';
 

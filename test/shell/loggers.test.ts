@@ -1,7 +1,7 @@
 // Every log line passes redaction where it is written, whichever module wrote it: the
 // console logger on the command line, @actions/core's commands inside Actions.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRedactor } from '../../src/providers/http/redact.js';
+import { createRedactor } from '../../src/adapters/http/redact.js';
 import { actionsLogger, consoleLogger } from '../../src/shell/loggers.js';
 
 const KEY = 'sk-admin-Lg7Qw2Er9Ty4Ui1Op5As';

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OPTIONS, OUTPUTS } from '../../src/options.js';
-import { renderInputsTable, renderOutputsTable, withGeneratedTables } from '../../src/readme-tables.js';
+import { OPTIONS, OUTPUTS } from '../../src/config/options.js';
+import { renderInputsTable, renderOutputsTable, withGeneratedTables } from '../../src/config/readme-tables.js';
 
 const readmePath = path.resolve(import.meta.dirname, '../../README.md');
 

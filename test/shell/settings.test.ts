@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { parseSettings } from '../../src/settings.js';
+import { parseSettings } from '../../src/config/settings.js';
 
 const NOW = new Date('2026-11-22T06:00:00Z');
 const KEY = { OPENAI_ADMIN_KEY: 'sk-admin-test' };

@@ -3,10 +3,10 @@
 // sleeps are not waited. A run that throws is an outcome to judge, not a test failure, so
 // the error comes back beside the captured log.
 
-import { type LedgerCommandResult, runLedgerCommand } from '../../src/commands/ledger-command.js';
+import { type LedgerCommandResult, runLedgerCommand } from '../../src/app/ledger-command.js';
 import { getErrorMessage } from '../../src/errors.js';
-import { createRedactor } from '../../src/providers/http/redact.js';
-import { parseSettings } from '../../src/settings.js';
+import { createRedactor } from '../../src/adapters/http/redact.js';
+import { parseSettings } from '../../src/config/settings.js';
 import { consoleLogger } from '../../src/shell/loggers.js';
 import { knownSecrets } from '../../src/shell/secrets.js';
 import { recordingClock, type RecordingClock } from './ledger-run.js';

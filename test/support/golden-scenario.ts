@@ -4,9 +4,9 @@
 // the same bytes on every machine.
 
 import path from 'node:path';
-import { runReconcile } from '../../src/commands/reconcile.js';
+import { runReconcile } from '../../src/app/reconcile.js';
 import { silentLogger } from '../../src/ports.js';
-import { parseSettings } from '../../src/settings.js';
+import { parseSettings } from '../../src/config/settings.js';
 import { startSimulator, type SimEvent, type Simulator } from '../../src/simulator/index.js';
 import { ADMIN_ENV, recordingClock, runLedger } from './ledger-run.js';
 import { runRecord, writeRunFile } from './runs.js';

@@ -3,7 +3,7 @@
 // names a snapshot that exists and whose sha256 is the one recorded.
 
 import { createHash } from 'node:crypto';
-import { assertValid, type LedgerFileKind } from '../../src/ledger/schema-validator.js';
+import { assertValid, type LedgerFileKind } from '../../src/adapters/ledger-fs/schema-validator.js';
 import { gitIn, tryGitIn } from '../helpers/git-repos.js';
 import { readTree } from './ledger-run.js';
 

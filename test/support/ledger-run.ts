@@ -3,9 +3,9 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runLedgerCommand } from '../../src/commands/ledger-command.js';
+import { runLedgerCommand } from '../../src/app/ledger-command.js';
 import { silentLogger, type Clock } from '../../src/ports.js';
-import { parseSettings } from '../../src/settings.js';
+import { parseSettings } from '../../src/config/settings.js';
 
 export const ADMIN_ENV = { OPENAI_ADMIN_KEY: 'sk-admin-test-secret-0001' };
 
