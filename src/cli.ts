@@ -3,8 +3,8 @@
 // the CLI's shell (src/shell/cli-main.ts) in the engine bundle on a worker thread; see
 // launch/launcher.ts.
 import { redactCredentialShapes } from './domain/credential-shapes.js';
-import { cliCommand } from './launch/heap-limits.js';
 import { launch } from './launch/launcher.js';
+import { cliCommand } from './shell/cli-args.js';
 
 void launch({
   shell: 'cli',

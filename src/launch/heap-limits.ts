@@ -10,7 +10,6 @@
 // for a workload that needs it (a reconcile of several hundred thousand runs in one go).
 
 import { UsageError } from '../errors.js';
-import { parseCliArgs } from '../shell/cli-args.js';
 
 export const HEAP_ENV = 'USAGE_LEDGER_HEAP_MB';
 /** The old generation's maximum for reconcile; other commands keep V8's own. */
@@ -41,15 +40,6 @@ export function engineHeapLimits(command: string | undefined, env: Readonly<Reco
     limits.maxOldGenerationSizeMb = RECONCILE_HEAP_MB;
   }
   return limits;
-}
-
-/** The command a CLI command line names, for its limits; one the CLI will refuse names none. */
-export function cliCommand(argv: readonly string[]): string | undefined {
-  try {
-    return parseCliArgs(argv).command;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The engine's message when it ran out of heap, with the way to allow more. */

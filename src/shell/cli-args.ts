@@ -54,3 +54,12 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   }
   return parsed;
 }
+
+/** The command a CLI command line names, for the engine's heap limits (launch/heap-limits.ts); one the CLI will refuse names none. */
+export function cliCommand(argv: readonly string[]): string | undefined {
+  try {
+    return parseCliArgs(argv).command;
+  } catch {
+    return undefined;
+  }
+}

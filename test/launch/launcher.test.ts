@@ -2,7 +2,7 @@
 // its exit code, reports a crash, and turns process signals into stop requests.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliCommand } from '../../src/launch/heap-limits.js';
+import { cliCommand } from '../../src/shell/cli-args.js';
 import { launch } from '../../src/launch/launcher.js';
 
 const FROM = import.meta.url;
