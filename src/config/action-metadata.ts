@@ -10,7 +10,7 @@ function quote(text: string): string {
 
 export function renderActionYml(): string {
   const lines = [
-    '# Generated from src/options.ts by `npm run action-yml`; edit the table there, not this file.',
+    '# Generated from src/config/options.ts by `npm run action-yml`; edit the table there, not this file.',
     "name: 'usage-ledger'",
     "description: 'Fetch LLM provider usage and cost reports into a git-backed, auditable ledger, and reconcile run records.'",
     "author: 'usage-ledger contributors'",

@@ -5,7 +5,7 @@
 
 import { OPTIONS, OUTPUTS, type OptionSpec } from './options.js';
 
-const GENERATED_NOTE = '<!-- generated from src/options.ts by `npm run action-yml`; edit the table there -->';
+const GENERATED_NOTE = '<!-- generated from src/config/options.ts by `npm run action-yml`; edit the table there -->';
 
 // Descriptions are plain text: a `|` would end the cell and `<run_id>` would vanish as a tag.
 function cell(text: string): string {
