@@ -73,7 +73,8 @@ export async function recoverInterruptedRun(options: { git: Git; repoRoot: strin
   const gone = new Set(changed.filter((entry) => entry.worktree === 'D' || (entry.index === 'D' && entry.worktree === ' ')).map(relative));
   const files = changed.map(relative).filter((file) => !gone.has(file));
 
-  const headManifest = (await git.headSha()) === null ? undefined : await manifestAt(git, 'HEAD', `${auditRepoPath}/manifest.json`);
+  const hasHead = (await git.headSha()) !== null;
+  const headManifest = hasHead ? await manifestAt(git, 'HEAD', `${auditRepoPath}/manifest.json`) : undefined;
   const workManifest = files.includes('manifest.json') ? ((await readValid(absolute('manifest.json'), 'manifest')).value as unknown as Manifest) : headManifest;
 
   // Which changed snapshots and raw files may stand, judged against one manifest.
@@ -98,7 +99,7 @@ export async function recoverInterruptedRun(options: { git: Git; repoRoot: strin
       for (const [date, entry] of Object.entries(days)) {
         if (sameEntry(entry, headManifest?.windows[provider]?.[date])) continue;
         if (badDays.has(dayKey(provider, date))) manifestTrusted = false;
-        if (entry.sha256 !== null && !goodDays.has(dayKey(provider, date)) && !(await snapshotMatches(store, provider, date, entry.sha256))) manifestTrusted = false;
+        if (entry.sha256 !== null && !goodDays.has(dayKey(provider, date)) && (await store.snapshotSha256(provider, date)) !== entry.sha256) manifestTrusted = false;
       }
     }
     return { badDays, manifestTrusted };
@@ -130,7 +131,7 @@ export async function recoverInterruptedRun(options: { git: Git; repoRoot: strin
     if (windows.some((window) => verdict.badDays.has(dayKey(window.provider, window.date)))) restored.add(file);
   }
 
-  await restoreFromHead(git, [...restored].map((file) => `${auditRepoPath}/${file}`), headManifest !== undefined || (await git.headSha()) !== null);
+  await restoreFromHead(git, [...restored].map((file) => `${auditRepoPath}/${file}`), hasHead);
   const recovered = files.filter((file) => !restored.has(file) && (file === 'manifest.json' || dayOf(file) !== undefined || DIFF.test(file)));
   // The README is derived: a changed one is rebuilt from whichever manifest stands, never judged.
   if (manifest !== undefined && files.includes('README.md')) {
@@ -142,10 +143,6 @@ export async function recoverInterruptedRun(options: { git: Git; repoRoot: strin
   if (restored.size > 0) logger.warning(`restored ${restored.size} ledger file(s) of an interrupted run that did not validate; their days are fetched again`);
   if (recovered.length > 0) logger.info(`recovered ${recovered.length} file(s) of an interrupted run; they are committed with this run`);
   return { recovered: recovered.map(absolute), restored: [...restored] };
-}
-
-async function snapshotMatches(store: LedgerStore, provider: string, date: string, sha256: string): Promise<boolean> {
-  return (await store.snapshotSha256(provider, date)) === sha256;
 }
 
 /** Puts paths back as HEAD has them, in the index and the work tree; removes those HEAD lacks. */

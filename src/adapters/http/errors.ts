@@ -20,8 +20,8 @@ export class HttpError extends Error {
   }
 }
 
-/** 401/403: the credential is wrong or lacks a scope. Retrying cannot help. */
-export class AuthError extends HttpError {
+/** A status the provider answered that retrying cannot change, with its own explanation. */
+export class RefusedError extends HttpError {
   readonly status: number;
   readonly providerMessage: string | undefined;
   constructor(message: string, details: HttpErrorDetails & { status: number; providerMessage?: string }) {
@@ -31,16 +31,11 @@ export class AuthError extends HttpError {
   }
 }
 
+/** 401/403: the credential is wrong or lacks a scope. */
+export class AuthError extends RefusedError {}
+
 /** Any other status that retrying cannot fix (400, 404, 422, an unexpected redirect). */
-export class ClientError extends HttpError {
-  readonly status: number;
-  readonly providerMessage: string | undefined;
-  constructor(message: string, details: HttpErrorDetails & { status: number; providerMessage?: string }) {
-    super(message, details);
-    this.status = details.status;
-    this.providerMessage = details.providerMessage;
-  }
-}
+export class ClientError extends RefusedError {}
 
 /** 429, 5xx or network failures outlasted every retry. */
 export class RetriesExhaustedError extends HttpError {
