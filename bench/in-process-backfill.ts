@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { runLedgerCommand } from '../src/app/ledger-command.js';
 import { silentLogger, systemClock } from '../src/ports.js';
 import { parseSettings } from '../src/config/settings.js';
+import { composeAdapters } from '../src/app/compose.js';
 
 /** Any sk-admin- key passes the simulator's check; the replay server ignores it. */
 export const BENCH_ENV = { OPENAI_ADMIN_KEY: 'sk-admin-bench' };
@@ -31,5 +32,5 @@ export async function runBackfill(params: BackfillParams): Promise<void> {
   );
   // An empty environment: no GitHub or artifact-service variables, so nothing but the
   // loopback base URL can be reached.
-  await runLedgerCommand(settings, { cwd: params.cwd, clock: systemClock, logger: silentLogger, env: {} });
+  await runLedgerCommand(settings, composeAdapters(settings, { cwd: params.cwd, clock: systemClock, logger: silentLogger, env: {} }));
 }

@@ -3,6 +3,7 @@
 // Everything the action says (logs, outputs, summary, failure) passes one redactor.
 
 import * as core from '@actions/core';
+import { composeAdapters } from './app/compose.js';
 import { type CommandReport, IncompleteRunError, runCommand } from './app/dispatch.js';
 import { getErrorMessage } from './errors.js';
 import { OPTIONS, OUTPUTS } from './config/options.js';
@@ -31,12 +32,8 @@ export async function run(): Promise<void> {
     for (const secret of secrets) core.setSecret(secret);
     redact = createRedactor(secrets);
     const settings = parseSettings(command, [], options, process.env, systemClock.now());
-    const result = await runCommand(settings, {
-      cwd: process.env.GITHUB_WORKSPACE || process.cwd(),
-      clock: systemClock,
-      logger: actionsLogger(redact),
-      env: process.env,
-    });
+    const deps = { cwd: process.env.GITHUB_WORKSPACE || process.cwd(), clock: systemClock, logger: actionsLogger(redact), env: process.env };
+    const result = await runCommand(settings, composeAdapters(settings, deps));
     await report(result, redact);
   } catch (error) {
     // A run that failed only in publishing still reports what it did and knows.

@@ -8,10 +8,10 @@ import path from 'node:path';
 import { addDays } from '../domain/dates.js';
 import { EXIT_COMPLETED } from '../errors.js';
 import { type Logger, silentLogger, systemClock } from '../ports.js';
-import { createGit } from '../adapters/git/git.js';
 import { parseSettings } from '../config/settings.js';
 import { type Simulator, startSimulator } from '../simulator/index.js';
 import exampleRun from '../../runs/example-agent/run-0001/metrics.json' with { type: 'json' };
+import { composeAdapters, type CommandDeps } from './compose.js';
 import { runCommand } from './dispatch.js';
 import { LEDGER_IDENTITY } from './publish-commit.js';
 
@@ -28,15 +28,16 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const simulator = await startSimulator({ now: () => now });
   try {
     const repo = await mkdtemp(path.join(options.parent ?? tmpdir(), 'usage-ledger-demo-'));
-    const git = createGit(repo);
+    const deps: CommandDeps = { cwd: repo, clock: systemClock, logger: silentLogger, env: {} };
+    const env = { OPENAI_ADMIN_KEY: 'sk-admin-demo-key' };
+    const settings = parseSettings('sync', [], { 'openai-base-url': simulator.url, now: now.toISOString() }, env, now);
+    const { git } = composeAdapters(settings, deps);
     await git.exec(['init', '--quiet', '--initial-branch=main']);
     await git.exec(['-c', `user.name=${LEDGER_IDENTITY.name}`, '-c', `user.email=${LEDGER_IDENTITY.email}`, 'commit', '--quiet', '--allow-empty', '-m', 'Empty audit repository']);
-    const env = { OPENAI_ADMIN_KEY: 'sk-admin-demo-key' };
     const sync = async (title: string): Promise<void> => {
       out('');
       out(`== ${title}`);
-      const settings = parseSettings('sync', [], { 'openai-base-url': simulator.url, now: now.toISOString() }, env, now);
-      const report = await runCommand(settings, { cwd: repo, clock: systemClock, logger: silentLogger, env: {} });
+      const report = await runCommand(settings, composeAdapters(settings, deps));
       for (const line of report.lines) out(`   ${line}`);
     };
 
@@ -47,7 +48,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const restated = addDays(now.toISOString().slice(0, 10), -3);
     simulator.restateDay(restated, 3);
     await sync(`3. The provider restates ${restated} (+3% of its completions tokens): the ledger records a revision`);
-    await reconcileExample(repo, simulator, env, out);
+    await reconcileExample(deps, simulator, env, out);
     const log = await git.exec(['log', '--format=%h %s']);
     out('');
     out('== Where to look');
@@ -71,10 +72,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
  * has 84,604 input and 23,275 output tokens for the run's key in that window, and other
  * keys' traffic in the same minutes; reconcile attributes only the run's own.
  */
-async function reconcileExample(repo: string, simulator: Simulator, env: Record<string, string>, out: (line: string) => void): Promise<void> {
+async function reconcileExample(deps: CommandDeps, simulator: Simulator, env: Record<string, string>, out: (line: string) => void): Promise<void> {
   const [step] = exampleRun.steps;
   if (!step) return;
-  const dir = path.join(repo, 'runs', 'example-agent', 'run-0001');
+  const dir = path.join(deps.cwd, 'runs', 'example-agent', 'run-0001');
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'metrics.json'), `${JSON.stringify(exampleRun, null, 2)}\n`);
   const usage = (timestamp: number, api_key_id: string, input_tokens: number, output_tokens: number) => ({
@@ -89,6 +90,6 @@ async function reconcileExample(repo: string, simulator: Simulator, env: Record<
   out('');
   out('== 4. Reconcile the example run record (runs/example-agent/run-0001): its tokens are zero until the usage API has them');
   const settings = parseSettings('reconcile', [], { 'openai-base-url': simulator.url, now: at }, env, new Date(at));
-  const report = await runCommand(settings, { cwd: repo, clock: systemClock, logger: silentLogger, env: {} });
+  const report = await runCommand(settings, composeAdapters(settings, deps));
   for (const line of report.lines) out(`   ${line}`);
 }

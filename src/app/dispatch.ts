@@ -4,7 +4,8 @@
 import { buildReconcileSummary, buildRunSummary } from '../domain/markdown.js';
 import { UsageError } from '../errors.js';
 import type { Settings } from '../config/settings.js';
-import { type LedgerCommandDeps, runLedgerCommand } from './ledger-command.js';
+import type { Adapters } from './compose.js';
+import { runLedgerCommand } from './ledger-command.js';
 import { type PublishFailure, PublishError, type PublishOutcome } from './publish-run.js';
 import { runReconcile } from './reconcile.js';
 
@@ -35,11 +36,11 @@ function finished(report: CommandReport, published: PublishOutcome | undefined):
   return report;
 }
 
-export async function runCommand(settings: Settings, deps: LedgerCommandDeps): Promise<CommandReport> {
+export async function runCommand(settings: Settings, adapters: Adapters): Promise<CommandReport> {
   switch (settings.command) {
     case 'sync':
     case 'backfill': {
-      const result = await runLedgerCommand(settings, deps);
+      const result = await runLedgerCommand(settings, adapters);
       const { run } = result;
       const summary = buildRunSummary({
         command: settings.command,
@@ -68,7 +69,7 @@ export async function runCommand(settings: Settings, deps: LedgerCommandDeps): P
       return finished({ outputs: result.outputs, summary, lines }, result.published);
     }
     case 'reconcile': {
-      const report = await runReconcile(settings, deps);
+      const report = await runReconcile(settings, adapters);
       const lines = report.runs.map(
         (run) => `${run.id.padEnd(32)} ${run.outcome.padEnd(18)} age ${String(run.ageMinutes).padStart(5)} min  in ${run.tokensIn}  out ${run.tokensOut}`,
       );

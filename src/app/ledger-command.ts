@@ -1,17 +1,13 @@
 // sync and backfill as use cases: check the workspace, plan the days, fetch and write the
 // ledger, then publish the files this run wrote as one commit.
 
-import type { Dispatcher } from 'undici';
 import { type Finding, type FindingCode, countByCode, maxDriftPercent } from '../domain/findings.js';
 import { buildRunSummary, GITHUB_BODY_LIMIT } from '../domain/markdown.js';
 import { staleLedgerFindings } from '../domain/staleness.js';
 import { whileLocked } from '../adapters/ledger-fs/run-lock.js';
-import { createLedgerStore, type LedgerStore, type Manifest } from '../adapters/ledger-fs/store.js';
-import { fixedClock, type Clock, type Logger } from '../ports.js';
-import { createHttpClient, startRunDeadline } from '../adapters/http/index.js';
-import { createOpenAiSource } from '../adapters/openai/source.js';
-import { createGit, type Git } from '../adapters/git/git.js';
+import type { LedgerStore, Manifest } from '../adapters/ledger-fs/store.js';
 import { requireAdminKey, type Settings } from '../config/settings.js';
+import type { Adapters } from './compose.js';
 import { resolveWorkspace, type Workspace } from './workspace.js';
 import { findRepository } from './publish-commit.js';
 import { recoverInterruptedRun } from './recover-ledger.js';
@@ -20,16 +16,6 @@ import { type LedgerRunResult, toRepoPath, updateLedger } from './update-ledger.
 
 /** Under GitHub's limit with room to spare for the title and template text. */
 const PULL_REQUEST_BODY_LIMIT = GITHUB_BODY_LIMIT - 1_536;
-
-export interface LedgerCommandDeps {
-  cwd: string;
-  clock: Clock;
-  logger: Logger;
-  /** The process environment: the artifact service's variables live there. */
-  env: Readonly<Record<string, string | undefined>>;
-  /** Tests route provider traffic through their own dispatcher; by default the client owns one. */
-  dispatcher?: Dispatcher;
-}
 
 export interface LedgerCommandResult {
   run: LedgerRunResult;
@@ -94,81 +80,58 @@ export function ledgerOutputs(run: LedgerRunResult, findings: readonly Finding[]
   };
 }
 
-export async function runLedgerCommand(settings: Settings, deps: LedgerCommandDeps): Promise<LedgerCommandResult> {
+export async function runLedgerCommand(settings: Settings, adapters: Adapters): Promise<LedgerCommandResult> {
   const adminKey = requireAdminKey(settings);
-  const clock = settings.nowFixed ? fixedClock(settings.now, deps.clock.sleep) : deps.clock;
-  const git = createGit(deps.cwd, { logger: deps.logger });
   const workspace = await resolveWorkspace({
-    cwd: deps.cwd,
+    cwd: adapters.cwd,
     auditDir: settings.auditDir,
-    repository: await findRepository(git),
+    repository: await findRepository(adapters.git),
     needsRepository: settings.publish !== 'none' && !settings.dryRun,
   });
   // A dry run writes nothing, so it need not wait for a writer.
-  return whileLocked(settings.dryRun ? undefined : workspace.gitDir, { command: settings.command, timeoutSeconds: settings.lockTimeoutSeconds, logger: deps.logger }, () =>
-    fetchAndPublish(settings, deps, { adminKey, clock, git, workspace }),
+  return whileLocked(settings.dryRun ? undefined : workspace.gitDir, { command: settings.command, timeoutSeconds: settings.lockTimeoutSeconds, logger: adapters.logger }, () =>
+    fetchAndPublish(settings, adapters, adminKey, workspace),
   );
 }
 
 /** Everything a ledger run does once it may write: read the ledger, fetch, write, publish. */
-async function fetchAndPublish(
-  settings: Settings,
-  deps: LedgerCommandDeps,
-  { adminKey, clock, git, workspace }: { adminKey: string; clock: Clock; git: Git; workspace: Workspace },
-): Promise<LedgerCommandResult> {
-  const store = createLedgerStore(workspace.auditDir);
+async function fetchAndPublish(settings: Settings, adapters: Adapters, adminKey: string, workspace: Workspace): Promise<LedgerCommandResult> {
+  const { clock, git, logger } = adapters;
+  const store = adapters.openLedger(workspace.auditDir);
   await store.assertNoSymlinks();
   const publishes = settings.publish !== 'none' && !settings.dryRun && workspace.repoRoot !== undefined;
-  const recovery = publishes ? await recoverInterruptedRun({ git, repoRoot: workspace.repoRoot!, store, logger: deps.logger }) : { recovered: [], restored: [] };
+  const recovery = publishes ? await recoverInterruptedRun({ git, repoRoot: workspace.repoRoot!, store, logger }) : { recovered: [], restored: [] };
   const manifest = await store.readManifest();
   const dates = await datesToFetch(settings, manifest, store);
   if (dates.length < settings.dates.length) {
-    deps.logger.info(`${settings.dates.length - dates.length} day(s) already settled in the ledger; fetching ${dates.length} (use --force to re-fetch)`);
+    logger.info(`${settings.dates.length - dates.length} day(s) already settled in the ledger; fetching ${dates.length} (use --force to re-fetch)`);
   }
 
-  const http = createHttpClient({
-    clock,
-    dispatcher: deps.dispatcher,
-    maxRetries: settings.maxRetries,
-    maxRequestsPerMinute: settings.maxRequestsPerMinute,
-    requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
-    // Counted from here, once the run may write: waiting for the run lock has its own timeout.
-    runDeadline: startRunDeadline(settings.runTimeoutSeconds * 1000),
-    secrets: [adminKey],
-    logger: deps.logger,
-  });
+  const openai = adapters.connectOpenAi(adminKey);
   let run: LedgerRunResult;
   try {
-    const source = createOpenAiSource({
-      baseUrl: settings.openaiBaseUrl,
-      adminKey,
-      http,
-      endpoints: settings.endpoints,
-      groupBy: settings.groupBy,
-      logger: deps.logger,
-    });
-    run = await deps.logger.group(`Fetch ${dates.length} day(s) from ${settings.providers.join(', ')}`, () =>
+    run = await logger.group(`Fetch ${dates.length} day(s) from ${settings.providers.join(', ')}`, () =>
       updateLedger({
         command: settings.command,
         manifest,
         dates,
         settleDays: settings.settleDays,
-        providers: [{ source, endpoints: settings.endpoints, groupBy: settings.groupBy, stats: () => http.stats }],
+        providers: [{ source: openai.source, endpoints: settings.endpoints, groupBy: settings.groupBy, stats: () => openai.stats }],
         store,
         clock,
-        logger: deps.logger,
+        logger,
         dryRun: settings.dryRun,
         allowMixedOrigin: settings.allowMixedOrigin,
       }),
     );
   } finally {
-    await http.close();
+    await openai.close();
   }
 
   const findings = [...run.findings, ...staleLedgerFindings(run.windowsAfter, clock.now().toISOString().slice(0, 10), settings.staleAfterDays)];
   const root = workspace.repoRoot;
   const diffPaths = root ? run.diffFiles.map((file) => toRepoPath(root, file)) : run.diffFiles;
-  const published = await publishRun(settings, { git, repoRoot: root, clock, logger: deps.logger, env: deps.env }, {
+  const published = await publishRun(settings, adapters, root, {
     command: settings.command,
     written: [...new Set([...recovery.recovered, ...run.written])],
     evidence: run.written.filter((file) => /[\\/](raw|diffs)[\\/]/.test(file)),
@@ -183,6 +146,6 @@ async function fetchAndPublish(
         PULL_REQUEST_BODY_LIMIT,
       ),
   });
-  if (dates.length === 0 && settings.command === 'backfill') deps.logger.info('Nothing to fetch: every day in the range is settled');
+  if (dates.length === 0 && settings.command === 'backfill') logger.info('Nothing to fetch: every day in the range is settled');
   return { run, plannedDates: dates, findings, published, diffPaths, commitSha: published.commitSha, outputs: ledgerOutputs(run, findings, published) };
 }

@@ -4,12 +4,10 @@
 
 import type { AlarmContext } from '../domain/alarm.js';
 import type { Finding, FindingCode } from '../domain/findings.js';
-import type { Clock, Logger } from '../ports.js';
+import type { Logger } from '../ports.js';
 import { type AlarmOperation, publishAlarms } from './alarms.js';
 import { uploadEvidence } from '../adapters/artifact/artifact.js';
-import type { Git } from '../adapters/git/git.js';
-import { createGitHubClient } from '../adapters/github/client.js';
-import type { GitHubPort } from '../adapters/github/port.js';
+import type { Adapters } from './compose.js';
 import { publishPullRequest } from './pull-request.js';
 import { getErrorMessage } from '../errors.js';
 import type { Settings } from '../config/settings.js';
@@ -68,55 +66,16 @@ async function attempt<T>(failures: PublishFailure[], step: PublishFailure['step
   }
 }
 
-export async function publishRun(
-  settings: Settings,
-  context: { git: Git; repoRoot: string | undefined; clock: Clock; logger: Logger; env: Readonly<Record<string, string | undefined>> },
-  publication: Publication,
-): Promise<PublishOutcome> {
-  const { git, repoRoot, logger } = context;
-  const github: GitHubPort | undefined =
-    settings.githubToken && settings.repository
-      ? createGitHubClient({ token: settings.githubToken, repository: settings.repository, apiUrl: settings.githubApiUrl, logger })
-      : undefined;
-  const repoPaths = repoRoot ? publication.written.map((file) => toRepoPath(repoRoot, file)) : [];
+/**
+ * Publishes what the command wrote (absolute paths under repoRoot, undefined when the
+ * workspace is no git repository), raises or clears alarms, and uploads the evidence.
+ */
+export async function publishRun(settings: Settings, adapters: Adapters, repoRoot: string | undefined, publication: Publication): Promise<PublishOutcome> {
+  const { logger } = adapters;
   const failures: PublishFailure[] = [];
-  let commitSha: string | null = null;
-  let pullRequest: PublishOutcome['pullRequest'] = null;
-
-  // With nothing written a commit-mode run still pushes a ledger commit a killed run left unpushed.
-  if (!settings.dryRun && repoRoot && settings.publish === 'commit') {
-    const committed = await attempt(failures, 'commit', () => publishCommit({ git, repoRoot, files: publication.written, message: publication.commitMessage, auditDir: settings.auditDir, logger }), logger);
-    commitSha = committed?.sha ?? null;
-  } else if (!settings.dryRun && repoRoot && publication.written.length > 0 && settings.publish === 'pull-request' && github) {
-    const result = await attempt(
-      failures,
-      'pull request',
-      async () => {
-        const upstream = await git.upstream();
-        const base = upstream ? upstream.mergeRef.replace(/^refs\/heads\//, '') : ((await git.currentBranch()) ?? 'main');
-        return logger.group('Pull request', () =>
-          publishPullRequest({
-            git,
-            github,
-            command: publication.command,
-            base,
-            remote: upstream?.remote ?? 'origin',
-            paths: repoPaths,
-            message: publication.commitMessage,
-            title: publication.pullRequestTitle,
-            identity: LEDGER_IDENTITY,
-            bodyFor: publication.pullRequestBody,
-            logger,
-          }),
-        );
-      },
-      logger,
-    );
-    if (result) {
-      commitSha = result.sha;
-      pullRequest = { number: result.number, url: result.url, operation: result.operation };
-    }
-  }
+  const published = settings.dryRun || !repoRoot ? undefined : await publishFiles(settings, adapters, repoRoot, publication, failures);
+  const commitSha = published?.sha ?? null;
+  const pullRequest = published?.pullRequest ?? null;
 
   const alarmContext: AlarmContext = {
     serverUrl: settings.githubServerUrl,
@@ -124,7 +83,7 @@ export async function publishRun(
     commitSha,
     diffFiles: repoRoot ? publication.diffFiles.map((file) => toRepoPath(repoRoot, file)) : [],
     command: publication.command,
-    now: context.clock.now().toISOString(),
+    now: adapters.clock.now().toISOString(),
     ...(settings.runUrl ? { runUrl: settings.runUrl } : {}),
   };
   const noAlarm = { operation: 'none' as const, issueNumber: null };
@@ -135,7 +94,7 @@ export async function publishRun(
         'alarm',
         () =>
           publishAlarms({
-            github,
+            github: adapters.github,
             findings: publication.findings,
             evaluatedCodes: publication.evaluatedCodes,
             thresholdPercent: settings.driftThreshold,
@@ -154,9 +113,9 @@ export async function publishRun(
         uploadEvidence({
           name: `${settings.artifactName}-${publication.command}`,
           files: publication.evidence,
-          rootDirectory: repoRoot ?? context.git.cwd,
+          rootDirectory: repoRoot ?? adapters.git.cwd,
           retentionDays: settings.artifactRetentionDays,
-          env: context.env,
+          env: adapters.env,
           logger,
         }),
       logger,
@@ -176,4 +135,45 @@ export async function publishRun(
     },
     failures,
   };
+}
+
+/** The commit, or the pull request, that carries the written files. */
+async function publishFiles(
+  settings: Settings,
+  { git, github, logger }: Adapters,
+  repoRoot: string,
+  publication: Publication,
+  failures: PublishFailure[],
+): Promise<{ sha: string | null; pullRequest: PublishOutcome['pullRequest'] } | undefined> {
+  // With nothing written a commit-mode run still pushes a ledger commit a killed run left unpushed.
+  if (settings.publish === 'commit') {
+    const committed = await attempt(failures, 'commit', () => publishCommit({ git, repoRoot, files: publication.written, message: publication.commitMessage, auditDir: settings.auditDir, logger }), logger);
+    return { sha: committed?.sha ?? null, pullRequest: null };
+  }
+  if (publication.written.length === 0 || settings.publish !== 'pull-request' || !github) return undefined;
+  const result = await attempt(
+    failures,
+    'pull request',
+    async () => {
+      const upstream = await git.upstream();
+      const base = upstream ? upstream.mergeRef.replace(/^refs\/heads\//, '') : ((await git.currentBranch()) ?? 'main');
+      return logger.group('Pull request', () =>
+        publishPullRequest({
+          git,
+          github,
+          command: publication.command,
+          base,
+          remote: upstream?.remote ?? 'origin',
+          paths: publication.written.map((file) => toRepoPath(repoRoot, file)),
+          message: publication.commitMessage,
+          title: publication.pullRequestTitle,
+          identity: LEDGER_IDENTITY,
+          bodyFor: publication.pullRequestBody,
+          logger,
+        }),
+      );
+    },
+    logger,
+  );
+  return result && { sha: result.sha, pullRequest: { number: result.number, url: result.url, operation: result.operation } };
 }

@@ -3,36 +3,23 @@
 // rewrites of the records that changed, one diff file, one commit. A fetch error leaves
 // every record of that scope byte-identical; zero usage means "not there yet".
 
-import type { Dispatcher } from 'undici';
 import { attributeUsage, queryRange, type RunFigure } from '../domain/attribution.js';
 import { countByCode, driftPercent, driftSeverity, type Finding, type FindingCode } from '../domain/findings.js';
 import { buildReconcileSummary, GITHUB_BODY_LIMIT } from '../domain/markdown.js';
 import { staleLedgerFindings } from '../domain/staleness.js';
 import { whileLocked } from '../adapters/ledger-fs/run-lock.js';
-import { createLedgerStore } from '../adapters/ledger-fs/store.js';
-import { fixedClock, type Clock, type Logger } from '../ports.js';
-import { createHttpClient, startRunDeadline } from '../adapters/http/index.js';
-import { fetchMinuteUsage } from '../adapters/openai/minute-usage.js';
 import { PaginationError } from '../adapters/openai/paginate.js';
-import { createGit, type Git } from '../adapters/git/git.js';
 import { redactCredentialShapes } from '../domain/credential-shapes.js';
 import { assertSafeFilter, badRunRecord, loadRuns, printableName, RunChangedError, writeRun } from '../adapters/run-records/index.js';
 import { requireAdminKey, type Settings } from '../config/settings.js';
 import { resolveToolDir, resolveWorkspace, type Workspace } from './workspace.js';
 import { findRepository } from './publish-commit.js';
 import { type PublishOutcome, publishRun } from './publish-run.js';
-import { type PlannedRun, planReconcile, runWindowSeconds, TIME_UNITS_PER_SECOND, unmatchedSelection } from './reconcile-plan.js';
+import type { Adapters, ProviderConnection } from './compose.js';
+import { type PlannedRun, type ReconcilePlan, planReconcile, runWindowSeconds, TIME_UNITS_PER_SECOND, unmatchedSelection } from './reconcile-plan.js';
 import { reconciledRecord, sameFigures } from './reconcile-apply.js';
 import { resolveScopeMap, type ScopeMap, scopeKey } from './run-scopes.js';
 import { toRepoPath } from './update-ledger.js';
-
-export interface ReconcileDeps {
-  cwd: string;
-  clock: Clock;
-  logger: Logger;
-  env: Readonly<Record<string, string | undefined>>;
-  dispatcher?: Dispatcher;
-}
 
 export type RunOutcome = 'reconciled' | 'unchanged' | 'data_not_available' | 'failed' | 'bad' | PlannedRun['disposition'];
 
@@ -101,29 +88,27 @@ function countOutputs(report: Omit<ReconcileReport, 'outputs'>): Record<string, 
   };
 }
 
-export async function runReconcile(settings: Settings, deps: ReconcileDeps): Promise<ReconcileReport> {
-  const clock = settings.nowFixed ? fixedClock(settings.now, deps.clock.sleep) : deps.clock;
-  const now = clock.now();
-  const git = createGit(deps.cwd, { logger: deps.logger });
+export async function runReconcile(settings: Settings, adapters: Adapters): Promise<ReconcileReport> {
+  const { cwd, git } = adapters;
   const needsRepository = settings.publish !== 'none' && !settings.dryRun && !settings.list;
   const repository = await findRepository(git);
-  const workspace = await resolveWorkspace({ cwd: deps.cwd, auditDir: settings.auditDir, repository, needsRepository });
-  const runsDir = await resolveToolDir('runs-dir', deps.cwd, settings.runsDir, repository);
-  const scopeMap = await resolveScopeMap(settings.runScopes, deps.cwd);
+  const workspace = await resolveWorkspace({ cwd, auditDir: settings.auditDir, repository, needsRepository });
+  const runsDir = await resolveToolDir('runs-dir', cwd, settings.runsDir, repository);
+  const scopeMap = await resolveScopeMap(settings.runScopes, cwd);
   assertSafeFilter('framework', settings.framework);
   assertSafeFilter('run-id', settings.runId);
   // Run records and the ledger are rewritten from what is read next: one writer at a time.
   const writes = !settings.dryRun && !settings.list;
-  return whileLocked(writes ? workspace.gitDir : undefined, { command: 'reconcile', timeoutSeconds: settings.lockTimeoutSeconds, logger: deps.logger }, () =>
-    reconcileLocked(settings, deps, { clock, now, git, workspace, runsDir, scopeMap }),
+  return whileLocked(writes ? workspace.gitDir : undefined, { command: 'reconcile', timeoutSeconds: settings.lockTimeoutSeconds, logger: adapters.logger }, () =>
+    reconcileLocked(settings, adapters, { workspace, runsDir, scopeMap }),
   );
 }
 
-async function reconcileLocked(
-  settings: Settings,
-  deps: ReconcileDeps,
-  { clock, now, git, workspace, runsDir, scopeMap }: { clock: Clock; now: Date; git: Git; workspace: Workspace; runsDir: string; scopeMap: ScopeMap },
-): Promise<ReconcileReport> {
+type Outcomes = Map<string, ReconcileReport['runs'][number]>;
+type PartialReport = Omit<ReconcileReport, 'outputs'>;
+
+async function reconcileLocked(settings: Settings, adapters: Adapters, { workspace, runsDir, scopeMap }: { workspace: Workspace; runsDir: string; scopeMap: ScopeMap }): Promise<ReconcileReport> {
+  const now = adapters.clock.now();
   // Every run is loaded, filter or not: a run outside the filter that shares a minute with
   // a selected run on the same scope must still take its share of that minute.
   const loaded = await loadRuns(runsDir, undefined, now);
@@ -137,11 +122,11 @@ async function reconcileLocked(
     allowUnscoped: settings.allowUnscoped,
     scopeMap,
   });
-  const base = workspace.repoRoot ?? deps.cwd;
-  const outcomes = new Map<string, ReconcileReport['runs'][number]>();
+  const outcomes: Outcomes = new Map();
   for (const entry of plan.runs) {
     if (entry.disposition === 'filtered-out') continue;
-    outcomes.set(entry.id, { id: printableName(entry.id), file: toRepoPath(base, entry.run.file), outcome: entry.disposition, ageMinutes: entry.ageMinutes, tokensIn: entry.run.record.aggregate_metrics.TOK_IN, tokensOut: entry.run.record.aggregate_metrics.TOK_OUT });
+    const file = toRepoPath(workspace.repoRoot ?? adapters.cwd, entry.run.file);
+    outcomes.set(entry.id, { id: printableName(entry.id), file, outcome: entry.disposition, ageMinutes: entry.ageMinutes, tokensIn: entry.run.record.aggregate_metrics.TOK_IN, tokensOut: entry.run.record.aggregate_metrics.TOK_OUT });
   }
   const badRecords = loaded.findings.filter((finding) => matchesFilter(String(finding.figures.file ?? ''), settings));
   for (const finding of badRecords) {
@@ -149,103 +134,36 @@ async function reconcileLocked(
     outcomes.set(`bad:${file}`, { id: printableName(file), file, outcome: 'bad', ageMinutes: 0, tokensIn: 0, tokensOut: 0 });
   }
   const unmatched = unmatchedSelection(plan, { framework: settings.framework, runId: settings.runId, runsDir: settings.runsDir, badRecords: badRecords.length });
-  if (unmatched) deps.logger.info(unmatched);
-  const ledger = createLedgerStore(workspace.auditDir);
+  if (unmatched) adapters.logger.info(unmatched);
+  const ledger = adapters.openLedger(workspace.auditDir);
   await ledger.assertNoSymlinks();
   const manifest = await ledger.readManifest();
   const findings = [...badRecords, ...plan.findings, ...staleLedgerFindings(manifest.windows, now.toISOString().slice(0, 10), settings.staleAfterDays)];
-  const partial: Omit<ReconcileReport, 'outputs'> = { runs: [], notes: unmatched ? [unmatched] : [], findings, written: [], diffFile: null, commitSha: null, requests: 0, listed: settings.list };
+  const partial: PartialReport = { runs: [], notes: unmatched ? [unmatched] : [], findings, written: [], diffFile: null, commitSha: null, requests: 0, listed: settings.list };
   if (settings.list) {
     partial.runs = [...outcomes.values()];
     return { ...partial, outputs: countOutputs(partial) };
   }
 
   // The key is needed only when there is something to ask the provider.
-  const adminKey = plan.scopes.size > 0 ? requireAdminKey(settings) : '';
-  const http = createHttpClient({ clock, dispatcher: deps.dispatcher, maxRetries: settings.maxRetries, maxRequestsPerMinute: settings.maxRequestsPerMinute, requestTimeoutMs: settings.requestTimeoutSeconds * 1000, runDeadline: startRunDeadline(settings.runTimeoutSeconds * 1000), secrets: adminKey ? [adminKey] : [], logger: deps.logger });
-  const diffRuns: object[] = [];
-  let origin: 'provider' | 'simulator' = 'provider';
+  const openai = adapters.connectOpenAi(plan.scopes.size > 0 ? requireAdminKey(settings) : '');
+  let fetched: { diffRuns: object[]; origin: 'provider' | 'simulator' };
   try {
-    for (const [key, group] of plan.scopes) {
-      const range = queryRange(group.selected.map(runWindowSeconds), settings.reconcileMarginSeconds);
-      if (!range) continue;
-      let usage;
-      try {
-        usage = await deps.logger.group(`Per-minute usage for ${key}`, () => fetchMinuteUsage({ baseUrl: settings.openaiBaseUrl, adminKey, http, logger: deps.logger }, group.scope, range));
-      } catch (error) {
-        if (!(error instanceof PaginationError)) throw error;
-        for (const entry of group.selected) outcomes.get(entry.id)!.outcome = 'failed';
-        findings.push({ code: error.code === 'MISSING_WINDOW' ? 'PROVIDER_ERROR' : error.code, severity: 'high', provider: 'openai', windows: [new Date(range.start * 1000).toISOString().slice(0, 10)], message: redactCredentialShapes(`${key}: ${error.message}; ${group.selected.length} run(s) left as they were`), figures: { scope: key, runs: group.selected.length } });
-        continue;
-      }
-      if (usage.origin === 'simulator') origin = 'simulator';
-      const buckets = usage.buckets.map((bucket) => ({ ...bucket, start: bucket.start * TIME_UNITS_PER_SECOND, end: bucket.end * TIME_UNITS_PER_SECOND }));
-      const attribution = attributeUsage(group.participants, buckets);
-      const query = { start_time: range.start, end_time: range.end, bucket_width: '1m' as const };
-      // The diff file's entries are built with their keys in canonical (sorted) order, so
-      // writing it for 10,000 runs makes no sorted copy of every entry, step and query.
-      const diffQuery = { bucket_width: query.bucket_width, end_time: query.end_time, start_time: query.start_time };
-      for (const entry of group.selected) {
-        const figure = attribution.runs.get(entry.id);
-        const outcome = outcomes.get(entry.id)!;
-        if (!figure || figure.tokens_in + figure.tokens_out === 0) {
-          outcome.outcome = 'data_not_available';
-          continue;
-        }
-        if (sameFigures(entry.run.record, figure)) {
-          outcome.outcome = 'unchanged';
-          continue;
-        }
-        const drift = runDriftFinding(entry, figure);
-        if (drift) findings.push(drift);
-        const updated = reconciledRecord(entry.run.record, figure, { reconciledAt: now.toISOString(), scope: group.scope, query, requests: usage.pages });
-        if (!settings.dryRun) {
-          try {
-            writeRun(entry.run, updated);
-          } catch (error) {
-            if (!(error instanceof RunChangedError)) throw error;
-            outcome.outcome = 'failed';
-            findings.push(badRunRecord(entry.run.relativePath, null, 'changed on disk while it was being reconciled; left as its writer wrote it, try again'));
-            continue;
-          }
-          partial.written.push(entry.run.file);
-        }
-        Object.assign(outcome, { outcome: 'reconciled', tokensIn: figure.tokens_in, tokensOut: figure.tokens_out });
-        diffRuns.push({
-          file: outcome.file,
-          framework: entry.run.framework,
-          query: diffQuery,
-          run_id: entry.run.runId,
-          scope: scopeKey(group.scope),
-          steps: figure.steps.map((step) => ({ method: step.method, step: step.step_number, tokens_in: step.tokens_in, tokens_out: step.tokens_out })),
-          tokens_in: figure.tokens_in,
-          tokens_in_before: entry.run.record.aggregate_metrics.TOK_IN,
-          tokens_out: figure.tokens_out,
-          tokens_out_before: entry.run.record.aggregate_metrics.TOK_OUT,
-        });
-      }
-    }
+    fetched = await reconcileScopes(settings, adapters, { plan, openai, outcomes, partial, now });
   } finally {
-    partial.requests = http.stats.requests;
-    await http.close();
+    partial.requests = openai.stats.requests;
+    await openai.close();
   }
-
+  const { diffRuns, origin } = fetched;
   if (diffRuns.length > 0 && !settings.dryRun) {
-    const diff = {
-      schema_version: 1,
-      command: 'reconcile',
-      run_at: now.toISOString(),
-      origin,
-      runs: diffRuns,
-      findings,
-      requests: { total: http.stats.requests, retries: http.stats.retries, by_endpoint: { ...http.stats.byLabel } },
-    };
+    const { stats } = openai;
+    const diff = { schema_version: 1, command: 'reconcile', run_at: now.toISOString(), origin, runs: diffRuns, findings, requests: { total: stats.requests, retries: stats.retries, by_endpoint: { ...stats.byLabel } } };
     partial.diffFile = await ledger.writeDiff(now, 'reconcile', diff, 'run-diff');
     partial.written.push(partial.diffFile);
   }
   partial.runs = [...outcomes.values()];
   const message = `usage-ledger reconcile: ${diffRuns.length} run(s)\n\n${diffRuns.length} run record(s) reconciled with per-minute usage; ${findings.length} finding(s); ${partial.requests} request(s).\n`;
-  const published = await publishRun(settings, { git, repoRoot: workspace.repoRoot, clock, logger: deps.logger, env: deps.env }, {
+  const published = await publishRun(settings, adapters, workspace.repoRoot, {
     command: 'reconcile',
     written: partial.written,
     evidence: partial.diffFile ? [partial.diffFile] : [],
@@ -259,4 +177,77 @@ async function reconcileLocked(
   partial.commitSha = published.commitSha;
   partial.published = published;
   return { ...partial, outputs: { ...countOutputs(partial), ...published.outputs } };
+}
+
+/**
+ * One per-minute query per scope, attribution, and the rewrite of every record whose
+ * figures changed. Returns the diff file's run entries.
+ */
+async function reconcileScopes(
+  settings: Settings,
+  { logger }: Adapters,
+  { plan, openai, outcomes, partial, now }: { plan: ReconcilePlan; openai: ProviderConnection; outcomes: Outcomes; partial: PartialReport; now: Date },
+): Promise<{ diffRuns: object[]; origin: 'provider' | 'simulator' }> {
+  const diffRuns: object[] = [];
+  let origin: 'provider' | 'simulator' = 'provider';
+  for (const [key, group] of plan.scopes) {
+    const range = queryRange(group.selected.map(runWindowSeconds), settings.reconcileMarginSeconds);
+    if (!range) continue;
+    let usage;
+    try {
+      usage = await logger.group(`Per-minute usage for ${key}`, () => openai.minuteUsage(group.scope, range));
+    } catch (error) {
+      if (!(error instanceof PaginationError)) throw error;
+      for (const entry of group.selected) outcomes.get(entry.id)!.outcome = 'failed';
+      partial.findings.push({ code: error.code === 'MISSING_WINDOW' ? 'PROVIDER_ERROR' : error.code, severity: 'high', provider: 'openai', windows: [new Date(range.start * 1000).toISOString().slice(0, 10)], message: redactCredentialShapes(`${key}: ${error.message}; ${group.selected.length} run(s) left as they were`), figures: { scope: key, runs: group.selected.length } });
+      continue;
+    }
+    if (usage.origin === 'simulator') origin = 'simulator';
+    const buckets = usage.buckets.map((bucket) => ({ ...bucket, start: bucket.start * TIME_UNITS_PER_SECOND, end: bucket.end * TIME_UNITS_PER_SECOND }));
+    const attribution = attributeUsage(group.participants, buckets);
+    const query = { start_time: range.start, end_time: range.end, bucket_width: '1m' as const };
+    // The diff file's entries are built with their keys in canonical (sorted) order, so
+    // writing it for 10,000 runs makes no sorted copy of every entry, step and query.
+    const diffQuery = { bucket_width: query.bucket_width, end_time: query.end_time, start_time: query.start_time };
+    for (const entry of group.selected) {
+      const figure = attribution.runs.get(entry.id);
+      const outcome = outcomes.get(entry.id)!;
+      if (!figure || figure.tokens_in + figure.tokens_out === 0) {
+        outcome.outcome = 'data_not_available';
+        continue;
+      }
+      if (sameFigures(entry.run.record, figure)) {
+        outcome.outcome = 'unchanged';
+        continue;
+      }
+      const drift = runDriftFinding(entry, figure);
+      if (drift) partial.findings.push(drift);
+      const updated = reconciledRecord(entry.run.record, figure, { reconciledAt: now.toISOString(), scope: group.scope, query, requests: usage.pages });
+      if (!settings.dryRun) {
+        try {
+          writeRun(entry.run, updated);
+        } catch (error) {
+          if (!(error instanceof RunChangedError)) throw error;
+          outcome.outcome = 'failed';
+          partial.findings.push(badRunRecord(entry.run.relativePath, null, 'changed on disk while it was being reconciled; left as its writer wrote it, try again'));
+          continue;
+        }
+        partial.written.push(entry.run.file);
+      }
+      Object.assign(outcome, { outcome: 'reconciled', tokensIn: figure.tokens_in, tokensOut: figure.tokens_out });
+      diffRuns.push({
+        file: outcome.file,
+        framework: entry.run.framework,
+        query: diffQuery,
+        run_id: entry.run.runId,
+        scope: scopeKey(group.scope),
+        steps: figure.steps.map((step) => ({ method: step.method, step: step.step_number, tokens_in: step.tokens_in, tokens_out: step.tokens_out })),
+        tokens_in: figure.tokens_in,
+        tokens_in_before: entry.run.record.aggregate_metrics.TOK_IN,
+        tokens_out: figure.tokens_out,
+        tokens_out_before: entry.run.record.aggregate_metrics.TOK_OUT,
+      });
+    }
+  }
+  return { diffRuns, origin };
 }

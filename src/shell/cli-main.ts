@@ -1,6 +1,7 @@
 // The command-line shell: the same commands and options as the action, with flags for
 // inputs, secrets from the environment, a plain report on stdout and logs on stderr.
 
+import { composeAdapters } from '../app/compose.js';
 import { IncompleteRunError, runCommand } from '../app/dispatch.js';
 import { runDemo } from '../app/demo.js';
 import { serveSimulator } from '../app/simulate.js';
@@ -57,7 +58,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     const settings = parseSettings(args.command, args.positionals, args.options, env, systemClock.now());
     if (settings.command === 'simulate') return await serveSimulator(settings, logger);
     if (settings.command === 'demo') return await runDemo({ logger, out: (line) => out(`${line}\n`) });
-    const report = await runCommand(settings, { cwd: io.cwd, clock: systemClock, logger, env });
+    const report = await runCommand(settings, composeAdapters(settings, { cwd: io.cwd, clock: systemClock, logger, env }));
     for (const line of report.lines) out(`${line}\n`);
     return EXIT_COMPLETED;
   } catch (error) {

@@ -12,6 +12,7 @@ import { startSimulator, type SimEvent, type Simulator } from '../../src/simulat
 import { createRepoWithRemote, gitIn, logOf, type RepoWithRemote } from '../helpers/git-repos.js';
 import { startGitHubFake, type GitHubFake } from '../support/github-fake.js';
 import { recordingClock, utcSeconds } from '../support/ledger-run.js';
+import { composeAdapters } from '../../src/app/compose.js';
 
 const NOW = new Date('2026-11-22T06:30:00Z');
 const TODAY = '2026-11-22';
@@ -41,7 +42,7 @@ describe('parity alarms and pull requests', () => {
   async function run(command: 'sync' | 'reconcile', flags: Record<string, string> = {}, now = NOW) {
     const settings = parseSettings(command, [], { 'openai-base-url': simulator.url, now: now.toISOString(), ...flags }, env(), now);
     const deps = { cwd: repo.work, clock: recordingClock(now), logger: silentLogger, env: {} };
-    return command === 'sync' ? (await runLedgerCommand(settings, deps)).outputs : (await runReconcile(settings, deps)).outputs;
+    return command === 'sync' ? (await runLedgerCommand(settings, composeAdapters(settings, deps))).outputs : (await runReconcile(settings, composeAdapters(settings, deps))).outputs;
   }
 
   function alarmIssues() {
@@ -188,7 +189,7 @@ describe('parity alarms and pull requests', () => {
     const noToken = { OPENAI_ADMIN_KEY: 'sk-admin-alarm-test' };
     const requestsBefore = github.requests.length;
     const settings = parseSettings('sync', [], { 'openai-base-url': simulator.url, now: NOW.toISOString() }, noToken, NOW);
-    const result = await runLedgerCommand(settings, { cwd: repo.work, clock: recordingClock(NOW), logger: silentLogger, env: {} });
+    const result = await runLedgerCommand(settings, composeAdapters(settings, { cwd: repo.work, clock: recordingClock(NOW), logger: silentLogger, env: {} }));
     expect(result.outputs['alarm-operation']).toBe('skipped');
     expect(github.requests).toHaveLength(requestsBefore);
     expect(() => parseSettings('sync', [], { publish: 'pull-request' }, noToken, NOW)).toThrow(/^github-token: pull-request mode needs a GitHub token/);

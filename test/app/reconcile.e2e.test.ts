@@ -11,6 +11,7 @@ import { startSimulator, type SimEvent, type Simulator } from '../../src/simulat
 import { createRepoWithRemote, gitIn, type RepoWithRemote } from '../helpers/git-repos.js';
 import { ADMIN_ENV, readTree, recordingClock } from '../support/ledger-run.js';
 import { runRecord, writeRunFile } from '../support/runs.js';
+import { composeAdapters } from '../../src/app/compose.js';
 
 const STEP_START = 1760015386;
 const STEP_END = 1760015878;
@@ -21,7 +22,7 @@ function event(timestamp: number, api_key_id: string, input_tokens: number, outp
 
 async function reconcile(cwd: string, baseUrl: string, now: Date, flags: Record<string, string> = {}, positionals: string[] = []) {
   const settings = parseSettings('reconcile', positionals, { 'openai-base-url': baseUrl, now: now.toISOString(), ...flags }, ADMIN_ENV, now);
-  return runReconcile(settings, { cwd, clock: recordingClock(now), logger: silentLogger, env: {} });
+  return runReconcile(settings, composeAdapters(settings, { cwd, clock: recordingClock(now), logger: silentLogger, env: {} }));
 }
 
 async function readRun(runsDir: string, framework: string, runId: string) {

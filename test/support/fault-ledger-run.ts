@@ -10,6 +10,7 @@ import { parseSettings } from '../../src/config/settings.js';
 import { consoleLogger } from '../../src/shell/loggers.js';
 import { knownSecrets } from '../../src/shell/secrets.js';
 import { recordingClock, type RecordingClock } from './ledger-run.js';
+import { composeAdapters } from '../../src/app/compose.js';
 
 /** Shaped like a real admin key, so every redaction path that looks for shapes is exercised. */
 export const FAULT_ADMIN_KEY = 'sk-admin-SECRETq8Zt4LmW2xKp7f3a9c';
@@ -33,7 +34,7 @@ export async function runFaulted(
   const clock = recordingClock(options.now);
   try {
     const settings = parseSettings(command, [], { 'openai-base-url': options.baseUrl, now: options.now.toISOString(), ...options.flags }, env, options.now);
-    const result = await runLedgerCommand(settings, { cwd: options.cwd, clock, logger, env: {} });
+    const result = await runLedgerCommand(settings, composeAdapters(settings, { cwd: options.cwd, clock, logger, env: {} }));
     return { result, log, clock };
   } catch (error) {
     log += `usage-ledger: ${redact(getErrorMessage(error))}\n`;

@@ -10,6 +10,7 @@ import { parseSettings } from '../../src/config/settings.js';
 import { startSimulator, type SimEvent, type Simulator } from '../../src/simulator/index.js';
 import { ADMIN_ENV, recordingClock, runLedger } from './ledger-run.js';
 import { runRecord, writeRunFile } from './runs.js';
+import { composeAdapters } from '../../src/app/compose.js';
 
 export const BACKFILL_NOW = new Date('2026-03-10T06:30:00Z');
 /** 2026-01-25..2026-03-10: crosses two month folders and needs two 31-day pages per usage endpoint. */
@@ -103,7 +104,7 @@ export async function runGoldenScenario(work: string): Promise<GoldenRunFacts> {
     await writeRunFile(path.join(work, 'runs'), RUN_FRAMEWORK, RUN_ID, record);
     const settings = parseSettings('reconcile', [], { 'openai-base-url': simulator.url, now: RECONCILE_NOW.toISOString() }, ADMIN_ENV, RECONCILE_NOW);
     const reconcileClock = recordingClock(RECONCILE_NOW);
-    const reconcile = await runReconcile(settings, { cwd: work, clock: reconcileClock, logger: silentLogger, env: {} });
+    const reconcile = await runReconcile(settings, composeAdapters(settings, { cwd: work, clock: reconcileClock, logger: silentLogger, env: {} }));
     sleeps.push(...reconcileClock.sleeps);
     const pages = { backfill: backfillPages, sync: syncPages, reconcile: takePages(simulator, counter) };
     return { sleeps, pages, rateLimited: counter.rateLimited, backfill, sync, reconcile };

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { runLedgerCommand } from '../../src/app/ledger-command.js';
 import { silentLogger, type Clock } from '../../src/ports.js';
 import { parseSettings } from '../../src/config/settings.js';
+import { composeAdapters } from '../../src/app/compose.js';
 
 export const ADMIN_ENV = { OPENAI_ADMIN_KEY: 'sk-admin-test-secret-0001' };
 
@@ -30,7 +31,7 @@ export async function runLedger(
     ADMIN_ENV,
     options.now,
   );
-  return runLedgerCommand(settings, { cwd: options.cwd, clock, logger: silentLogger, env: {} });
+  return runLedgerCommand(settings, composeAdapters(settings, { cwd: options.cwd, clock, logger: silentLogger, env: {} }));
 }
 
 /** Every file under a directory, relative path to bytes. */
