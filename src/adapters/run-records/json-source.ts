@@ -1,110 +1,44 @@
 // The original file as written, not as JavaScript sees it: object keys in file order
-// (JSON.parse moves integer-like keys first) and every primitive with its exact literal
-// (1.50, 1e3, "\u00e9", integers past 2^53). A rewrite uses both so a runner's own fields
-// come back byte-for-byte where they were. Input has already passed JSON.parse.
+// (JSON.parse moves integer-like keys first) and every primitive's exact literal (1.50, 1e3,
+// "\u00e9", integers past 2^53), so a rewrite gives a runner's own fields back byte-for-byte.
+// jsonc-parser does the parsing; its tree has every node's offset, keys included, in file order.
+
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 
 export type SourceNode =
   | { kind: 'object'; entries: Map<string, { keyLiteral: string; node: SourceNode }> }
   | { kind: 'array'; items: SourceNode[] }
   | { kind: 'literal'; literal: string; value: string | number | boolean | null };
 
-const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
-const SCALAR = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+/** Strict JSON: a comment, a trailing comma or an empty text is an error, as in JSON.parse. */
+const STRICT = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
 
-class SourceParser {
-  private index = 0;
-  constructor(private readonly text: string) {}
+function sourceText(text: string, node: Node): string {
+  return text.slice(node.offset, node.offset + node.length);
+}
 
-  parseDocument(): SourceNode {
-    const node = this.value();
-    this.skipWhitespace();
-    if (this.index !== this.text.length) this.fail('content after the value');
-    return node;
+function toSource(text: string, node: Node): SourceNode {
+  if (node.type === 'array') return { kind: 'array', items: (node.children ?? []).map((item) => toSource(text, item)) };
+  if (node.type !== 'object') {
+    return { kind: 'literal', literal: sourceText(text, node), value: node.value as string | number | boolean | null };
   }
-
-  private fail(what: string): never {
-    throw new SyntaxError(`unexpected ${what} at position ${this.index}`);
+  const entries = new Map<string, { keyLiteral: string; node: SourceNode }>();
+  for (const property of node.children ?? []) {
+    const [key, value] = property.children as [Node, Node];
+    // A repeated key keeps its first position and takes the last value, as JSON.parse does.
+    entries.set(key.value as string, { keyLiteral: sourceText(text, key), node: toSource(text, value) });
   }
-
-  private skipWhitespace(): void {
-    while (this.index < this.text.length && WHITESPACE.has(this.text[this.index] as string)) this.index += 1;
-  }
-
-  private expect(char: string): void {
-    this.skipWhitespace();
-    if (this.text[this.index] !== char) this.fail(`character, expected ${char}`);
-    this.index += 1;
-  }
-
-  private peek(): string | undefined {
-    this.skipWhitespace();
-    return this.text[this.index];
-  }
-
-  private stringLiteral(): string {
-    const start = this.index;
-    this.index += 1;
-    while (this.index < this.text.length && this.text[this.index] !== '"') this.index += this.text[this.index] === '\\' ? 2 : 1;
-    if (this.index >= this.text.length) this.fail('end of text in a string');
-    this.index += 1;
-    return this.text.slice(start, this.index);
-  }
-
-  private value(): SourceNode {
-    const char = this.peek();
-    if (char === '{') return this.object();
-    if (char === '[') return this.array();
-    if (char === '"') {
-      const literal = this.stringLiteral();
-      return { kind: 'literal', literal, value: JSON.parse(literal) as string };
-    }
-    SCALAR.lastIndex = this.index;
-    const match = SCALAR.exec(this.text);
-    if (!match) this.fail('character');
-    this.index += match[0].length;
-    return { kind: 'literal', literal: match[0], value: JSON.parse(match[0]) as number | boolean | null };
-  }
-
-  private object(): SourceNode {
-    this.expect('{');
-    const entries = new Map<string, { keyLiteral: string; node: SourceNode }>();
-    if (this.peek() === '}') {
-      this.index += 1;
-      return { kind: 'object', entries };
-    }
-    for (;;) {
-      if (this.peek() !== '"') this.fail('character, expected a key');
-      const keyLiteral = this.stringLiteral();
-      this.expect(':');
-      // A repeated key keeps its first position and takes the last value, as JSON.parse does.
-      entries.set(JSON.parse(keyLiteral) as string, { keyLiteral, node: this.value() });
-      if (this.peek() === '}') break;
-      this.expect(',');
-    }
-    this.index += 1;
-    return { kind: 'object', entries };
-  }
-
-  private array(): SourceNode {
-    this.expect('[');
-    const items: SourceNode[] = [];
-    if (this.peek() === ']') {
-      this.index += 1;
-      return { kind: 'array', items };
-    }
-    for (;;) {
-      items.push(this.value());
-      if (this.peek() === ']') break;
-      this.expect(',');
-    }
-    this.index += 1;
-    return { kind: 'array', items };
-  }
+  return { kind: 'object', entries };
 }
 
 /** The source tree of a JSON text (without a byte order mark). */
 export function parseSource(text: string): SourceNode {
-  return new SourceParser(text).parseDocument();
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, STRICT);
+  const [error] = errors;
+  if (error) throw new SyntaxError(`${printParseErrorCode(error.error)} at position ${error.offset}`);
+  if (!root) throw new SyntaxError('unexpected end of text at position 0');
+  return toSource(text, root);
 }
 
 /** The literal at a JSON pointer ("/steps/0/tokens_in") as the file wrote it, or undefined. */
