@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BodyReader } from '../../../src/adapters/http/client.js';
 import { createHttpClient, InvalidResponseError } from '../../../src/adapters/http/index.js';
@@ -70,12 +70,14 @@ describe('http client: streamed bodies', () => {
 
   it('retries a body cut off midway with a fresh reader', async () => {
     let calls = 0;
+    let firstSocket: Socket | undefined;
     const server = createServer((_request, response) => {
       calls += 1;
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': '20' });
       if (calls === 1) {
+        // Half the body; the connection is dropped once the client has read it (below).
+        firstSocket = response.socket ?? undefined;
         response.write('{"data":[1,');
-        setTimeout(() => response.socket?.destroy(), 20);
         return;
       }
       response.end('{"data":[1,2,3,4,5]}');
@@ -85,10 +87,21 @@ describe('http client: streamed bodies', () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const http = createHttpClient({ clock: createFakeClock(), secrets: [], random: () => 0 });
     const { opened, open } = collecting();
+    const dropAfterFirstChunk = (): BodyReader<string> => {
+      const reader = open();
+      if (opened.length > 1) return reader;
+      return {
+        write: (chunk) => {
+          reader.write(chunk);
+          firstSocket?.destroy();
+        },
+        end: () => reader.end(),
+      };
+    };
     try {
-      const response = await http.getStreamed({ url: new URL(`${base}/x`), headers: {}, label: 'loopback' }, open);
+      const response = await http.getStreamed({ url: new URL(`${base}/x`), headers: {}, label: 'loopback' }, dropAfterFirstChunk);
       expect(response.body).toBe('{"data":[1,2,3,4,5]}');
-      expect(opened).toHaveLength(2);
+      expect(opened.map((chunks) => chunks.join(''))).toEqual(['{"data":[1,', '{"data":[1,2,3,4,5]}']);
       expect(http.stats).toMatchObject({ requests: 2, retries: 1 });
     } finally {
       await http.close();
