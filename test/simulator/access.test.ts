@@ -1,13 +1,36 @@
 // Who may ask and how often: admin-key authentication, the request rate limit, queued
 // failures and added latency.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { DAY, get, NOW, TODAY } from './helpers.js';
+
+// The simulator's latency sleep, sent through the global setTimeout so that vitest's fake
+// timers (which do not reach node:timers/promises) can step through it.
+vi.mock('node:timers/promises', async (original) => ({
+  ...(await original<typeof import('node:timers/promises')>()),
+  setTimeout: <T>(ms: number, value?: T) => new Promise<T | undefined>((resolve) => setTimeout(resolve, ms, value)),
+}));
 
 type ErrorAnswer = { error: { message: string; type: string; param: string | null; code: string | null } };
 
 const QUERY = { start_time: TODAY - 2 * DAY, end_time: TODAY };
+
+/**
+ * Resolves as an HTTP server in this process takes a request: the channel is published just
+ * before the server's own handler runs, so by the time `next()` settles the handler has
+ * started whatever it does synchronously (the simulator's latency sleep included).
+ */
+function serverArrivals() {
+  const waiting: Array<() => void> = [];
+  const onStart = () => waiting.shift()?.();
+  subscribe('http.server.request.start', onStart);
+  return {
+    next: () => new Promise<void>((resolve) => waiting.push(resolve)),
+    stop: () => unsubscribe('http.server.request.start', onStart),
+  };
+}
 
 describe('authentication', () => {
   let simulator: Simulator;
@@ -106,14 +129,25 @@ describe('request rate limit and latency', () => {
     }
   });
 
-  it('delays every response by latencyMs', async () => {
+  it('delays every response by latencyMs, errors included', async () => {
     const simulator = await startSimulator({ now: () => NOW, latencyMs: 120 });
+    const arrivals = serverArrivals();
     try {
-      const started = performance.now();
-      await get(simulator, '/organization/usage/moderations', QUERY);
-      await get(simulator, '/organization/usage/moderations', QUERY, null);
-      expect(performance.now() - started).toBeGreaterThanOrEqual(235);
+      // The simulator sleeps on the real timers; faked, the delay is stepped through exactly.
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      for (const [index, authorization] of [undefined, null].entries()) {
+        const arrived = arrivals.next();
+        const answer = get(simulator, '/organization/usage/moderations', QUERY, authorization);
+        await arrived;
+        await vi.advanceTimersByTimeAsync(119);
+        expect(simulator.requestLog, 'answered before latencyMs').toHaveLength(index);
+        await vi.advanceTimersByTimeAsync(1);
+        expect(simulator.requestLog, 'still held at latencyMs').toHaveLength(index + 1);
+        expect((await answer).status).toBe(authorization === null ? 401 : 200);
+      }
     } finally {
+      vi.useRealTimers();
+      arrivals.stop();
       await simulator.close();
     }
   });

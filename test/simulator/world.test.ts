@@ -94,14 +94,17 @@ describe('the simulated organization', () => {
     expect(simulator.truth({ endpoint: 'completions', start: TODAY - DAY, end: TODAY }).input_tokens).toBe(0);
   });
 
-  it('the large org has about 3000 grouped records a day over all endpoints, and a year of it is quick', async () => {
+  // Quick is bounded by the test's own timeout, not by a clock read in the test.
+  it('sums a year of the large org quickly', { timeout: 5_000 }, async () => {
     const simulator = await simulatorWith({ now: () => NOW, org: 'large' });
-    const started = performance.now();
     const year = simulator.truth({ endpoint: 'completions', start: TODAY - 365 * DAY, end: TODAY });
-    simulator.truthCost({ start: TODAY - 365 * DAY, end: TODAY });
-    expect(performance.now() - started).toBeLessThan(5000);
+    const cost = simulator.truthCost({ start: TODAY - 365 * DAY, end: TODAY });
     expect(year.num_model_requests).toBeGreaterThan(0);
+    expect(Number(cost)).toBeGreaterThan(0);
+  });
 
+  it('the large org has about 3000 grouped records a day over all endpoints', async () => {
+    const simulator = await simulatorWith({ now: () => NOW, org: 'large' });
     for (const day of [TODAY - DAY, TODAY - 4 * DAY /* a Saturday */]) {
       let records = 0;
       for (const [endpoint, dimensions] of Object.entries(ALL_DIMENSIONS)) {
