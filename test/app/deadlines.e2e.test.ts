@@ -58,7 +58,10 @@ describe('sync against a provider that drips its answer', () => {
     await repo.cleanup();
   });
 
-  it('marks the windows missing with the request timeout named, keeps the last good snapshots and finishes in bounded time', async () => {
+  // A drip the deadline did not cut would hold the sync for ever: the test's own timeout is
+  // the bound on its time. That the cut comes at the deadline and not before it is shown on
+  // a fake clock in test/adapters/http/http-client-deadlines.test.ts.
+  it('marks the windows missing with the request timeout named, keeps the last good snapshots and finishes in bounded time', { timeout: 15_000 }, async () => {
     simulator = await startSimulator({ now: () => NOW });
     const audit = path.join(repo.work, 'audit');
     await runLedger('sync', { cwd: repo.work, baseUrl: simulator.url, now: NOW, flags: { publish: 'none' } });
@@ -66,14 +69,10 @@ describe('sync against a provider that drips its answer', () => {
 
     const drip = await dripProxy(simulator.url);
     proxy = drip.server;
-    const started = performance.now();
     const result = await runLedger('sync', { cwd: repo.work, baseUrl: drip.url, now: NOW, flags: { publish: 'none', 'request-timeout': '1' } });
-    const elapsedMs = performance.now() - started;
 
-    // One completions request for the week, cut off after about a second and not retried.
+    // One completions request for the week, cut off and not retried.
     expect(drip.dripped()).toBe(1);
-    expect(elapsedMs).toBeGreaterThanOrEqual(1000);
-    expect(elapsedMs).toBeLessThan(6000);
     expect(result.run.windows).toHaveLength(7);
     expect(result.run.windows.every((window) => window.state === 'missing' && window.status === 'failed')).toBe(true);
 

@@ -31,14 +31,30 @@ function startCli(args: string[], cwd: string) {
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const finished = once(child, 'exit').then(([code]): Finished => ({ code: code as number | null, stdout, stderr }));
-  return { child, finished, output: () => stdout + stderr };
-}
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let tries = 0; !condition(); tries += 1) {
-    if (tries > 200) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  const output = () => stdout + stderr;
+  /** Resolves once the output holds `text`; rejects if the process ends without printing it. */
+  const printed = (text: string) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        if (!output().includes(text)) return;
+        stop();
+        resolve(output());
+      };
+      const ended = () => {
+        stop();
+        reject(new Error(`exited without printing ${JSON.stringify(text)}:\n${output()}`));
+      };
+      const stop = () => {
+        child.stdout.off('data', check);
+        child.stderr.off('data', check);
+        child.off('close', ended);
+      };
+      child.stdout.on('data', check);
+      child.stderr.on('data', check);
+      child.once('close', ended);
+      check();
+    });
+  return { child, finished, output, printed };
 }
 
 describe('node dist/cli/index.js', () => {
@@ -121,8 +137,8 @@ describe('node dist/cli/index.js', () => {
   it('serves the simulator until SIGINT or SIGTERM, then stops cleanly with 0', async () => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const cli = startCli(['simulate', '--port', '0'], scratch);
-      await waitFor(() => cli.output().includes('Press Ctrl+C to stop.'));
-      const url = /serving the OpenAI usage and costs API at (\S+)/.exec(cli.output())![1]!;
+      const banner = await cli.printed('Press Ctrl+C to stop.');
+      const url = /serving the OpenAI usage and costs API at (\S+)/.exec(banner)![1]!;
       const response = await fetch(`${url}/organization/costs?start_time=1763769600`, { headers: { authorization: 'Bearer sk-admin-x' } });
       expect(response.status).toBe(200);
       await response.arrayBuffer();
@@ -133,11 +149,13 @@ describe('node dist/cli/index.js', () => {
 
   describe('interrupted while waiting on the provider', () => {
     let server: Server;
-    let requests = 0;
+    let requested: Promise<void>;
 
     beforeEach(async () => {
       // A provider that takes every request and never answers.
-      server = createServer(() => void (requests += 1));
+      let onRequest: () => void;
+      requested = new Promise<void>((resolve) => (onRequest = resolve));
+      server = createServer(() => onRequest());
       server.listen(0, '127.0.0.1');
       await once(server, 'listening');
     });
@@ -150,7 +168,7 @@ describe('node dist/cli/index.js', () => {
     it('stops at SIGINT with exit code 130 and writes nothing', async () => {
       const { port } = server.address() as AddressInfo;
       const cli = startCli(['sync', '--publish', 'none', '--openai-base-url', `http://127.0.0.1:${port}/v1`, '--now', NOW], scratch);
-      await waitFor(() => requests > 0);
+      await Promise.race([requested, cli.finished.then((result) => Promise.reject(new Error(`exited before asking the provider: ${JSON.stringify(result)}`)))]);
       cli.child.kill('SIGINT');
       expect((await cli.finished).code).toBe(130);
       expect(await readTree(scratch)).toEqual(new Map());
