@@ -1,6 +1,7 @@
 // The launcher runs the engine on a worker thread with a capped young generation, relays
 // its exit code, reports a crash, and turns process signals into stop requests.
 
+import { BroadcastChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliCommand } from '../../src/shell/cli-args.js';
 import { launch } from '../../src/launch/launcher.js';
@@ -80,12 +81,19 @@ describe('launch', () => {
   });
 
   it('ends an engine that does not stop at the second signal, with the signal exit code', async () => {
-    const { exit } = start('stop-engine.mjs', ['stubborn']);
-    expectListening('SIGINT');
-    process.emit('SIGINT', 'SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    process.emit('SIGINT', 'SIGINT');
-    expect(await exit).toBe(130);
+    const channel = new BroadcastChannel('stop-engine');
+    try {
+      const ignored = new Promise((resolve) => (channel.onmessage = (event) => resolve((event as MessageEvent).data)));
+      const { exit } = start('stop-engine.mjs', ['stubborn']);
+      expectListening('SIGINT');
+      process.emit('SIGINT', 'SIGINT');
+      // The second signal only once the engine has the first request and has ignored it.
+      expect(await ignored).toEqual({ ignored: 'SIGINT' });
+      process.emit('SIGINT', 'SIGINT');
+      expect(await exit).toBe(130);
+    } finally {
+      channel.close();
+    }
   });
 });
 
