@@ -38,7 +38,11 @@ async function failure(promise: Promise<unknown>): Promise<GitHubError> {
 }
 
 const SECONDARY_LIMIT = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
-/** A primary limit's reset header, `seconds` from now; GitHub sends whole epoch seconds. */
+/**
+ * A primary limit's reset header, `seconds` from now; GitHub sends whole epoch seconds. It
+ * reads the real clock only because the throttling plugin measures the reset against it:
+ * this builds an input, it times nothing.
+ */
 const resetIn = (seconds: number) => String(Math.ceil(Date.now() / 1000) + seconds);
 
 const statuses = (fake: GitHubFake, method: string) =>
