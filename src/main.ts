@@ -10,6 +10,7 @@ import { OPTIONS, OUTPUTS } from './config/options.js';
 import { systemClock } from './ports.js';
 import { createRedactor, redactCredentialShapes, type Redactor } from './adapters/http/redact.js';
 import { parseSettings } from './config/settings.js';
+import { actionsRunnerContext } from './shell/actions-context.js';
 import { actionsLogger } from './shell/loggers.js';
 import { knownSecrets } from './shell/secrets.js';
 
@@ -31,7 +32,7 @@ export async function run(): Promise<void> {
     const secrets = knownSecrets(options, process.env);
     for (const secret of secrets) core.setSecret(secret);
     redact = createRedactor(secrets);
-    const settings = parseSettings(command, [], options, process.env, systemClock.now());
+    const settings = parseSettings(command, [], options, process.env, systemClock.now(), actionsRunnerContext());
     const deps = { cwd: process.env.GITHUB_WORKSPACE || process.cwd(), clock: systemClock, logger: actionsLogger(redact), env: process.env };
     const result = await runCommand(settings, composeAdapters(settings, deps));
     await report(result, redact);

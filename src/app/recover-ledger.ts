@@ -58,67 +58,61 @@ async function manifestAt(git: Git, rev: string, repoPath: string): Promise<Mani
 
 const sameEntry = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-export async function recoverInterruptedRun(options: { git: Git; repoRoot: string; store: LedgerStore; logger: Logger }): Promise<Recovery> {
-  const { git, repoRoot, store, logger } = options;
-  const auditDir = store.auditDir;
-  const auditRepoPath = toRepoPath(repoRoot, auditDir);
-  const statuses = (await git.statusOf([auditRepoPath])).filter((entry) => entry.index !== '!');
-  if (statuses.length === 0) return { recovered: [], restored: [] };
+/** The changed files of an interrupted run and the two manifests they are judged against. */
+interface Pending {
+  /** Ledger-relative paths of the changed files still in the work tree. */
+  files: string[];
+  headManifest: Manifest | undefined;
+  store: LedgerStore;
+}
 
-  const relative = (entry: PathStatus): string => entry.path.slice(auditRepoPath.length + 1);
-  const absolute = (file: string): string => path.join(auditDir, file);
-  const temporary = statuses.filter((entry) => TEMPORARY.test(relative(entry)));
-  for (const entry of temporary) await rm(absolute(relative(entry)), { force: true });
-  const changed = statuses.filter((entry) => !temporary.includes(entry));
-  const gone = new Set(changed.filter((entry) => entry.worktree === 'D' || (entry.index === 'D' && entry.worktree === ' ')).map(relative));
-  const files = changed.map(relative).filter((file) => !gone.has(file));
+const absoluteIn = (store: LedgerStore, file: string): string => path.join(store.auditDir, file);
 
-  const hasHead = (await git.headSha()) !== null;
-  const headManifest = hasHead ? await manifestAt(git, 'HEAD', `${auditRepoPath}/manifest.json`) : undefined;
-  const workManifest = files.includes('manifest.json') ? ((await readValid(absolute('manifest.json'), 'manifest')).value as unknown as Manifest) : headManifest;
+function dayOf(file: string): string | undefined {
+  const match = SNAPSHOT.exec(file) ?? RAW.exec(file);
+  return match ? dayKey(match[1]!, match[2]!) : undefined;
+}
 
-  // Which changed snapshots and raw files may stand, judged against one manifest.
-  const judge = async (manifest: Manifest | undefined) => {
-    const badDays = new Set<string>();
-    const goodDays = new Set<string>();
-    for (const file of files) {
-      const snapshot = SNAPSHOT.exec(file);
-      const raw = RAW.exec(file);
-      const [provider, date] = snapshot ? [snapshot[1]!, snapshot[2]!] : raw ? [raw[1]!, raw[2]!] : [];
-      if (provider === undefined || date === undefined) continue;
-      const entry = manifest?.windows[provider]?.[date];
-      const parsed = await readValid(absolute(file), snapshot ? 'snapshot' : 'raw');
-      // A snapshot stands only as its manifest entry's content; raw files only beside an entry.
-      const ok = entry?.sha256 != null && (snapshot ? createHash('sha256').update(parsed.bytes).digest('hex') === entry.sha256 : true);
-      (ok ? goodDays : badDays).add(dayKey(provider, date));
+/** Which changed snapshots and raw files may stand, judged against one manifest. */
+async function judge({ files, headManifest, store }: Pending, manifest: Manifest | undefined): Promise<{ badDays: Set<string>; manifestTrusted: boolean }> {
+  const badDays = new Set<string>();
+  const goodDays = new Set<string>();
+  for (const file of files) {
+    const snapshot = SNAPSHOT.exec(file);
+    const raw = RAW.exec(file);
+    const [provider, date] = snapshot ? [snapshot[1]!, snapshot[2]!] : raw ? [raw[1]!, raw[2]!] : [];
+    if (provider === undefined || date === undefined) continue;
+    const entry = manifest?.windows[provider]?.[date];
+    const parsed = await readValid(absoluteIn(store, file), snapshot ? 'snapshot' : 'raw');
+    // A snapshot stands only as its manifest entry's content; raw files only beside an entry.
+    const ok = entry?.sha256 != null && (snapshot ? createHash('sha256').update(parsed.bytes).digest('hex') === entry.sha256 : true);
+    (ok ? goodDays : badDays).add(dayKey(provider, date));
+  }
+  for (const day of badDays) goodDays.delete(day);
+  // Every entry the manifest changed must name a snapshot that is there, as recorded.
+  let manifestTrusted = manifest !== undefined;
+  for (const [provider, days] of Object.entries(manifest?.windows ?? {})) {
+    for (const [date, entry] of Object.entries(days)) {
+      if (sameEntry(entry, headManifest?.windows[provider]?.[date])) continue;
+      if (badDays.has(dayKey(provider, date))) manifestTrusted = false;
+      if (entry.sha256 !== null && !goodDays.has(dayKey(provider, date)) && (await store.snapshotSha256(provider, date)) !== entry.sha256) manifestTrusted = false;
     }
-    for (const day of badDays) goodDays.delete(day);
-    // Every entry the manifest changed must name a snapshot that is there, as recorded.
-    let manifestTrusted = manifest !== undefined;
-    for (const [provider, days] of Object.entries(manifest?.windows ?? {})) {
-      for (const [date, entry] of Object.entries(days)) {
-        if (sameEntry(entry, headManifest?.windows[provider]?.[date])) continue;
-        if (badDays.has(dayKey(provider, date))) manifestTrusted = false;
-        if (entry.sha256 !== null && !goodDays.has(dayKey(provider, date)) && (await store.snapshotSha256(provider, date)) !== entry.sha256) manifestTrusted = false;
-      }
-    }
-    return { badDays, manifestTrusted };
-  };
+  }
+  return { badDays, manifestTrusted };
+}
 
-  let manifest = workManifest;
-  let verdict = await judge(manifest);
+/** The manifest that stands (the work tree's if it can be trusted, else HEAD's) and the files to put back. */
+async function decide(pending: Pending, gone: ReadonlySet<string>): Promise<{ manifest: Manifest | undefined; restored: Set<string> }> {
+  const { files, headManifest, store } = pending;
+  let manifest = files.includes('manifest.json') ? ((await readValid(absoluteIn(store, 'manifest.json'), 'manifest')).value as unknown as Manifest) : headManifest;
+  let verdict = await judge(pending, manifest);
   const restoreManifest = files.includes('manifest.json') && !verdict.manifestTrusted;
   if (restoreManifest) {
     manifest = headManifest;
-    verdict = await judge(manifest);
+    verdict = await judge(pending, manifest);
   }
-
   const restored = new Set<string>(gone);
   if (restoreManifest) restored.add('manifest.json');
-  const dayOf = (file: string): string | undefined => {
-    const match = SNAPSHOT.exec(file) ?? RAW.exec(file);
-    return match ? dayKey(match[1]!, match[2]!) : undefined;
-  };
   if (manifest === undefined && files.includes('README.md')) restored.add('README.md');
   for (const file of files) {
     const day = dayOf(file);
@@ -126,10 +120,29 @@ export async function recoverInterruptedRun(options: { git: Git; repoRoot: strin
   }
   // A diff file is evidence of changes: it stays only if every day it describes stays.
   for (const file of files.filter((name) => DIFF.test(name))) {
-    const parsed = await readValid(absolute(file), 'diff-or-run-diff');
+    const parsed = await readValid(absoluteIn(store, file), 'diff-or-run-diff');
     const windows = (parsed.value.windows ?? []) as Array<{ provider: string; date: string }>;
     if (windows.some((window) => verdict.badDays.has(dayKey(window.provider, window.date)))) restored.add(file);
   }
+  return { manifest, restored };
+}
+
+export async function recoverInterruptedRun(options: { git: Git; repoRoot: string; store: LedgerStore; logger: Logger }): Promise<Recovery> {
+  const { git, repoRoot, store, logger } = options;
+  const auditRepoPath = toRepoPath(repoRoot, store.auditDir);
+  const statuses = (await git.statusOf([auditRepoPath])).filter((entry) => entry.index !== '!');
+  if (statuses.length === 0) return { recovered: [], restored: [] };
+
+  const relative = (entry: PathStatus): string => entry.path.slice(auditRepoPath.length + 1);
+  const temporary = statuses.filter((entry) => TEMPORARY.test(relative(entry)));
+  for (const entry of temporary) await rm(absoluteIn(store, relative(entry)), { force: true });
+  const changed = statuses.filter((entry) => !temporary.includes(entry));
+  const gone = new Set(changed.filter((entry) => entry.worktree === 'D' || (entry.index === 'D' && entry.worktree === ' ')).map(relative));
+  const files = changed.map(relative).filter((file) => !gone.has(file));
+
+  const hasHead = (await git.headSha()) !== null;
+  const headManifest = hasHead ? await manifestAt(git, 'HEAD', `${auditRepoPath}/manifest.json`) : undefined;
+  const { manifest, restored } = await decide({ files, headManifest, store }, gone);
 
   await restoreFromHead(git, [...restored].map((file) => `${auditRepoPath}/${file}`), hasHead);
   const recovered = files.filter((file) => !restored.has(file) && (file === 'manifest.json' || dayOf(file) !== undefined || DIFF.test(file)));
@@ -142,7 +155,7 @@ export async function recoverInterruptedRun(options: { git: Git; repoRoot: strin
   if (temporary.length > 0) logger.info(`removed ${temporary.length} temporary file(s) an interrupted run left in the ledger`);
   if (restored.size > 0) logger.warning(`restored ${restored.size} ledger file(s) of an interrupted run that did not validate; their days are fetched again`);
   if (recovered.length > 0) logger.info(`recovered ${recovered.length} file(s) of an interrupted run; they are committed with this run`);
-  return { recovered: recovered.map(absolute), restored: [...restored] };
+  return { recovered: recovered.map((file) => absoluteIn(store, file)), restored: [...restored] };
 }
 
 /** Puts paths back as HEAD has them, in the index and the work tree; removes those HEAD lacks. */

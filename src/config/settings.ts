@@ -2,15 +2,19 @@
 // settings object. Empty strings count as unset; every error names the input and what
 // was expected, and nothing has been fetched or written when one is thrown.
 
-import { addDays, daysBetween, isUtcDate, utcDateOf } from '../domain/dates.js';
+import { addDays, daysBetween, utcDateOf } from '../domain/dates.js';
 import { PROVIDER_NAMES, type ProviderName } from '../domain/records.js';
 import { UsageError } from '../errors.js';
-import { type CommandName, COMMANDS, OPTIONS, type OptionSpec, optionSpec } from './options.js';
+import { type CommandName, COMMANDS, OPTIONS, optionSpec } from './options.js';
+import { type GitHubSettings, parseGitHubSettings, type RunnerContext, runnerContextFromEnv } from './github-settings.js';
+import { boolean, choice, date, integer, list, parseNow, parseUrl, type RawOptions, subset, valueOf } from './values.js';
+
+export type { RawOptions } from './values.js';
 import { OPENAI_ENDPOINTS, OPENAI_GROUP_BY } from '../adapters/openai/endpoints.js';
 
 export const MAX_RANGE_DAYS = 400;
 
-export interface Settings {
+export interface Settings extends GitHubSettings {
   command: CommandName;
   positionals: string[];
   auditDir: string;
@@ -26,15 +30,6 @@ export interface Settings {
   publish: 'commit' | 'pull-request' | 'none';
   staleAfterDays: number;
   alarmClearRuns: number;
-  githubToken: string | undefined;
-  /** owner/name, from --repository or GITHUB_REPOSITORY. */
-  repository: string | undefined;
-  /** GITHUB_API_URL, for GitHub Enterprise Server. */
-  githubApiUrl: string;
-  /** GITHUB_SERVER_URL, for links in bodies. */
-  githubServerUrl: string;
-  /** The workflow run's page, when running inside Actions. */
-  runUrl: string | undefined;
   artifactName: string;
   artifactRetentionDays: number;
   driftThreshold: string;
@@ -67,76 +62,6 @@ export interface Settings {
   reconcileMarginSeconds: number;
 }
 
-export type RawOptions = Readonly<Record<string, string | undefined>>;
-
-function valueOf(raw: RawOptions, spec: OptionSpec): string | undefined {
-  const given = raw[spec.name]?.trim();
-  return given === undefined || given === '' ? spec.default : given;
-}
-
-function list(text: string | undefined): string[] {
-  return (text ?? '').split(/[\s,]+/).filter((item) => item !== '');
-}
-
-function integer(name: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new UsageError(`expected a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`, name);
-  }
-  return Number(text);
-}
-
-function boolean(name: string, text: string | undefined): boolean {
-  if (text === undefined) return false;
-  const normalized = text.toLowerCase();
-  if (['true', 'yes', '1', 'on'].includes(normalized)) return true;
-  if (['false', 'no', '0', 'off'].includes(normalized)) return false;
-  throw new UsageError(`expected true or false, got ${JSON.stringify(text)}`, name);
-}
-
-function choice<T extends string>(name: string, text: string | undefined, choices: readonly T[]): T {
-  if (text === undefined || !choices.includes(text as T)) {
-    throw new UsageError(`expected one of ${choices.join(', ')}, got ${JSON.stringify(text ?? '')}`, name);
-  }
-  return text as T;
-}
-
-function date(name: string, text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  if (!isUtcDate(text)) throw new UsageError(`expected a real calendar date as YYYY-MM-DD, got ${JSON.stringify(text)}`, name);
-  return text;
-}
-
-function subset(name: string, values: string[], allowed: readonly string[]): string[] {
-  const unknown = values.filter((value) => !allowed.includes(value));
-  if (unknown.length > 0) {
-    throw new UsageError(`unknown value ${unknown.map((v) => JSON.stringify(v)).join(', ')}; expected some of ${allowed.join(', ')}`, name);
-  }
-  return [...new Set(values)];
-}
-
-function parseNow(text: string | undefined, clockNow: Date): { now: Date; fixed: boolean } {
-  if (text === undefined) return { now: clockNow, fixed: false };
-  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
-  const parsed = new Date(text.length === 10 ? `${text}T00:00:00Z` : text);
-  if (!iso.test(text) || Number.isNaN(parsed.getTime()) || (text.length === 10 && !isUtcDate(text))) {
-    throw new UsageError(`expected an ISO 8601 time such as 2026-11-22T01:00:00Z, got ${JSON.stringify(text)}`, 'now');
-  }
-  return { now: parsed, fixed: true };
-}
-
-function parseUrl(name: string, text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`expected an http(s) URL, got ${JSON.stringify(text)}`, name);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`expected an http(s) URL, got ${JSON.stringify(text)}`, name);
-  if (url.username || url.password) throw new UsageError('credentials do not belong in the URL; use the admin key input', name);
-  return url.toString().replace(/\/+$/, '');
-}
-
 function planDates(command: CommandName, raw: RawOptions, days: number, today: string): string[] {
   const start = date('start-date', valueOf(raw, optionSpec('start-date')!));
   const end = date('end-date', valueOf(raw, optionSpec('end-date')!));
@@ -166,12 +91,25 @@ function groupByFor(endpoints: readonly string[], requested: string[] | undefine
   return result;
 }
 
+/** Which providers, endpoints and groupings to fetch. */
+function selection(get: (name: string) => string | undefined): Pick<Settings, 'providers' | 'endpoints' | 'groupBy'> {
+  const providers = subset('providers', list(get('providers')), PROVIDER_NAMES) as ProviderName[];
+  if (providers.length === 0) throw new UsageError(`expected at least one of ${PROVIDER_NAMES.join(', ')}`, 'providers');
+  const requestedEndpoints = list(get('endpoints'));
+  const endpoints = requestedEndpoints.length > 0 ? subset('endpoints', requestedEndpoints, OPENAI_ENDPOINTS) : [...OPENAI_ENDPOINTS];
+  const allDimensions = [...new Set(Object.values(OPENAI_GROUP_BY).flat())];
+  const requestedGroupBy = list(get('group-by'));
+  const groupBy = groupByFor(endpoints, requestedGroupBy.length > 0 ? subset('group-by', requestedGroupBy, allDimensions) : undefined);
+  return { providers, endpoints, groupBy };
+}
+
 export function parseSettings(
   command: string,
   positionals: string[],
   raw: RawOptions,
   env: Readonly<Record<string, string | undefined>>,
   clockNow: Date,
+  runner: RunnerContext = runnerContextFromEnv(env),
 ): Settings {
   const commandName = choice('command', command, COMMANDS);
   const positionalLimit = commandName === 'reconcile' ? 2 : 0;
@@ -184,29 +122,13 @@ export function parseSettings(
   const get = (name: string): string | undefined => valueOf(raw, optionSpec(name)!);
   const { now, fixed } = parseNow(get('now'), clockNow);
   const today = utcDateOf(now);
-  const providers = subset('providers', list(get('providers')), PROVIDER_NAMES) as ProviderName[];
-  if (providers.length === 0) throw new UsageError(`expected at least one of ${PROVIDER_NAMES.join(', ')}`, 'providers');
-  const requestedEndpoints = list(get('endpoints'));
-  const endpoints = requestedEndpoints.length > 0 ? subset('endpoints', requestedEndpoints, OPENAI_ENDPOINTS) : [...OPENAI_ENDPOINTS];
-  const allDimensions = [...new Set(Object.values(OPENAI_GROUP_BY).flat())];
-  const requestedGroupBy = list(get('group-by'));
-  const groupBy = groupByFor(endpoints, requestedGroupBy.length > 0 ? subset('group-by', requestedGroupBy, allDimensions) : undefined);
+  const { providers, endpoints, groupBy } = selection(get);
   const days = integer('days', get('days'), 1, MAX_RANGE_DAYS)!;
   const settleDays = integer('settle-days', get('settle-days'), 0, 31)!;
   const dates = commandName === 'sync' || commandName === 'backfill' ? planDates(commandName, raw, days, today) : [];
   const envKey = optionSpec('openai-admin-key')!.env!.map((name) => env[name]?.trim()).find((value) => value);
-  const githubToken = raw['github-token']?.trim() || env.GITHUB_TOKEN?.trim() || undefined;
-  const repository = get('repository') ?? (env.GITHUB_REPOSITORY?.trim() || undefined);
-  if (repository !== undefined && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) {
-    throw new UsageError(`expected owner/name, got ${JSON.stringify(repository)}`, 'repository');
-  }
   const publish = choice('publish', get('publish'), ['commit', 'pull-request', 'none'] as const);
-  if (publish === 'pull-request' && !githubToken) {
-    throw new UsageError('pull-request mode needs a GitHub token: set the input github-token (or GITHUB_TOKEN), with contents: write and pull-requests: write', 'github-token');
-  }
-  if (publish === 'pull-request' && !repository) {
-    throw new UsageError('pull-request mode needs the repository: set --repository owner/name (GITHUB_REPOSITORY inside Actions)', 'repository');
-  }
+  const github = parseGitHubSettings({ token: raw['github-token'], repository: get('repository'), publish }, env, runner);
   const openaiAdminKey = raw['openai-admin-key']?.trim() || envKey || undefined;
   return {
     command: commandName,
@@ -222,12 +144,7 @@ export function parseSettings(
     publish,
     staleAfterDays: integer('stale-after-days', get('stale-after-days'), 1, 365)!,
     alarmClearRuns: integer('alarm-clear-runs', get('alarm-clear-runs'), 1, 100)!,
-    githubToken,
-    repository,
-    githubApiUrl: parseUrl('GITHUB_API_URL', env.GITHUB_API_URL?.trim() || 'https://api.github.com'),
-    githubServerUrl: parseUrl('GITHUB_SERVER_URL', env.GITHUB_SERVER_URL?.trim() || 'https://github.com'),
-    runUrl:
-      env.GITHUB_RUN_ID && repository ? `${(env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '')}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    ...github,
     artifactName: get('artifact-name')!,
     artifactRetentionDays: integer('artifact-retention-days', get('artifact-retention-days'), 1, 90)!,
     driftThreshold: percent(get('drift-threshold')!),

@@ -5,7 +5,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { vi } from 'vitest';
-import { run } from '../../src/main.js';
 
 /** GITHUB_OUTPUT holds `name<<delimiter\nvalue\ndelimiter` blocks. */
 export function parseOutputs(text: string): Record<string, string> {
@@ -37,6 +36,10 @@ export async function runActionShell(inputs: Record<string, string>, env: Record
     return true;
   });
   try {
+    // A fresh module graph, as a runner starts a fresh process: @actions/github reads its
+    // context from the environment once, when it is first imported.
+    vi.resetModules();
+    const { run } = await import('../../src/main.js');
     await run();
   } finally {
     write.mockRestore();

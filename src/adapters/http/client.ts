@@ -18,7 +18,7 @@ import {
 } from './errors.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createStats, recordRateLimitHeaders, type HttpStats } from './stats.js';
-import { createRedactor } from './redact.js';
+import { createRedactor, type Redactor } from './redact.js';
 import { providerMessage, wholeJsonReader, type BodyReader } from './response-body.js';
 import { backoffDelay, isRetryableNetworkError, isRetryableStatus, parseRetryAfter } from './retry-policy.js';
 import { createWaiter } from './waits.js';
@@ -99,7 +99,46 @@ interface AttemptFailure {
   cause?: unknown;
 }
 
-export function createHttpClient(options: HttpClientOptions): HttpClient {
+/**
+ * What one answer means: the response, a failure worth retrying, or (thrown) an error
+ * no retry can fix. The provider's own words are kept, redacted, in every message.
+ */
+function judgeAnswer<Body>(
+  outcome: AttemptOutcome<Body>,
+  { where, label, path, redact, now }: { where: string; label: string; path: string; redact: Redactor; now: Date },
+): HttpResponse<Body> | { failure: AttemptFailure } {
+  const { status, headers: responseHeaders } = outcome;
+  if (outcome.readerError !== undefined) {
+    if (!(outcome.readerError.error instanceof SyntaxError)) throw outcome.readerError.error;
+    throw new InvalidResponseError(`${where} returned ${status} with a body that is not JSON`, {
+      label,
+      path,
+      status,
+      cause: outcome.readerError.error,
+    });
+  }
+  if (status >= 200 && status <= 299) {
+    const origin: DataOrigin = responseHeaders[ORIGIN_HEADER]?.trim().toLowerCase() === 'simulator' ? 'simulator' : 'provider';
+    return { status, headers: responseHeaders, body: outcome.body as Body, origin };
+  }
+
+  const said = providerMessage(outcome.text);
+  const saidRedacted = said === undefined ? undefined : redact(said);
+  const suffix = saidRedacted === undefined ? '' : `: ${saidRedacted}`;
+  const explained = saidRedacted === undefined ? {} : { providerMessage: saidRedacted };
+  if (status === 401 || status === 403) {
+    throw new AuthError(`${where} was refused with ${status}${suffix}`, { label, path, status, ...explained });
+  }
+  if (!isRetryableStatus(status)) {
+    throw new ClientError(`${where} failed with ${status}${suffix}`, { label, path, status, ...explained });
+  }
+  return {
+    failure: { status, retryAfterMs: parseRetryAfter(responseHeaders['retry-after'], now), reason: `HTTP ${status}`, description: `got ${status}${suffix}` },
+  };
+}
+
+/** The options with their defaults, checked. */
+function resolveSettings(options: HttpClientOptions): Required<Omit<HttpClientOptions, 'clock' | 'random' | 'dispatcher' | 'runDeadline' | 'maxRequestsPerMinute' | 'secrets' | 'logger'>> {
   const settings = {
     maxRetries: options.maxRetries ?? DEFAULTS.maxRetries,
     baseDelayMs: options.baseDelayMs ?? DEFAULTS.baseDelayMs,
@@ -116,55 +155,53 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   if (!(settings.requestTimeoutMs > 0)) {
     throw new RangeError(`requestTimeoutMs must be a positive number, got ${settings.requestTimeoutMs}`);
   }
+  return settings;
+}
+
+/** One attempt, cut off by a real timer when the nearer deadline ends. */
+async function attemptWithin<Body>(
+  { stats, dispatcher, headersTimeoutMs, bodyTimeoutMs }: { stats: HttpStats; dispatcher: Dispatcher; headersTimeoutMs: number; bodyTimeoutMs: number },
+  deadlines: RequestDeadlines,
+  attempt: number,
+  request: HttpRequest,
+  openReader: () => BodyReader<Body>,
+): Promise<AttemptOutcome<Body>> {
+  const expiry = deadlines.nearest();
+  if (expiry.remainingMs <= 0) throw deadlines.error(expiry, { at: 'start' });
+  stats.requests += 1;
+  if (attempt > 1) stats.retries += 1;
+  stats.byLabel[request.label] = (stats.byLabel[request.label] ?? 0) + 1;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), expiry.remainingMs);
+  const progress: AttemptProgress = { phase: 'waiting for the response' };
+  try {
+    return await sendAttempt(
+      { url: request.url, headers: request.headers, dispatcher, headersTimeoutMs, bodyTimeoutMs, signal: controller.signal, openReader },
+      progress,
+    );
+  } catch (error) {
+    if (controller.signal.aborted) throw deadlines.error(expiry, { at: 'attempt', attempt, phase: progress.phase });
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const settings = resolveSettings(options);
   const { clock, logger } = options;
   const random = options.random ?? Math.random;
   const redact = createRedactor(options.secrets);
   const timeline = createTimeline(clock);
   // The limiter's sleeps go through the timeline too, so they count against deadlines.
   const limiter = createRateLimiter(options.maxRequestsPerMinute, { now: () => clock.now(), sleep: (ms) => timeline.sleep(ms) });
-  const ownAgent =
-    options.dispatcher === undefined
-      ? new Agent({
-          connect: { timeout: settings.connectTimeoutMs },
-          headersTimeout: settings.headersTimeoutMs,
-          bodyTimeout: settings.bodyTimeoutMs,
-        })
-      : undefined;
+  const ownAgent = options.dispatcher === undefined ? new Agent({ connect: { timeout: settings.connectTimeoutMs }, headersTimeout: settings.headersTimeoutMs, bodyTimeout: settings.bodyTimeoutMs }) : undefined;
   const dispatcher: Dispatcher = options.dispatcher ?? (ownAgent as Agent);
   const stats = createStats();
 
   const debug = (line: string): void => logger?.debug(redact(line));
   const waitWithin = createWaiter(clock, timeline, { info: (line) => logger?.info(redact(line)), debug });
   const rateLimitReason = `request rate limit of ${options.maxRequestsPerMinute} per minute`;
-
-  /** One attempt, cut off by a real timer when the nearer deadline ends. */
-  async function attemptWithin<Body>(
-    deadlines: RequestDeadlines,
-    attempt: number,
-    request: HttpRequest,
-    openReader: () => BodyReader<Body>,
-  ): Promise<AttemptOutcome<Body>> {
-    const expiry = deadlines.nearest();
-    if (expiry.remainingMs <= 0) throw deadlines.error(expiry, { at: 'start' });
-    stats.requests += 1;
-    if (attempt > 1) stats.retries += 1;
-    stats.byLabel[request.label] = (stats.byLabel[request.label] ?? 0) + 1;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), expiry.remainingMs);
-    const progress: AttemptProgress = { phase: 'waiting for the response' };
-    const { headersTimeoutMs, bodyTimeoutMs } = settings;
-    try {
-      return await sendAttempt(
-        { url: request.url, headers: request.headers, dispatcher, headersTimeoutMs, bodyTimeoutMs, signal: controller.signal, openReader },
-        progress,
-      );
-    } catch (error) {
-      if (controller.signal.aborted) throw deadlines.error(expiry, { at: 'attempt', attempt, phase: progress.phase });
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
 
   async function getStreamed<Body>(request: HttpRequest, openReader: () => BodyReader<Body>): Promise<HttpResponse<Body>> {
     const { url, label } = request;
@@ -185,7 +222,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
       let outcome: AttemptOutcome<Body>;
       try {
-        outcome = await attemptWithin(deadlines, attempt, request, openReader);
+        outcome = await attemptWithin({ stats, dispatcher, ...settings }, deadlines, attempt, request, openReader);
       } catch (error) {
         // Only a deadline comes out typed; it is never retried.
         if (error instanceof HttpError) throw error;
@@ -200,49 +237,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
       recordRateLimitHeaders(stats, label, status, responseHeaders);
       debug(`${where} -> ${status} (attempt ${attempt})`);
-
-      if (outcome.readerError !== undefined) {
-        if (!(outcome.readerError.error instanceof SyntaxError)) throw outcome.readerError.error;
-        throw new InvalidResponseError(`${where} returned ${status} with a body that is not JSON`, {
-          label,
-          path,
-          status,
-          cause: outcome.readerError.error,
-        });
-      }
-      if (status >= 200 && status <= 299) {
-        const origin: DataOrigin = responseHeaders[ORIGIN_HEADER]?.trim().toLowerCase() === 'simulator' ? 'simulator' : 'provider';
-        return { status, headers: responseHeaders, body: outcome.body as Body, origin };
-      }
-
-      const said = providerMessage(outcome.text);
-      const saidRedacted = said === undefined ? undefined : redact(said);
-      const suffix = saidRedacted === undefined ? '' : `: ${saidRedacted}`;
-      const explained = saidRedacted === undefined ? {} : { providerMessage: saidRedacted };
-      if (status === 401 || status === 403) {
-        throw new AuthError(`${where} was refused with ${status}${suffix}`, { label, path, status, ...explained });
-      }
-      if (!isRetryableStatus(status)) {
-        throw new ClientError(`${where} failed with ${status}${suffix}`, { label, path, status, ...explained });
-      }
-      lastFailure = {
-        status,
-        retryAfterMs: parseRetryAfter(responseHeaders['retry-after'], clock.now()),
-        reason: `HTTP ${status}`,
-        description: `got ${status}${suffix}`,
-      };
+      const answer = judgeAnswer(outcome, { where, label, path, redact, now: clock.now() });
+      if ('failure' in answer) lastFailure = answer.failure;
+      else return answer;
     }
 
     const failure = lastFailure as AttemptFailure;
     const attempts = settings.maxRetries + 1;
-    throw new RetriesExhaustedError(`${where} gave up after ${attempts} attempts: last ${failure.description}`, {
-      label,
-      path,
-      lastStatus: failure.status,
-      attempts,
-      rateLimited: failure.status === 429,
-      cause: failure.cause,
-    });
+    const details = { label, path, lastStatus: failure.status, attempts, rateLimited: failure.status === 429, cause: failure.cause };
+    throw new RetriesExhaustedError(`${where} gave up after ${attempts} attempts: last ${failure.description}`, details);
   }
 
   return {
