@@ -9,9 +9,11 @@ import { attributeUsage, type MinuteUsage, queryRange } from '../../src/domain/a
 import { planReconcile, runWindowSeconds, TIME_UNITS_PER_SECOND } from '../../src/app/reconcile-plan.js';
 import { reconciledRecord } from '../../src/app/reconcile-apply.js';
 import { silentLogger, systemClock } from '../../src/ports.js';
-import { createHttpClient } from '../../src/adapters/http/index.js';
+import { createHttpClient } from '../../src/adapters/http/client.js';
 import { fetchMinuteUsage } from '../../src/adapters/openai/minute-usage.js';
-import { loadRuns, type RunRecord, writeRun } from '../../src/adapters/run-records/index.js';
+import { loadRuns } from '../../src/adapters/run-records/load.js';
+import { type RunRecord } from '../../src/adapters/run-records/types.js';
+import { writeRun } from '../../src/adapters/run-records/serialize.js';
 import { BENCH_ENV } from '../in-process-backfill.js';
 
 export interface PhasesParams {

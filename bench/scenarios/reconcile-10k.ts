@@ -22,7 +22,9 @@ import { coveredMinutes, generateWorkload, type GeneratedRun, writeWorkload, typ
 import type { Scenario, ScenarioContext, ScenarioMeasurement } from '../scenario.js';
 import { BENCH_ENV } from '../in-process-backfill.js';
 import { median } from '../stats.js';
-import { recordProblem, type RunRecord, schemaProblem } from '../../src/adapters/run-records/index.js';
+import { recordProblem } from '../../src/adapters/run-records/step-checks.js';
+import { type RunRecord } from '../../src/adapters/run-records/types.js';
+import { schemaProblem } from '../../src/adapters/run-records/metrics-validator.js';
 import { startSimulator, type SimEvent, type Simulator } from '../../src/simulator/index.js';
 
 const SHAPE: WorkloadShape = {

@@ -2,7 +2,10 @@
 // per fingerprint, opened, updated, commented and closed as planAlarms decides. A create
 // whose answer was lost is looked for again before it is tried again.
 
-import { ALARM_LABEL, type AlarmAction, type AlarmContext, alarmLabels, alarmingFindings, parseMarker, planAlarms } from '../domain/alarm.js';
+import { ALARM_LABEL, alarmLabels, alarmingFindings } from '../domain/alarm-findings.js';
+import { type AlarmAction, planAlarms } from '../domain/alarm-plan.js';
+import { type AlarmContext } from '../domain/alarm-body.js';
+import { parseMarker } from '../domain/alarm-marker.js';
 import type { Finding, FindingCode } from '../domain/findings.js';
 import type { Logger } from '../ports.js';
 import { GitHubError, type GitHubPort, type IssueRef } from '../adapters/github/port.js';

@@ -2,7 +2,7 @@
 // nothing), raise or clear parity alarms, and keep the evidence as a workflow artifact.
 // Every command ends here, so the three modes and the alarms behave the same everywhere.
 
-import type { AlarmContext } from '../domain/alarm.js';
+import type { AlarmContext } from '../domain/alarm-body.js';
 import type { Finding, FindingCode } from '../domain/findings.js';
 import type { Logger } from '../ports.js';
 import { type AlarmOperation, publishAlarms } from './alarms.js';

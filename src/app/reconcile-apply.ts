@@ -3,7 +3,7 @@
 
 import type { RunFigure } from '../domain/attribution.js';
 import type { MinuteUsageScope } from '../adapters/openai/minute-usage.js';
-import type { RunRecord } from '../adapters/run-records/index.js';
+import type { RunRecord } from '../adapters/run-records/types.js';
 
 export interface ReconcileContext {
   reconciledAt: string;

@@ -5,7 +5,7 @@
 import { findOverlappingRuns, type RunWindow } from '../domain/attribution.js';
 import type { Finding } from '../domain/findings.js';
 import type { MinuteUsageScope } from '../adapters/openai/minute-usage.js';
-import type { LoadedRun } from '../adapters/run-records/index.js';
+import type { LoadedRun } from '../adapters/run-records/types.js';
 import { type ScopeMap, scopeKey } from './run-scopes.js';
 
 export type RunDisposition =

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ALARM_BODY_LIMIT, type AlarmContext, type AlarmMarker, findingsDigest, planAlarms, renderAlarmBody, runUrlOf } from '../../src/domain/alarm.js';
+import { ALARM_BODY_LIMIT, type AlarmContext, renderAlarmBody } from '../../src/domain/alarm-body.js';
+import { type AlarmMarker } from '../../src/domain/alarm-marker.js';
+import { findingsDigest } from '../../src/domain/alarm-findings.js';
+import { planAlarms } from '../../src/domain/alarm-plan.js';
+import { runUrlOf } from '../../src/domain/alarm-format.js';
 import { addDays } from '../../src/domain/dates.js';
 import { type Finding, tokenDriftFinding } from '../../src/domain/findings.js';
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type AlarmAction, type AlarmContext, parseMarker, planAlarms } from '../../src/domain/alarm.js';
+import { type AlarmAction, planAlarms } from '../../src/domain/alarm-plan.js';
+import { type AlarmContext } from '../../src/domain/alarm-body.js';
+import { parseMarker } from '../../src/domain/alarm-marker.js';
 import { type Finding, tokenDriftFinding } from '../../src/domain/findings.js';
 
 const context = (now: string): AlarmContext => ({

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ALARM_LABEL,
-  alarmingFindings,
-  alarmLabels,
-  findingsDigest,
-  fingerprintOf,
-  parseMarker,
-  renderAlarmBody,
-  renderMarker,
-  type AlarmMarker,
-} from '../../src/domain/alarm.js';
+import { ALARM_LABEL, alarmingFindings, alarmLabels, findingsDigest, fingerprintOf } from '../../src/domain/alarm-findings.js';
+import { parseMarker, renderMarker, type AlarmMarker } from '../../src/domain/alarm-marker.js';
+import { renderAlarmBody } from '../../src/domain/alarm-body.js';
 import { type Finding, tokenDriftFinding } from '../../src/domain/findings.js';
 
 const critical = (code: Finding['code'], provider: string | null, date: string): Finding => ({

@@ -7,7 +7,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BodyReader } from '../../../src/adapters/http/client.js';
-import { createHttpClient, DeadlineExceededError, HttpError, startRunDeadline, type HttpClient } from '../../../src/adapters/http/index.js';
+import { createHttpClient, type HttpClient } from '../../../src/adapters/http/client.js';
+import { DeadlineExceededError, HttpError } from '../../../src/adapters/http/errors.js';
+import { startRunDeadline } from '../../../src/adapters/http/deadlines.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { caught } from '../support/mock-http.js';
 

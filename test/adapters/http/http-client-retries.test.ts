@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExactNumber } from '../../../src/lib/json/json.js';
-import { AuthError, ClientError, createHttpClient, HttpError, RetriesExhaustedError } from '../../../src/adapters/http/index.js';
+import { AuthError, ClientError, HttpError, RetriesExhaustedError } from '../../../src/adapters/http/errors.js';
+import { createHttpClient } from '../../../src/adapters/http/client.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { caught, closeMockAgents, costsUrl, mockedClient } from '../support/mock-http.js';
 

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BodyReader } from '../../../src/adapters/http/client.js';
-import { createHttpClient, InvalidResponseError } from '../../../src/adapters/http/index.js';
+import { createHttpClient } from '../../../src/adapters/http/client.js';
+import { InvalidResponseError } from '../../../src/adapters/http/errors.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { caught, closeMockAgents, costsUrl, mockedClient } from '../support/mock-http.js';
 

@@ -2,7 +2,8 @@
 // past a deadline is refused at once instead of slept, and every long wait is logged at
 // info with what it waits for and until when.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeadlineExceededError, startRunDeadline } from '../../../src/adapters/http/index.js';
+import { DeadlineExceededError } from '../../../src/adapters/http/errors.js';
+import { startRunDeadline } from '../../../src/adapters/http/deadlines.js';
 import { caught, closeMockAgents, costsUrl, mockedClient } from '../support/mock-http.js';
 
 afterEach(closeMockAgents);

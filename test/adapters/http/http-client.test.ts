@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExactNumber } from '../../../src/lib/json/json.js';
-import { AuthError, HttpError, InvalidResponseError, RetriesExhaustedError } from '../../../src/adapters/http/index.js';
+import { AuthError, HttpError, InvalidResponseError, RetriesExhaustedError } from '../../../src/adapters/http/errors.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { caught, closeMockAgents, costsUrl, mockedClient, SECRET } from '../support/mock-http.js';
 

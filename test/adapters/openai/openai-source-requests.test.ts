@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DayFailed } from '../../../src/domain/usage-source.js';
-import { OPENAI_ENDPOINTS } from '../../../src/adapters/openai/index.js';
+import { OPENAI_ENDPOINTS } from '../../../src/adapters/openai/endpoints.js';
 import { bucket, bucketsForQuery, completions, endpointOf, midnight, page, type FakeHandler } from '../support/fake-openai-server.js';
 import { closeOpenAiHarnesses, daysFrom, everyDay, KEY, openAiHarness } from '../support/openai-harness.js';
 import type { BuiltDayOk } from '../support/openai-harness.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DayFailed } from '../../../src/domain/usage-source.js';
-import { createHttpClient } from '../../../src/adapters/http/index.js';
-import { createOpenAiSource, ProviderRequestError, ScopeMissingError } from '../../../src/adapters/openai/index.js';
+import { createHttpClient } from '../../../src/adapters/http/client.js';
+import { createOpenAiSource, ProviderRequestError, ScopeMissingError } from '../../../src/adapters/openai/source.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { bucket, bucketsForQuery, completions, midnight, page, type FakeHandler } from '../support/fake-openai-server.js';
 import { closeOpenAiHarnesses, everyDay, KEY, openAiHarness } from '../support/openai-harness.js';

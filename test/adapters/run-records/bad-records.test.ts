@@ -3,7 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadRuns } from '../../../src/adapters/run-records/index.js';
+import { loadRuns } from '../../../src/adapters/run-records/load.js';
 import { NOW, STEP_END, STEP_START, tempRuns, validRecord, writeRun, type TempRuns } from './fixtures.js';
 
 type Steps = Array<Record<string, unknown>>;

@@ -5,7 +5,9 @@ import { cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadRuns, writeRun, type RunRecord } from '../../../src/adapters/run-records/index.js';
+import { loadRuns } from '../../../src/adapters/run-records/load.js';
+import { writeRun } from '../../../src/adapters/run-records/serialize.js';
+import { type RunRecord } from '../../../src/adapters/run-records/types.js';
 import { tempRuns, type TempRuns } from './fixtures.js';
 
 const RUNS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../runs');

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadRuns } from '../../../src/adapters/run-records/index.js';
+import { loadRuns } from '../../../src/adapters/run-records/load.js';
 import { NOW, STEP_END, STEP_START, tempRuns, validRecord, writeRun, type TempRuns } from './fixtures.js';
 
 describe('loadRuns', () => {

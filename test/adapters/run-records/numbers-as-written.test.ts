@@ -2,7 +2,7 @@
 // would turn 1e400 into Infinity (printed as null) and round a 30-digit count.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadRuns } from '../../../src/adapters/run-records/index.js';
+import { loadRuns } from '../../../src/adapters/run-records/load.js';
 import { NOW, STEP_END, STEP_START, tempRuns, writeRun, type TempRuns } from './fixtures.js';
 
 /** A record whose text is written by hand, so numbers keep the spelling under test. */

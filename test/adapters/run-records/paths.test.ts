@@ -5,7 +5,8 @@ import { mkdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { loadRuns, UnsafeRunPathError } from '../../../src/adapters/run-records/index.js';
+import { loadRuns } from '../../../src/adapters/run-records/load.js';
+import { UnsafeRunPathError } from '../../../src/adapters/run-records/paths.js';
 import { NOW, tempRuns, validRecord, writeRun, type TempRuns } from './fixtures.js';
 
 describe('run paths', () => {

@@ -5,7 +5,9 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadRuns, RunChangedError, serializeRun, writeRun, type LoadedRun, type RunRecord } from '../../../src/adapters/run-records/index.js';
+import { loadRuns } from '../../../src/adapters/run-records/load.js';
+import { RunChangedError, serializeRun, writeRun } from '../../../src/adapters/run-records/serialize.js';
+import { type LoadedRun, type RunRecord } from '../../../src/adapters/run-records/types.js';
 import { NOW, STEP_END, STEP_START, tempRuns, writeRun as writeRunFile, type TempRuns } from './fixtures.js';
 
 /** What reconcile does to a record: new token figures, a recomputed AEI, a new block at the end. */

@@ -1,7 +1,7 @@
 // A client wired to an undici MockAgent and a fake clock, so tests see every attempt
 // and every wait without a network or real time passing.
 import { MockAgent } from 'undici';
-import { createHttpClient, type HttpClientOptions } from '../../../src/adapters/http/index.js';
+import { createHttpClient, type HttpClientOptions } from '../../../src/adapters/http/client.js';
 import { createFakeClock, createRecordingLogger } from './fake-clock.js';
 
 export const ORIGIN = 'https://api.example.test';

@@ -1,8 +1,8 @@
 // An OpenAI source wired to a loopback fake of the API through the real HTTP client.
 import type { DayContent, DayFailed, DayOk } from '../../../src/domain/usage-source.js';
 import { readDayContent } from '../../../src/adapters/openai/day-content.js';
-import { createHttpClient } from '../../../src/adapters/http/index.js';
-import { createOpenAiSource, type OpenAiSourceOptions } from '../../../src/adapters/openai/index.js';
+import { createHttpClient } from '../../../src/adapters/http/client.js';
+import { createOpenAiSource, type OpenAiSourceOptions } from '../../../src/adapters/openai/source.js';
 import { createFakeClock, createRecordingLogger } from './fake-clock.js';
 import { bucketsForQuery, endpointOf, page, startFakeOpenAi, type FakeHandler } from './fake-openai-server.js';
 
