@@ -2,7 +2,7 @@
 // settings object. Empty strings count as unset; every error names the input and what
 // was expected, and nothing has been fetched or written when one is thrown.
 
-import { addDays, daysBetween, utcDateOf } from '../domain/dates.js';
+import { addDays, dateRange, daysBetween, utcDateOf } from '../domain/dates.js';
 import { PROVIDER_NAMES, type ProviderName } from '../domain/records.js';
 import { UsageError } from '../errors.js';
 import { type CommandName, COMMANDS, OPTIONS, optionSpec } from './options.js';
@@ -74,12 +74,12 @@ function planDates(command: CommandName, raw: RawOptions, days: number, today: s
   if (daysBetween(last, today) < 0) throw new UsageError(`${last} is after today (${today}, from --now or the clock)`, 'end-date');
   if (!start) {
     if (end && command === 'backfill' && !daysGiven) throw new UsageError('a range needs --start-date as well as --end-date (or --days)', 'start-date');
-    return Array.from({ length: days }, (_, index) => addDays(last, index - days + 1));
+    return dateRange(addDays(last, 1 - days), last);
   }
   const span = daysBetween(start, last) + 1;
   if (span < 1) throw new UsageError(`--start-date ${start} is after --end-date ${last}`, 'start-date');
   if (span > MAX_RANGE_DAYS) throw new UsageError(`the range ${start}..${last} is ${span} days; at most ${MAX_RANGE_DAYS} per run`, 'start-date');
-  return Array.from({ length: span }, (_, index) => addDays(start, index));
+  return dateRange(start, last);
 }
 
 function groupByFor(endpoints: readonly string[], requested: string[] | undefined): Record<string, string[]> {

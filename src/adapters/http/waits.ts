@@ -39,5 +39,3 @@ export function createWaiter(clock: Clock, timeline: Timeline, log: WaitLog) {
     await timeline.sleep(wait.ms);
   };
 }
-
-export type Waiter = ReturnType<typeof createWaiter>;
