@@ -4,7 +4,8 @@
 
 import type { Logger } from '../../ports.js';
 import { createRedactor } from '../http/redact.js';
-import { isAlreadyExists, isOctokitFailure, type OctokitFailure, toGitHubError } from './failures.js';
+import { RequestError } from '@octokit/request-error';
+import { isAlreadyExists, toGitHubError } from './failures.js';
 import { createOctokit, type GitHubOctokit } from './octokit.js';
 import { GitHubError, type GitHubPort, type IssueRef, type LabelSpec, type PullRef } from './port.js';
 import { toIssue, toIssues, toPull, toPulls, type IssueItem } from './shapes.js';
@@ -53,8 +54,8 @@ function publicIssue({ isPullRequest: _ignored, ...issue }: IssueItem): IssueRef
 }
 
 /** True when GitHub answered the call with this status. */
-function refusedWith(error: unknown, status: number): error is OctokitFailure {
-  return isOctokitFailure(error) && error.status === status && error.response !== undefined;
+function refusedWith(error: unknown, status: number): error is RequestError {
+  return error instanceof RequestError && error.status === status && error.response !== undefined;
 }
 
 /** What every call needs: the client, the repository's parameters, and the error translator. */

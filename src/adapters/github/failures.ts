@@ -2,6 +2,7 @@
 // failures of a workflow token (expired, missing permission, pull requests disabled for
 // Actions) are configuration mistakes: the message names the setting, not just the status.
 
+import { RequestError } from '@octokit/request-error';
 import type { Redactor } from '../http/redact.js';
 import { GitHubError } from './port.js';
 
@@ -95,19 +96,6 @@ export function describeRefusal(refused: RefusedRequest): string {
   return `GitHub ${verb} ${refused.method} ${refused.path} (${status})${what === undefined ? '' : `: ${what}`}`;
 }
 
-/** What Octokit throws for a request: a status, the request, and the answer if one came. */
-export interface OctokitFailure extends Error {
-  status: number;
-  request: { method: string; url: string };
-  response?: { status: number; headers: Record<string, string | number | undefined>; data: unknown };
-}
-
-export function isOctokitFailure(error: unknown): error is OctokitFailure {
-  if (!(error instanceof Error)) return false;
-  const { status, request } = error as Partial<OctokitFailure>;
-  return typeof status === 'number' && typeof request?.method === 'string' && typeof request.url === 'string';
-}
-
 /** The innermost reason a request got no answer, e.g. `UND_ERR_SOCKET: other side closed`. */
 function networkReason(error: Error): string {
   let current: unknown = error;
@@ -117,7 +105,7 @@ function networkReason(error: Error): string {
 }
 
 /** When a rate-limit refusal lifts, or undefined when the refusal is not one. */
-function rateLimitLifts(status: number, headers: Record<string, string | number | undefined>, said: string): string | undefined {
+function rateLimitLifts(status: number, headers: Record<string, unknown>, said: string): string | undefined {
   if (status !== 403 && status !== 429) return undefined;
   const at = (seconds: number) => new Date(seconds * 1000).toISOString();
   if (String(headers['x-ratelimit-remaining']) === '0') {
@@ -138,7 +126,7 @@ function rateLimitLifts(status: number, headers: Record<string, string | number 
 export function toGitHubError(error: unknown, context: { repository: string; apiRoot: string; redact: Redactor }): GitHubError {
   const { repository, apiRoot, redact } = context;
   if (error instanceof GitHubError) return error;
-  if (!isOctokitFailure(error)) {
+  if (!(error instanceof RequestError)) {
     const reason = error instanceof Error ? error.message : String(error);
     return new GitHubError(redact(`GitHub request failed (${reason}); it may or may not have taken effect`), { uncertain: true, cause: error });
   }
