@@ -1,38 +1,17 @@
 // The simulator's public vocabulary: options, scenarios, usage events and the request log.
 
-export type UsageEndpoint =
-  | 'completions'
-  | 'embeddings'
-  | 'moderations'
-  | 'images'
-  | 'audio_speeches'
-  | 'audio_transcriptions';
-
-export const USAGE_ENDPOINTS: readonly UsageEndpoint[] = [
+export const USAGE_ENDPOINTS = [
   'completions',
   'embeddings',
   'moderations',
   'images',
   'audio_speeches',
   'audio_transcriptions',
-];
+] as const;
 
-export type ScenarioName =
-  | 'late-data'
-  | 'restatement'
-  | 'rate-limit'
-  | 'rate-limit-no-retry-after'
-  | 'server-error'
-  | 'flaky'
-  | 'repeated-cursor'
-  | 'malformed-page'
-  | 'missing-day'
-  | 'paginated'
-  | 'duplicate-bucket'
-  | 'overlapping-pages'
-  | 'out-of-range-bucket';
+export type UsageEndpoint = (typeof USAGE_ENDPOINTS)[number];
 
-export const SCENARIO_NAMES: readonly ScenarioName[] = [
+export const SCENARIO_NAMES = [
   'late-data',
   'restatement',
   'rate-limit',
@@ -46,7 +25,9 @@ export const SCENARIO_NAMES: readonly ScenarioName[] = [
   'duplicate-bucket',
   'overlapping-pages',
   'out-of-range-bucket',
-];
+] as const;
+
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export type OrgSize = 'small' | 'large' | 'empty';
 
