@@ -5,18 +5,8 @@
 import type { SimEvent, UsageEndpoint } from './types.js';
 
 export type Dimension = 'project_id' | 'user_id' | 'api_key_id' | 'model' | 'batch' | 'service_tier' | 'source' | 'size';
-export type Counter =
-  | 'input_tokens'
-  | 'output_tokens'
-  | 'input_cached_tokens'
-  | 'input_audio_tokens'
-  | 'output_audio_tokens'
-  | 'num_model_requests'
-  | 'images'
-  | 'characters'
-  | 'seconds';
 
-export const COUNTERS: readonly Counter[] = [
+export const COUNTERS = [
   'input_tokens',
   'output_tokens',
   'input_cached_tokens',
@@ -26,7 +16,9 @@ export const COUNTERS: readonly Counter[] = [
   'images',
   'characters',
   'seconds',
-];
+] as const;
+
+export type Counter = (typeof COUNTERS)[number];
 
 /** A list filter: query parameter name, the event field it matches, and its allowed values if closed. */
 export interface ListFilter {
@@ -41,8 +33,6 @@ export interface UsageEndpointSpec {
   counters: readonly Counter[];
   dimensions: readonly Dimension[];
   filters: readonly ListFilter[];
-  /** Completions alone takes `batch=true|false`. */
-  batchFilter: boolean;
 }
 
 export const IMAGE_SOURCES = ['image.generation', 'image.edit', 'image.variation'] as const;
@@ -56,39 +46,27 @@ const COMMON_FILTERS: readonly ListFilter[] = [
 ];
 const COMMON_DIMENSIONS: readonly Dimension[] = ['project_id', 'user_id', 'api_key_id', 'model'];
 
-function simpleSpec(name: UsageEndpoint, counters: readonly Counter[]): UsageEndpointSpec {
+/** An endpoint's spec; most group and filter by the common dimensions alone. */
+function spec(name: UsageEndpoint, counters: readonly Counter[], own: Partial<UsageEndpointSpec> = {}): UsageEndpointSpec {
   return {
     name,
     resultObject: `organization.usage.${name}.result`,
     counters,
     dimensions: COMMON_DIMENSIONS,
     filters: COMMON_FILTERS,
-    batchFilter: false,
+    ...own,
   };
 }
 
 export const USAGE_SPECS: Readonly<Record<UsageEndpoint, UsageEndpointSpec>> = {
-  completions: {
-    name: 'completions',
-    resultObject: 'organization.usage.completions.result',
-    counters: [
-      'input_tokens',
-      'output_tokens',
-      'input_cached_tokens',
-      'input_audio_tokens',
-      'output_audio_tokens',
-      'num_model_requests',
-    ],
-    dimensions: [...COMMON_DIMENSIONS, 'batch', 'service_tier'],
-    filters: COMMON_FILTERS,
-    batchFilter: true,
-  },
-  embeddings: simpleSpec('embeddings', ['input_tokens', 'num_model_requests']),
-  moderations: simpleSpec('moderations', ['input_tokens', 'num_model_requests']),
-  images: {
-    name: 'images',
-    resultObject: 'organization.usage.images.result',
-    counters: ['images', 'num_model_requests'],
+  completions: spec(
+    'completions',
+    ['input_tokens', 'output_tokens', 'input_cached_tokens', 'input_audio_tokens', 'output_audio_tokens', 'num_model_requests'],
+    { dimensions: [...COMMON_DIMENSIONS, 'batch', 'service_tier'] },
+  ),
+  embeddings: spec('embeddings', ['input_tokens', 'num_model_requests']),
+  moderations: spec('moderations', ['input_tokens', 'num_model_requests']),
+  images: spec('images', ['images', 'num_model_requests'], {
     // The schema lists source and size ahead of the common dimensions.
     dimensions: ['source', 'size', ...COMMON_DIMENSIONS],
     filters: [
@@ -96,10 +74,9 @@ export const USAGE_SPECS: Readonly<Record<UsageEndpoint, UsageEndpointSpec>> = {
       { param: 'sizes', field: 'size', allowed: IMAGE_SIZES },
       ...COMMON_FILTERS,
     ],
-    batchFilter: false,
-  },
-  audio_speeches: simpleSpec('audio_speeches', ['characters', 'num_model_requests']),
-  audio_transcriptions: simpleSpec('audio_transcriptions', ['seconds', 'num_model_requests']),
+  }),
+  audio_speeches: spec('audio_speeches', ['characters', 'num_model_requests']),
+  audio_transcriptions: spec('audio_transcriptions', ['seconds', 'num_model_requests']),
 };
 
 export type BucketWidth = '1m' | '1h' | '1d';
@@ -124,12 +101,9 @@ export function dimensionValue(event: SimEvent, dimension: Dimension): string | 
       return event.batch ?? false;
     case 'service_tier':
       return event.service_tier ?? 'default';
-    case 'source':
-      return event.source ?? null;
-    case 'size':
-      return event.size ?? null;
     default:
-      return event[dimension];
+      // Only images events have a source and a size.
+      return event[dimension] ?? null;
   }
 }
 

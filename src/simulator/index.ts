@@ -7,26 +7,15 @@ import { sumCounters, totalCost } from './aggregate.js';
 import { buildCatalog } from './catalog.js';
 import { USAGE_SPECS } from './endpoints.js';
 import { EventStore } from './event-store.js';
-import type { FieldFilter } from './query.js';
+import { idFilters } from './query.js';
 import { restateDay } from './restatement.js';
 import { Scenarios } from './scenarios.js';
 import { listen } from './server.js';
 import { FailureQueue, RequestRateLimiter } from './throttles.js';
 import { SCENARIO_NAMES, type LoggedRequest, type Simulator, type SimulatorOptions } from './types.js';
 
-export { ORIGIN_HEADER } from './server.js';
 export { SCENARIO_NAMES, USAGE_ENDPOINTS } from './types.js';
-export type {
-  FailNextOptions,
-  LoggedRequest,
-  OrgSize,
-  ScenarioName,
-  SimEvent,
-  Simulator,
-  SimulatorOptions,
-  TruthQuery,
-  UsageEndpoint,
-} from './types.js';
+export type { OrgSize, ScenarioName, SimEvent, Simulator, SimulatorOptions } from './types.js';
 
 const DEFAULT_MAX_RESULTS_PER_PAGE = 100_000;
 
@@ -61,13 +50,6 @@ function validated(options: SimulatorOptions): Settings {
   };
 }
 
-function idFilters(query: { api_key_ids?: string[]; project_ids?: string[] }): FieldFilter[] {
-  const filters: FieldFilter[] = [];
-  if (query.project_ids) filters.push({ field: 'project_id', values: new Set(query.project_ids) });
-  if (query.api_key_ids) filters.push({ field: 'api_key_id', values: new Set(query.api_key_ids) });
-  return filters;
-}
-
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const settings = validated(options);
   const store = new EventStore(buildCatalog(settings.seed, settings.org), settings.seed, settings.now);
@@ -93,9 +75,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       log.length = 0;
     },
     addEvents: (events) => store.addEvents(events),
-    restateDay: (date, percent) => {
-      restateDay(store, date, percent);
-    },
+    restateDay: (date, percent) => restateDay(store, date, percent),
     failNext: (count, status, failOptions) => failures.add(count, status, failOptions),
     truth: (query) => sumCounters(store, USAGE_SPECS[query.endpoint], query.start, query.end, idFilters(query)),
     truthCost: (query) => totalCost(store, query.start, query.end),

@@ -36,20 +36,27 @@ interface CommonQuery {
   width: number;
   limit: number;
   page: string | undefined;
+  filters: readonly FieldFilter[];
 }
 
 export interface UsageQuery extends CommonQuery {
   kind: 'usage';
   spec: UsageEndpointSpec;
   groupBy: readonly Dimension[];
-  filters: readonly FieldFilter[];
   batch: boolean | undefined;
 }
 
 export interface CostsQuery extends CommonQuery {
   kind: 'costs';
   groupBy: readonly CostsDimension[];
-  filters: readonly FieldFilter[];
+}
+
+/** The project and API key filters that the costs endpoint and the usage truth take. */
+export function idFilters(ids: { project_ids?: readonly string[]; api_key_ids?: readonly string[] }): FieldFilter[] {
+  const filters: FieldFilter[] = [];
+  if (ids.project_ids) filters.push({ field: 'project_id', values: new Set(ids.project_ids) });
+  if (ids.api_key_ids) filters.push({ field: 'api_key_id', values: new Set(ids.api_key_ids) });
+  return filters;
 }
 
 export function readRawQuery(params: URLSearchParams): RawQuery {
@@ -144,7 +151,8 @@ export function parseUsageQuery(spec: UsageEndpointSpec, raw: RawQuery, nowSecon
     if (values) filters.push({ field: filter.field, values: new Set(values) });
   }
   let batch: boolean | undefined;
-  if (spec.batchFilter) {
+  // Only completions, the one endpoint that groups by batch, takes `batch=true|false`.
+  if (spec.dimensions.includes('batch')) {
     const text = single(raw, 'batch');
     if (text !== undefined && text !== 'true' && text !== 'false') {
       throw new QueryError(`Invalid value for 'batch': expected true or false, got '${text}'.`, 'batch');
@@ -171,11 +179,7 @@ export function parseCostsQuery(raw: RawQuery, nowSeconds: number): CostsQuery {
   if (width !== '1d') {
     throw new QueryError(`Invalid value for 'bucket_width': '${width}'; costs support only 1d.`, 'bucket_width');
   }
-  const filters: FieldFilter[] = [];
-  const projects = list(raw, 'project_ids');
-  if (projects) filters.push({ field: 'project_id', values: new Set(projects) });
-  const keys = list(raw, 'api_key_ids');
-  if (keys) filters.push({ field: 'api_key_id', values: new Set(keys) });
+  const filters = idFilters({ project_ids: list(raw, 'project_ids'), api_key_ids: list(raw, 'api_key_ids') });
   return {
     kind: 'costs',
     start,

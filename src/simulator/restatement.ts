@@ -7,7 +7,7 @@ import type { EventStore } from './event-store.js';
 import { DAY_SECONDS, midnightOf } from './time.js';
 import type { SimEvent } from './types.js';
 
-export function restateDay(store: EventStore, date: string, percent: number): SimEvent | undefined {
+export function restateDay(store: EventStore, date: string, percent: number): void {
   const start = midnightOf(date);
   if (start === undefined) throw new Error(`restateDay needs a YYYY-MM-DD date, got ${JSON.stringify(date)}`);
   // Restatements here only ever add usage: counters stay counts, and every minute stays non-negative.
@@ -21,7 +21,7 @@ export function restateDay(store: EventStore, date: string, percent: number): Si
     if (!anchor || event.timestamp < anchor.timestamp) anchor = event;
   });
   const extra = Math.round(((input + output) * percent) / 100);
-  if (!anchor || extra === 0) return undefined;
+  if (!anchor || extra === 0) return;
   // Split the extra tokens in the day's own input/output proportion.
   const extraInput = Math.round((extra * input) / (input + output));
   const revision: SimEvent = {
@@ -42,5 +42,4 @@ export function restateDay(store: EventStore, date: string, percent: number): Si
     num_model_requests: 0,
   };
   store.addEvents([revision]);
-  return revision;
 }

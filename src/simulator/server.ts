@@ -11,7 +11,7 @@ import { loggedQuery, readRawQuery } from './query.js';
 import type { LoggedRequest } from './types.js';
 
 /** Marks every response so the ledger can tell simulated data from real provider data. */
-export const ORIGIN_HEADER = 'x-usage-ledger-origin';
+const ORIGIN_HEADER = 'x-usage-ledger-origin';
 
 export interface ListenOptions {
   host: string;
