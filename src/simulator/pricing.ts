@@ -9,31 +9,29 @@ import type { SimEvent } from './types.js';
 
 const PICO_PER_DOLLAR = 1_000_000_000_000n;
 
-/** An exact decimal dollar amount ("0.075") as pico-dollars. */
-function picoDollars(dollars: string): bigint {
+/**
+ * An exact decimal dollar amount ("0.075") as pico-dollars: parsed in bigint, held as a
+ * plain integer. Amounts are integer products in doubles, exact below 2^53.
+ */
+function picoDollars(dollars: string, perUnits = 1n): number {
   const match = /^(\d+)(?:\.(\d{1,12}))?$/.exec(dollars);
   if (!match) throw new Error(`not a price: ${dollars}`);
   const [, whole = '0', fraction = ''] = match;
-  return BigInt(whole) * PICO_PER_DOLLAR + BigInt(fraction.padEnd(12, '0'));
+  const total = BigInt(whole) * PICO_PER_DOLLAR + BigInt(fraction.padEnd(12, '0'));
+  if (total % perUnits !== 0n) throw new Error(`price ${dollars} per ${perUnits} is finer than a pico-dollar`);
+  const price = Number(total / perUnits);
+  if (!Number.isSafeInteger(price)) throw new Error(`price ${dollars} is too large`);
+  return price;
 }
 
 /** Dollars per million tokens (or characters) as pico-dollars per single unit. */
-function perMillion(dollars: string): bigint {
-  const total = picoDollars(dollars);
-  if (total % 1_000_000n !== 0n) throw new Error(`price ${dollars} per million is finer than a pico-dollar`);
-  return total / 1_000_000n;
-}
+const perMillion = (dollars: string): number => picoDollars(dollars, 1_000_000n);
 
 /** Dollars per unit (an image, a second) as pico-dollars. */
-const perUnit = picoDollars;
+const perUnit = (dollars: string): number => picoDollars(dollars);
 
-interface CompletionsPrice {
-  input: bigint;
-  cachedInput: bigint;
-  output: bigint;
-  audioInput: bigint;
-  audioOutput: bigint;
-}
+/** Pico-dollars per token of each kind a completions event reports. */
+type CompletionsPrice = Record<'input' | 'cachedInput' | 'output' | 'audioInput' | 'audioOutput', number>;
 
 function tokenPrice(input: string, cachedInput: string, output: string, audio?: [string, string]): CompletionsPrice {
   const [audioInput, audioOutput] = audio ?? [input, output];
@@ -56,13 +54,13 @@ const COMPLETIONS_PRICES: Readonly<Record<string, CompletionsPrice>> = {
 /** Models an added event may name without a price of their own are billed like gpt-4o. */
 const FALLBACK_COMPLETIONS_PRICE = tokenPrice('2.5', '1.25', '10');
 
-const EMBEDDING_PRICES: Readonly<Record<string, bigint>> = {
+const EMBEDDING_PRICES: Readonly<Record<string, number>> = {
   'text-embedding-3-small': perMillion('0.02'),
   'text-embedding-3-large': perMillion('0.13'),
 };
 const FALLBACK_EMBEDDING_PRICE = perMillion('0.1');
 
-const IMAGE_PRICES: Readonly<Record<string, bigint>> = {
+const IMAGE_PRICES: Readonly<Record<string, number>> = {
   'dall-e-3 1024x1024': perUnit('0.04'),
   'dall-e-3 1024x1792': perUnit('0.08'),
   'dall-e-3 1792x1792': perUnit('0.12'),
@@ -72,17 +70,17 @@ const IMAGE_PRICES: Readonly<Record<string, bigint>> = {
 };
 const FALLBACK_IMAGE_PRICE = perUnit('0.04');
 
-const SPEECH_PRICES: Readonly<Record<string, bigint>> = { 'tts-1': perMillion('15'), 'tts-1-hd': perMillion('30') };
+const SPEECH_PRICES: Readonly<Record<string, number>> = { 'tts-1': perMillion('15'), 'tts-1-hd': perMillion('30') };
 const FALLBACK_SPEECH_PRICE = perMillion('15');
 
 /** Transcription is sold at $0.006 a minute, i.e. $0.0001 a second. */
 const TRANSCRIPTION_PRICE_PER_SECOND = perUnit('0.0001');
 
 /** Tier and batch prices as exact fractions of the list price. */
-const TIER_FACTORS: Readonly<Record<string, readonly [bigint, bigint]>> = {
-  batch: [1n, 2n],
-  flex: [1n, 2n],
-  priority: [7n, 4n],
+const TIER_FACTORS: Readonly<Record<string, readonly [number, number]>> = {
+  batch: [1, 2],
+  flex: [1, 2],
+  priority: [7, 4],
 };
 
 export type QuantityUnit = 'tokens' | 'images' | 'characters' | 'duration_seconds';
@@ -90,21 +88,12 @@ export type QuantityUnit = 'tokens' | 'images' | 'characters' | 'duration_second
 /** Receives one invoice line of an event: always a positive amount (free lines are left off). */
 export type CostLineVisitor = (lineItem: string, unit: QuantityUnit, quantity: number, micro: number) => void;
 
-/**
- * A price as a plain integer of pico-dollars. Amounts are computed as integer products in
- * doubles, which are exact below 2^53; anything larger is redone in bigint.
- */
-function asInteger(price: bigint): number {
-  const value = Number(price);
-  if (!Number.isSafeInteger(value)) throw new Error(`price ${price} is too large`);
-  return value;
-}
-
-function scaled(price: bigint, factor: readonly [bigint, bigint] | undefined): number {
-  if (!factor) return asInteger(price);
-  const [numerator, denominator] = factor;
-  if ((price * numerator) % denominator !== 0n) throw new Error(`price ${price} is not exact under ${numerator}/${denominator}`);
-  return asInteger((price * numerator) / denominator);
+function scaled(price: number, [numerator, denominator]: readonly [number, number]): number {
+  const product = price * numerator;
+  if (!Number.isSafeInteger(product) || product % denominator !== 0) {
+    throw new Error(`price ${price} is not exact under ${numerator}/${denominator}`);
+  }
+  return product / denominator;
 }
 
 const PICO_PER_MICRO = 1_000_000;
@@ -121,36 +110,26 @@ function microDollars(quantity: number, unitPrice: number): number {
   return remainder >= PICO_PER_MICRO / 2 ? whole + 1 : whole;
 }
 
+/** Quantities are never negative, so a zero amount is the only one left off. */
 function emit(visit: CostLineVisitor, lineItem: string, unit: QuantityUnit, quantity: number, unitPrice: number): void {
-  if (quantity <= 0 || unitPrice <= 0) return;
   const micro = microDollars(quantity, unitPrice);
   if (micro > 0) visit(lineItem, unit, quantity, micro);
 }
 
-/** A completions model in one tier: its five line items and their unit prices. */
-interface CompletionsSheet {
-  input: [string, number];
-  cachedInput: [string, number];
-  audioInput: [string, number];
-  output: [string, number];
-  audioOutput: [string, number];
-}
+/** A completions model in one tier: each line item's name and unit price. */
+type CompletionsSheet = Record<keyof CompletionsPrice, [string, number]>;
 
 // Line item names and tier prices are worked out once per model and tier, not per event.
-const completionsSheets = new Map<string, Map<string, CompletionsSheet>>();
+const completionsSheets = new Map<string, CompletionsSheet>();
 
 function completionsSheet(model: string, tier: string): CompletionsSheet {
-  let byTier = completionsSheets.get(model);
-  if (!byTier) {
-    byTier = new Map();
-    completionsSheets.set(model, byTier);
-  }
-  let sheet = byTier.get(tier);
+  const key = `${model} ${tier}`;
+  let sheet = completionsSheets.get(key);
   if (!sheet) {
     const price = COMPLETIONS_PRICES[model] ?? FALLBACK_COMPLETIONS_PRICE;
-    const factor = TIER_FACTORS[tier];
+    const factor = TIER_FACTORS[tier] ?? [1, 1];
     const suffix = tier === 'default' ? '' : `, ${tier}`;
-    const item = (kind: string, unitPrice: bigint): [string, number] => [`${model}, ${kind}${suffix}`, scaled(unitPrice, factor)];
+    const item = (kind: string, unitPrice: number): [string, number] => [`${model}, ${kind}${suffix}`, scaled(unitPrice, factor)];
     sheet = {
       input: item('input', price.input),
       cachedInput: item('cached input', price.cachedInput),
@@ -158,7 +137,7 @@ function completionsSheet(model: string, tier: string): CompletionsSheet {
       output: item('output', price.output),
       audioOutput: item('audio output', price.audioOutput),
     };
-    byTier.set(tier, sheet);
+    completionsSheets.set(key, sheet);
   }
   return sheet;
 }
@@ -176,61 +155,38 @@ function completionsLines(event: SimEvent, visit: CostLineVisitor): void {
   emit(visit, sheet.audioOutput[0], 'tokens', audioOut, sheet.audioOutput[1]);
 }
 
-const singleSheets = new Map<string, [string, number]>();
-
-/** The line item name and unit price of a one-line event, worked out once per kind. */
-function singleSheet(key: string, make: () => [string, bigint]): [string, number] {
-  let sheet = singleSheets.get(key);
-  if (!sheet) {
-    const [name, price] = make();
-    sheet = [name, asInteger(price)];
-    singleSheets.set(key, sheet);
-  }
-  return sheet;
-}
-
 /** Calls `visit` for each invoice line the event contributes to. */
 export function forEachCostLine(event: SimEvent, visit: CostLineVisitor): void {
+  const { model } = event;
   switch (event.endpoint) {
     case 'completions':
       completionsLines(event, visit);
       return;
-    case 'embeddings': {
-      const [name, price] = singleSheet(`e ${event.model}`, () => [event.model, EMBEDDING_PRICES[event.model] ?? FALLBACK_EMBEDDING_PRICE]);
-      emit(visit, name, 'tokens', event.input_tokens ?? 0, price);
+    case 'embeddings':
+      emit(visit, model, 'tokens', event.input_tokens ?? 0, EMBEDDING_PRICES[model] ?? FALLBACK_EMBEDDING_PRICE);
       return;
-    }
     case 'moderations':
       // Moderation is free, so it never appears on the invoice.
       return;
     case 'images': {
       const size = event.size ?? '1024x1024';
-      const [name, price] = singleSheet(`i ${event.model} ${size}`, () => [
-        `${event.model}, ${size}`,
-        IMAGE_PRICES[`${event.model} ${size}`] ?? FALLBACK_IMAGE_PRICE,
-      ]);
-      emit(visit, name, 'images', event.images ?? 0, price);
+      emit(visit, `${model}, ${size}`, 'images', event.images ?? 0, IMAGE_PRICES[`${model} ${size}`] ?? FALLBACK_IMAGE_PRICE);
       return;
     }
-    case 'audio_speeches': {
-      const [name, price] = singleSheet(`s ${event.model}`, () => [event.model, SPEECH_PRICES[event.model] ?? FALLBACK_SPEECH_PRICE]);
-      emit(visit, name, 'characters', event.characters ?? 0, price);
+    case 'audio_speeches':
+      emit(visit, model, 'characters', event.characters ?? 0, SPEECH_PRICES[model] ?? FALLBACK_SPEECH_PRICE);
       return;
-    }
-    case 'audio_transcriptions': {
-      const [name, price] = singleSheet(`t ${event.model}`, () => [event.model, TRANSCRIPTION_PRICE_PER_SECOND]);
-      emit(visit, name, 'duration_seconds', event.seconds ?? 0, price);
+    case 'audio_transcriptions':
+      emit(visit, model, 'duration_seconds', event.seconds ?? 0, TRANSCRIPTION_PRICE_PER_SECOND);
       return;
-    }
   }
 }
 
 const MICRO_DIGITS = 6;
 
-/** Micro-dollars (an exact integer) as a dollar amount with six fraction digits ("0.060000"). */
+/** Micro-dollars (an exact sum of positive amounts) as dollars with six fraction digits ("0.060000"). */
 export function formatDollars(micro: number): string {
   if (!Number.isSafeInteger(micro)) throw new Error(`amount of ${micro} micro-dollars is beyond exact range`);
-  const negative = micro < 0;
-  const digits = String(Math.abs(micro)).padStart(MICRO_DIGITS + 1, '0');
-  return `${negative ? '-' : ''}${digits.slice(0, -MICRO_DIGITS)}.${digits.slice(-MICRO_DIGITS)}`;
+  const digits = String(micro).padStart(MICRO_DIGITS + 1, '0');
+  return `${digits.slice(0, -MICRO_DIGITS)}.${digits.slice(-MICRO_DIGITS)}`;
 }
