@@ -3,7 +3,7 @@
 // Workloads persist across days the way real integrations do, so a grouped record on
 // one day usually has a counterpart on the next.
 
-import { IMAGE_SIZES } from './endpoints.js';
+import { IMAGE_SIZES, IMAGE_SOURCES } from './endpoints.js';
 import { hashInts, Random } from './random.js';
 import { USAGE_ENDPOINTS, type OrgSize, type UsageEndpoint } from './types.js';
 
@@ -34,10 +34,7 @@ export const MODEL_PROFILES: readonly ModelProfile[] = [
   profile('text-embedding-3-large', 'embeddings'),
   profile('omni-moderation-latest', 'moderations'),
   profile('dall-e-3', 'images', { sources: ['image.generation'], sizes: ['1024x1024', '1024x1792', '1792x1792'] }),
-  profile('dall-e-2', 'images', {
-    sources: ['image.generation', 'image.edit', 'image.variation'],
-    sizes: ['256x256', '512x512', '1024x1024'],
-  }),
+  profile('dall-e-2', 'images', { sources: IMAGE_SOURCES, sizes: ['256x256', '512x512', '1024x1024'] }),
   profile('tts-1', 'audio_speeches'),
   profile('tts-1-hd', 'audio_speeches'),
   profile('whisper-1', 'audio_transcriptions'),
@@ -45,7 +42,6 @@ export const MODEL_PROFILES: readonly ModelProfile[] = [
 
 /** One steady source of traffic: fixed dimensions plus how heavy its requests are. */
 export interface Workload {
-  endpoint: UsageEndpoint;
   project_id: string;
   api_key_id: string;
   user_id: string;
@@ -122,7 +118,6 @@ function drawWorkload(random: Random, endpoint: UsageEndpoint, catalog: Omit<Cat
   const profile = random.pick(MODEL_PROFILES.filter((candidate) => candidate.endpoint === endpoint));
   const batch = profile.batchable && random.chance(0.25);
   return {
-    endpoint,
     project_id: key.projectId,
     api_key_id: key.id,
     user_id: random.pick(catalog.userIds),
@@ -137,8 +132,8 @@ function drawWorkload(random: Random, endpoint: UsageEndpoint, catalog: Omit<Cat
 }
 
 function workloadKey(workload: Workload): string {
-  const { endpoint, project_id, api_key_id, user_id, profile, batch, service_tier, source, size } = workload;
-  return [endpoint, project_id, api_key_id, user_id, profile.model, batch, service_tier, source, size].join('|');
+  const { project_id, api_key_id, user_id, profile, batch, service_tier, source, size } = workload;
+  return [profile.endpoint, project_id, api_key_id, user_id, profile.model, batch, service_tier, source, size].join('|');
 }
 
 export function buildCatalog(seed: number, size: OrgSize): Catalog {

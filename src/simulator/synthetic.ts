@@ -4,6 +4,7 @@
 // seeded by (seed, day, endpoint) so any day can be regenerated identically at any time.
 
 import type { Catalog, Workload } from './catalog.js';
+import type { Counter } from './endpoints.js';
 import { hashInts, Random } from './random.js';
 import { DAY_SECONDS } from './time.js';
 import { USAGE_ENDPOINTS, type SimEvent, type UsageEndpoint } from './types.js';
@@ -40,24 +41,28 @@ function completionsEvent(random: Random, workload: Workload, timestamp: number)
   };
 }
 
-function otherEvent(random: Random, workload: Workload, timestamp: number): SimEvent {
+/** Up to `maxRequests` requests (scaled by intensity) of `min`..`max` units each of `counter`. */
+function volume(random: Random, workload: Workload, maxRequests: number, counter: Counter, min: number, max: number): Partial<SimEvent> {
+  const requests = requestsFor(random, workload, maxRequests);
+  return { [counter]: requests * random.int(min, max), num_model_requests: requests };
+}
+
+function eventFor(random: Random, workload: Workload, timestamp: number): SimEvent {
   const base = {
     timestamp,
-    endpoint: workload.endpoint,
+    endpoint: workload.profile.endpoint,
     project_id: workload.project_id,
     api_key_id: workload.api_key_id,
     user_id: workload.user_id,
     model: workload.profile.model,
   };
-  switch (workload.endpoint) {
-    case 'embeddings': {
-      const requests = requestsFor(random, workload, 60);
-      return { ...base, input_tokens: requests * random.int(20, 800), num_model_requests: requests };
-    }
-    case 'moderations': {
-      const requests = requestsFor(random, workload, 60);
-      return { ...base, input_tokens: requests * random.int(10, 300), num_model_requests: requests };
-    }
+  switch (workload.profile.endpoint) {
+    case 'completions':
+      return completionsEvent(random, workload, timestamp);
+    case 'embeddings':
+      return { ...base, ...volume(random, workload, 60, 'input_tokens', 20, 800) };
+    case 'moderations':
+      return { ...base, ...volume(random, workload, 60, 'input_tokens', 10, 300) };
     case 'images': {
       const requests = requestsFor(random, workload, 8);
       const perRequest = workload.profile.model === 'dall-e-3' ? 1 : random.int(1, 4);
@@ -69,16 +74,10 @@ function otherEvent(random: Random, workload: Workload, timestamp: number): SimE
         size: workload.size ?? '1024x1024',
       };
     }
-    case 'audio_speeches': {
-      const requests = requestsFor(random, workload, 20);
-      return { ...base, characters: requests * random.int(50, 1500), num_model_requests: requests };
-    }
-    case 'audio_transcriptions': {
-      const requests = requestsFor(random, workload, 20);
-      return { ...base, seconds: requests * random.int(5, 600), num_model_requests: requests };
-    }
-    case 'completions':
-      return completionsEvent(random, workload, timestamp);
+    case 'audio_speeches':
+      return { ...base, ...volume(random, workload, 20, 'characters', 50, 1500) };
+    case 'audio_transcriptions':
+      return { ...base, ...volume(random, workload, 20, 'seconds', 5, 600) };
   }
 }
 
@@ -99,9 +98,7 @@ export function generateDay(catalog: Catalog, seed: number, dayStart: number, en
     const count = random.int(min, max);
     for (let index = 0; index < count; index += 1) {
       const timestamp = dayStart + random.int(0, 1439) * 60;
-      events.push(
-        endpoint === 'completions' ? completionsEvent(random, workload, timestamp) : otherEvent(random, workload, timestamp),
-      );
+      events.push(eventFor(random, workload, timestamp));
     }
   }
   return events;
