@@ -36,17 +36,13 @@ function errorType(status: number): string {
   return 'invalid_request_error';
 }
 
-export function errorReply(
-  status: number,
-  message: string,
-  options: { param?: string | null; code?: string | null; retryAfter?: string } = {},
-): Reply {
+export function errorReply(status: number, message: string, options: { param?: string | null; retryAfter?: string } = {}): Reply {
   const body: ErrorBody = {
     error: {
       message,
       type: errorType(status),
       param: options.param ?? null,
-      code: options.code ?? (status === 429 ? 'rate_limit_exceeded' : null),
+      code: status === 429 ? 'rate_limit_exceeded' : null,
     },
   };
   return { status, body, headers: options.retryAfter === undefined ? {} : { 'retry-after': options.retryAfter } };

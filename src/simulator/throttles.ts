@@ -21,16 +21,13 @@ const NOMINAL_LIMIT = 10_000;
 export class RequestRateLimiter {
   private readonly admitted: number[] = [];
 
-  constructor(
-    private readonly maxPerMinute: number | undefined,
-    private readonly elapsedMs: () => number = () => performance.now(),
-  ) {}
+  constructor(private readonly maxPerMinute: number | undefined) {}
 
   /** Admits the request if the window has room; refused requests do not use up a slot. */
   admit(): RateDecision {
     const limit = this.maxPerMinute;
     if (limit === undefined) return { allowed: true, limit: NOMINAL_LIMIT, remaining: NOMINAL_LIMIT, retryAfterSeconds: 0 };
-    const now = this.elapsedMs();
+    const now = performance.now();
     while (this.admitted.length > 0 && (this.admitted[0] ?? 0) <= now - WINDOW_MS) this.admitted.shift();
     if (this.admitted.length >= limit) {
       const oldest = this.admitted[0] ?? now;
