@@ -8,7 +8,8 @@ import { type CommandReport, IncompleteRunError, runCommand } from './app/dispat
 import { getErrorMessage } from './errors.js';
 import { OPTIONS, OUTPUTS } from './config/options.js';
 import { systemClock } from './ports.js';
-import { createRedactor, redactCredentialShapes, type Redactor } from './adapters/http/redact.js';
+import { createRedactor, type Redactor } from './adapters/http/redact.js';
+import { redactCredentialShapes } from './domain/credential-shapes.js';
 import { parseSettings } from './config/settings.js';
 import { actionsRunnerContext } from './shell/actions-context.js';
 import { actionsLogger } from './shell/loggers.js';

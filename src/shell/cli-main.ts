@@ -8,7 +8,7 @@ import { serveSimulator } from '../app/simulate.js';
 import { MixedOriginError } from '../app/update-ledger.js';
 import { EXIT_COMPLETED, EXIT_FAILED, EXIT_USAGE, UsageError, getErrorMessage } from '../errors.js';
 import { systemClock } from '../ports.js';
-import { ProviderRequestError, ScopeMissingError } from '../adapters/openai/source.js';
+import { ProviderRequestError, ScopeMissingError } from '../adapters/http/provider-errors.js';
 import { parseSettings } from '../config/settings.js';
 import { createRedactor } from '../adapters/http/redact.js';
 import { parseCliArgs } from './cli-args.js';

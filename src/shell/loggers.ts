@@ -4,7 +4,8 @@
 
 import * as core from '@actions/core';
 import type { Logger } from '../ports.js';
-import { redactCredentialShapes, type Redactor } from '../adapters/http/redact.js';
+import { redactCredentialShapes } from '../domain/credential-shapes.js';
+import type { Redactor } from '../adapters/http/redact.js';
 
 /** `redact`: the shell's redactor for its known secrets; credential shapes are masked without one. */
 export function actionsLogger(redact: Redactor = redactCredentialShapes): Logger {

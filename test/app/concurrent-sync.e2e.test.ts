@@ -10,7 +10,7 @@ import { canonicalJson } from '../../src/lib/json/json.js';
 import { buildLedgerReadme } from '../../src/domain/ledger-readme.js';
 import type { ManifestContent } from '../../src/domain/manifest-merge.js';
 import { assertValid } from '../../src/adapters/ledger-fs/schema-validator.js';
-import { LedgerConflictError } from '../../src/adapters/git/commit.js';
+import { LedgerConflictError } from '../../src/adapters/git/ledger-rebase.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createRepoWithRemote, gitIn, logOf, type RepoWithRemote } from '../helpers/git-repos.js';
 import { runLedger } from '../support/ledger-run.js';

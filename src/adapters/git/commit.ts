@@ -8,10 +8,6 @@ import { silentLogger, type Logger } from '../../ports.js';
 import { identityOptions, rootPathspec, type Git, type GitIdentity } from './git.js';
 import { pushWithRetry } from './git-push.js';
 
-export { PushFailedError } from './git-push.js';
-export { RebaseConflictError } from './git-rebase.js';
-export { CheckoutBlockedError, LedgerConflictError } from './ledger-rebase.js';
-
 export interface CommitPathsOptions {
   /**
    * Files or directories, relative to the repository root or absolute; may include files

@@ -3,11 +3,7 @@
 
 import { CREDENTIAL_PREFIX, MASK, redactCredentialShapes } from '../../domain/credential-shapes.js';
 
-export { redactCredentialShapes } from '../../domain/credential-shapes.js';
-
 export type Redactor = (text: string) => string;
-
-export const REDACTED = MASK;
 
 /**
  * Rule for pieces of a known secret: any 6 consecutive characters of it that reach past

@@ -54,6 +54,3 @@ export function assertValid(kind: LedgerFileKind, value: unknown, where: string)
   if (!validate) throw new Error(`no schema for ${kind}`);
   if (!validate(value)) throw new SchemaViolationError(kind, validate.errors ?? [], where);
 }
-
-/** The schemas themselves, for `verify` and for documentation. */
-export const LEDGER_SCHEMAS = { ...SCHEMAS, record: recordSchema, finding: findingSchema };

@@ -21,8 +21,6 @@ import {
 import type { OpenAiConnection } from './connection.js';
 import { fetchEndpointDays, type EndpointOutcome } from './fetch-endpoint.js';
 
-export { ProviderRequestError, ScopeMissingError } from '../http/provider-errors.js';
-
 export interface OpenAiSourceOptions {
   /** E.g. https://api.openai.com/v1; endpoint paths are appended to it. */
   baseUrl: string | URL;

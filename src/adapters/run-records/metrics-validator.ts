@@ -89,6 +89,3 @@ export function schemaProblem(document: unknown, describe: DescribeAt = describe
   if (validate(document)) return null;
   return problemFrom(validate.errors ?? [], document, describe);
 }
-
-/** The schema itself, for documentation and for callers that validate elsewhere. */
-export const METRICS_SCHEMA = metricsSchema;

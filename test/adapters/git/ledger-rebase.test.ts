@@ -10,7 +10,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { canonicalJson } from '../../../src/lib/json/json.js';
 import { buildLedgerReadme } from '../../../src/domain/ledger-readme.js';
 import type { ManifestContent } from '../../../src/domain/manifest-merge.js';
-import { CheckoutBlockedError, commitPaths, LedgerConflictError, type CommitPathsOptions } from '../../../src/adapters/git/commit.js';
+import { commitPaths, type CommitPathsOptions } from '../../../src/adapters/git/commit.js';
+import { CheckoutBlockedError, LedgerConflictError } from '../../../src/adapters/git/ledger-rebase.js';
 import { createGit } from '../../../src/adapters/git/git.js';
 import { createRepoWithRemote, gitIn, isolateGlobalGitConfig, logOf, type RepoWithRemote } from '../../helpers/git-repos.js';
 

@@ -2,7 +2,9 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { commitPaths, PushFailedError, RebaseConflictError, type CommitPathsOptions } from '../../../src/adapters/git/commit.js';
+import { commitPaths, type CommitPathsOptions } from '../../../src/adapters/git/commit.js';
+import { PushFailedError } from '../../../src/adapters/git/git-push.js';
+import { RebaseConflictError } from '../../../src/adapters/git/git-rebase.js';
 import { createGit } from '../../../src/adapters/git/git.js';
 import { createRepoWithRemote, gitIn, isolateGlobalGitConfig, logOf, type RepoWithRemote } from '../../helpers/git-repos.js';
 

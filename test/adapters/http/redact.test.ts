@@ -2,7 +2,8 @@
 // must not get any of it into a message, while ordinary words stay readable.
 
 import { describe, expect, it } from 'vitest';
-import { createRedactor, redactCredentialShapes } from '../../../src/adapters/http/redact.js';
+import { createRedactor } from '../../../src/adapters/http/redact.js';
+import { redactCredentialShapes } from '../../../src/domain/credential-shapes.js';
 
 const KEY = 'sk-admin-SECRETq8Zt4LmW2xKp7f3a9c';
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DayFailed } from '../../../src/domain/usage-source.js';
 import { createHttpClient } from '../../../src/adapters/http/client.js';
-import { createOpenAiSource, ProviderRequestError, ScopeMissingError } from '../../../src/adapters/openai/source.js';
+import { ProviderRequestError, ScopeMissingError } from '../../../src/adapters/http/provider-errors.js';
+import { createOpenAiSource } from '../../../src/adapters/openai/source.js';
 import { createFakeClock } from '../support/fake-clock.js';
 import { bucket, bucketsForQuery, completions, midnight, page, type FakeHandler } from '../support/fake-openai-server.js';
 import { closeOpenAiHarnesses, everyDay, KEY, openAiHarness } from '../support/openai-harness.js';
