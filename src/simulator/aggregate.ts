@@ -126,8 +126,9 @@ export function costsBuckets(store: EventStore, query: CostsQuery, span: BucketS
     const bucket = groups[Math.floor((event.timestamp - low) / query.width)];
     if (!bucket) return;
     const projectId = byProject ? event.project_id : null;
-    const apiKeyId = byKey ? event.api_key_id : null;
-    const eventKey = `${projectId ?? ''}\u0000${apiKeyId ?? ''}\u0000`;
+    // Storage belongs to no key, so grouped by key it is a null key of its own.
+    const apiKeyId = byKey ? (event.api_key_id ?? null) : null;
+    const eventKey = `${projectId ?? ''}\u0000${apiKeyId ?? '\u0001'}\u0000`;
     forEachCostLine(event, (lineItem, unit, quantity, micro) => {
       const key = byLineItem ? eventKey + lineItem : eventKey;
       let group = bucket.get(key);

@@ -4,7 +4,17 @@
 
 import type { SimEvent, UsageEndpoint } from './types.js';
 
-export type Dimension = 'project_id' | 'user_id' | 'api_key_id' | 'model' | 'batch' | 'service_tier' | 'source' | 'size';
+export type Dimension =
+  | 'project_id'
+  | 'user_id'
+  | 'api_key_id'
+  | 'model'
+  | 'batch'
+  | 'service_tier'
+  | 'source'
+  | 'size'
+  | 'context_level'
+  | 'vector_store_id';
 
 export const COUNTERS = [
   'input_tokens',
@@ -16,6 +26,9 @@ export const COUNTERS = [
   'images',
   'characters',
   'seconds',
+  'usage_bytes',
+  'num_sessions',
+  'num_requests',
 ] as const;
 
 export type Counter = (typeof COUNTERS)[number];
@@ -37,14 +50,17 @@ export interface UsageEndpointSpec {
 
 export const IMAGE_SOURCES = ['image.generation', 'image.edit', 'image.variation'] as const;
 export const IMAGE_SIZES = ['256x256', '512x512', '1024x1024', '1792x1792', '1024x1792'] as const;
+export const CONTEXT_LEVELS = ['low', 'medium', 'high'] as const;
 
-const COMMON_FILTERS: readonly ListFilter[] = [
+const WHO_FILTERS: readonly ListFilter[] = [
   { param: 'project_ids', field: 'project_id' },
   { param: 'user_ids', field: 'user_id' },
   { param: 'api_key_ids', field: 'api_key_id' },
-  { param: 'models', field: 'model' },
 ];
+const COMMON_FILTERS: readonly ListFilter[] = [...WHO_FILTERS, { param: 'models', field: 'model' }];
 const COMMON_DIMENSIONS: readonly Dimension[] = ['project_id', 'user_id', 'api_key_id', 'model'];
+/** Storage and sessions belong to a project alone, so that is all they group and filter by. */
+const PROJECT_ONLY: Partial<UsageEndpointSpec> = { dimensions: ['project_id'], filters: [{ param: 'project_ids', field: 'project_id' }] };
 
 /** An endpoint's spec; most group and filter by the common dimensions alone. */
 function spec(name: UsageEndpoint, counters: readonly Counter[], own: Partial<UsageEndpointSpec> = {}): UsageEndpointSpec {
@@ -77,6 +93,19 @@ export const USAGE_SPECS: Readonly<Record<UsageEndpoint, UsageEndpointSpec>> = {
   }),
   audio_speeches: spec('audio_speeches', ['characters', 'num_model_requests']),
   audio_transcriptions: spec('audio_transcriptions', ['seconds', 'num_model_requests']),
+  vector_stores: spec('vector_stores', ['usage_bytes'], PROJECT_ONLY),
+  code_interpreter_sessions: spec('code_interpreter_sessions', ['num_sessions'], PROJECT_ONLY),
+  // The two tool-call endpoints name their results after the tool, not after the path.
+  web_search_calls: spec('web_search_calls', ['num_model_requests', 'num_requests'], {
+    resultObject: 'organization.usage.web_searches.result',
+    dimensions: [...COMMON_DIMENSIONS, 'context_level'],
+    filters: [...COMMON_FILTERS, { param: 'context_levels', field: 'context_level', allowed: CONTEXT_LEVELS }],
+  }),
+  file_search_calls: spec('file_search_calls', ['num_requests'], {
+    resultObject: 'organization.usage.file_searches.result',
+    dimensions: ['project_id', 'user_id', 'api_key_id', 'vector_store_id'],
+    filters: [...WHO_FILTERS, { param: 'vector_store_ids', field: 'vector_store_id' }],
+  }),
 };
 
 export type BucketWidth = '1m' | '1h' | '1d';
@@ -102,7 +131,7 @@ export function dimensionValue(event: SimEvent, dimension: Dimension): string | 
     case 'service_tier':
       return event.service_tier ?? 'default';
     default:
-      // Only images events have a source and a size.
+      // Only some endpoints' events carry a given dimension (a source, a vector store).
       return event[dimension] ?? null;
   }
 }

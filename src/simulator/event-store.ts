@@ -4,7 +4,7 @@
 // `forEachVisible`, so responses and truth can never disagree about what exists.
 
 import type { Catalog } from './catalog.js';
-import { COUNTERS, isUsageEndpoint } from './endpoints.js';
+import { CONTEXT_LEVELS, COUNTERS, isUsageEndpoint } from './endpoints.js';
 import { generateDay } from './synthetic.js';
 import { DAY_SECONDS, dayStartOf } from './time.js';
 import { USAGE_ENDPOINTS, type SimEvent, type UsageEndpoint } from './types.js';
@@ -53,6 +53,11 @@ export class EventStore {
         if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
           throw new Error(`event ${counter} must be a non-negative integer, got ${value}`);
         }
+      }
+      // The context_levels filter and the web search prices know only these levels.
+      const level = event.context_level;
+      if (level !== undefined && !(CONTEXT_LEVELS as readonly string[]).includes(level)) {
+        throw new Error(`event context_level must be low, medium or high, got ${level}`);
       }
       // Stored as frozen copies, so a caller reusing its objects cannot rewrite history.
       const copy = Object.freeze({ ...event });

@@ -5,7 +5,10 @@
 // double below 2^53, which is checked), never a binary fraction; and because every amount
 // has the same scale, any exact sum of amounts is digit-for-digit equal to truthCost.
 
+import type { CONTEXT_LEVELS } from './endpoints.js';
 import type { SimEvent } from './types.js';
+
+type ContextLevel = (typeof CONTEXT_LEVELS)[number];
 
 const PICO_PER_DOLLAR = 1_000_000_000_000n;
 
@@ -29,6 +32,9 @@ const perMillion = (dollars: string): number => picoDollars(dollars, 1_000_000n)
 
 /** Dollars per unit (an image, a second) as pico-dollars. */
 const perUnit = (dollars: string): number => picoDollars(dollars);
+
+/** Dollars per thousand tool calls as pico-dollars per call. */
+const perThousand = (dollars: string): number => picoDollars(dollars, 1000n);
 
 /** Pico-dollars per token of each kind a completions event reports. */
 type CompletionsPrice = Record<'input' | 'cachedInput' | 'output' | 'audioInput' | 'audioOutput', number>;
@@ -76,6 +82,30 @@ const FALLBACK_SPEECH_PRICE = perMillion('15');
 /** Transcription is sold at $0.006 a minute, i.e. $0.0001 a second. */
 const TRANSCRIPTION_PRICE_PER_SECOND = perUnit('0.0001');
 
+// openai.com/api/pricing, "Vector storage": $0.10 per GB (10^9 bytes) per day.
+// The first free GB is an organization-wide allowance, left out so each snapshot prices alone.
+const VECTOR_STORAGE_PRICE_PER_BYTE_DAY = picoDollars('0.1', 1_000_000_000n);
+
+// openai.com/api/pricing, "Code Interpreter": $0.03 per session.
+const CODE_INTERPRETER_SESSION_PRICE = perUnit('0.03');
+
+// openai.com/api/pricing, "File search tool call": $2.50 per 1,000 calls.
+const FILE_SEARCH_CALL_PRICE = perThousand('2.5');
+
+type WebSearchPrice = Readonly<Record<ContextLevel, number>>;
+const webSearchPrice = (low: string, medium: string, high: string): WebSearchPrice => ({
+  low: perThousand(low),
+  medium: perThousand(medium),
+  high: perThousand(high),
+});
+// openai.com/api/pricing, "Web search" per 1,000 calls by search context size: gpt-4.1 / gpt-4o $30, $35, $50.
+const FULL_WEB_SEARCH_PRICE = webSearchPrice('30', '35', '50');
+const WEB_SEARCH_PRICES: Readonly<Record<string, WebSearchPrice>> = {
+  'gpt-4.1-2025-04-14': FULL_WEB_SEARCH_PRICE,
+  // openai.com/api/pricing, "Web search" for gpt-4.1-mini / gpt-4o-mini: $25, $27.50, $30 per 1,000 calls.
+  'gpt-4o-mini-2024-07-18': webSearchPrice('25', '27.5', '30'),
+};
+
 /** Tier and batch prices as exact fractions of the list price. */
 const TIER_FACTORS: Readonly<Record<string, readonly [number, number]>> = {
   batch: [1, 2],
@@ -83,7 +113,7 @@ const TIER_FACTORS: Readonly<Record<string, readonly [number, number]>> = {
   priority: [7, 4],
 };
 
-export type QuantityUnit = 'tokens' | 'images' | 'characters' | 'duration_seconds';
+export type QuantityUnit = 'tokens' | 'images' | 'characters' | 'duration_seconds' | 'byte_days' | 'sessions' | 'calls';
 
 /** Receives one invoice line of an event: always a positive amount (free lines are left off). */
 export type CostLineVisitor = (lineItem: string, unit: QuantityUnit, quantity: number, micro: number) => void;
@@ -143,7 +173,7 @@ function completionsSheet(model: string, tier: string): CompletionsSheet {
 }
 
 function completionsLines(event: SimEvent, visit: CostLineVisitor): void {
-  const sheet = completionsSheet(event.model, event.batch ? 'batch' : (event.service_tier ?? 'default'));
+  const sheet = completionsSheet(event.model ?? '', event.batch ? 'batch' : (event.service_tier ?? 'default'));
   const cached = event.input_cached_tokens ?? 0;
   const audioIn = event.input_audio_tokens ?? 0;
   const audioOut = event.output_audio_tokens ?? 0;
@@ -155,9 +185,18 @@ function completionsLines(event: SimEvent, visit: CostLineVisitor): void {
   emit(visit, sheet.audioOutput[0], 'tokens', audioOut, sheet.audioOutput[1]);
 }
 
+function webSearchLine(event: SimEvent, visit: CostLineVisitor): void {
+  // Events are checked on the way in (event-store.ts), so the level is one of the three.
+  const level = (event.context_level ?? 'medium') as ContextLevel;
+  const price = (WEB_SEARCH_PRICES[event.model ?? ''] ?? FULL_WEB_SEARCH_PRICE)[level];
+  const prefix = event.model ? `${event.model}, ` : '';
+  emit(visit, `${prefix}web search, ${level} context`, 'calls', event.num_requests ?? 0, price);
+}
+
 /** Calls `visit` for each invoice line the event contributes to. */
 export function forEachCostLine(event: SimEvent, visit: CostLineVisitor): void {
-  const { model } = event;
+  // Only tool usage may name no model, and its lines do not use one.
+  const model = event.model ?? '';
   switch (event.endpoint) {
     case 'completions':
       completionsLines(event, visit);
@@ -178,6 +217,19 @@ export function forEachCostLine(event: SimEvent, visit: CostLineVisitor): void {
       return;
     case 'audio_transcriptions':
       emit(visit, model, 'duration_seconds', event.seconds ?? 0, TRANSCRIPTION_PRICE_PER_SECOND);
+      return;
+    case 'vector_stores':
+      // One snapshot a day, so its bytes are byte-days of storage.
+      emit(visit, 'vector store storage', 'byte_days', event.usage_bytes ?? 0, VECTOR_STORAGE_PRICE_PER_BYTE_DAY);
+      return;
+    case 'code_interpreter_sessions':
+      emit(visit, 'code interpreter sessions', 'sessions', event.num_sessions ?? 0, CODE_INTERPRETER_SESSION_PRICE);
+      return;
+    case 'web_search_calls':
+      webSearchLine(event, visit);
+      return;
+    case 'file_search_calls':
+      emit(visit, 'file search calls', 'calls', event.num_requests ?? 0, FILE_SEARCH_CALL_PRICE);
       return;
   }
 }

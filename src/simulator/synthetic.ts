@@ -28,7 +28,7 @@ function completionsEvent(random: Random, workload: Workload, timestamp: number)
     project_id: workload.project_id,
     api_key_id: workload.api_key_id,
     user_id: workload.user_id,
-    model: workload.profile.model,
+    model: workload.profile.model ?? undefined,
     batch: workload.batch,
     service_tier: workload.service_tier,
     input_tokens: input,
@@ -47,6 +47,30 @@ function volume(random: Random, workload: Workload, maxRequests: number, counter
   return { [counter]: requests * random.int(min, max), num_model_requests: requests };
 }
 
+/** Built-in tool usage: stored bytes, sessions and search calls, none of it billed as tokens. */
+function toolEvent(random: Random, workload: Workload, timestamp: number): SimEvent {
+  const who = { timestamp, endpoint: workload.profile.endpoint, project_id: workload.project_id };
+  const caller = { ...who, api_key_id: workload.api_key_id, user_id: workload.user_id };
+  const store = workload.vectorStore;
+  switch (workload.profile.endpoint) {
+    case 'vector_stores':
+      // Stores drift by a few percent a day as files come and go.
+      return { ...who, vector_store_id: store?.id, usage_bytes: Math.round((store?.bytes ?? 0) * (0.95 + 0.1 * random.next())) };
+    case 'code_interpreter_sessions':
+      // Sessions stay open and are reused across calls, so even busy workloads open only a few.
+      return { ...caller, num_sessions: random.int(1, 2) };
+    case 'web_search_calls': {
+      // A model request may search more than once.
+      const requests = requestsFor(random, workload, 10);
+      const model = workload.profile.model ?? undefined;
+      const context_level = workload.context_level ?? 'medium';
+      return { ...caller, model, context_level, num_model_requests: requests, num_requests: requests + random.int(0, requests) };
+    }
+    default:
+      return { ...caller, vector_store_id: store?.id, num_requests: requestsFor(random, workload, 20) };
+  }
+}
+
 function eventFor(random: Random, workload: Workload, timestamp: number): SimEvent {
   const base = {
     timestamp,
@@ -54,7 +78,7 @@ function eventFor(random: Random, workload: Workload, timestamp: number): SimEve
     project_id: workload.project_id,
     api_key_id: workload.api_key_id,
     user_id: workload.user_id,
-    model: workload.profile.model,
+    model: workload.profile.model ?? undefined,
   };
   switch (workload.profile.endpoint) {
     case 'completions':
@@ -78,6 +102,8 @@ function eventFor(random: Random, workload: Workload, timestamp: number): SimEve
       return { ...base, ...volume(random, workload, 20, 'characters', 50, 1500) };
     case 'audio_transcriptions':
       return { ...base, ...volume(random, workload, 20, 'seconds', 5, 600) };
+    default:
+      return toolEvent(random, workload, timestamp);
   }
 }
 
@@ -94,6 +120,11 @@ export function generateDay(catalog: Catalog, seed: number, dayStart: number, en
   const activity = weekday === 0 || weekday === 6 ? WEEKEND_ACTIVITY : WEEKDAY_ACTIVITY;
   const { min, max } = catalog.eventsPerDay;
   for (const workload of catalog.workloads[endpoint]) {
+    if (endpoint === 'vector_stores') {
+      // Storage is held every day, weekends too, and reported as one snapshot at midnight.
+      events.push(eventFor(random, workload, dayStart));
+      continue;
+    }
     if (!random.chance(activity)) continue;
     const count = random.int(min, max);
     for (let index = 0; index < count; index += 1) {

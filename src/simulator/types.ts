@@ -7,6 +7,11 @@ export const USAGE_ENDPOINTS = [
   'images',
   'audio_speeches',
   'audio_transcriptions',
+  // Appended, so the traffic of the endpoints above stays what each seed always gave.
+  'vector_stores',
+  'code_interpreter_sessions',
+  'web_search_calls',
+  'file_search_calls',
 ] as const;
 
 export type UsageEndpoint = (typeof USAGE_ENDPOINTS)[number];
@@ -56,9 +61,10 @@ export interface SimEvent {
   timestamp: number;
   endpoint: UsageEndpoint;
   project_id: string;
-  api_key_id: string;
-  user_id: string;
-  model: string;
+  /** Absent where usage belongs to no key, user or model, as vector store storage does. */
+  api_key_id?: string;
+  user_id?: string;
+  model?: string;
   batch?: boolean;
   service_tier?: string;
   input_tokens?: number;
@@ -72,6 +78,14 @@ export interface SimEvent {
   seconds?: number;
   source?: string;
   size?: string;
+  /** Bytes stored at the day's snapshot (vector_stores). */
+  usage_bytes?: number;
+  num_sessions?: number;
+  /** Tool calls (web_search_calls, file_search_calls). */
+  num_requests?: number;
+  /** low, medium or high (web_search_calls). */
+  context_level?: string;
+  vector_store_id?: string;
 }
 
 export interface LoggedRequest {

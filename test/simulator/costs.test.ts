@@ -61,7 +61,7 @@ describe('costs', () => {
       expect(result.project_id).toMatch(/^proj_/);
       expect(result.api_key_id).toBeNull();
       expect(Number.isInteger(result.quantity)).toBe(true);
-      expect(['tokens', 'images', 'characters', 'duration_seconds']).toContain(result.quantity_unit);
+      expect(['tokens', 'images', 'characters', 'duration_seconds', 'byte_days', 'sessions', 'calls']).toContain(result.quantity_unit);
     }
     expect(results.map((r) => r.line_item)).toContain('gpt-4o-2024-08-06, output');
     const plain = await get(simulator, COSTS, range);
@@ -119,5 +119,48 @@ describe('costs', () => {
     } finally {
       await empty.close();
     }
+  });
+
+  it('bills storage, sessions and search calls as line items of their own', async () => {
+    const empty = await startSimulator({ now: () => NOW, org: 'empty' });
+    try {
+      const web = { endpoint: 'web_search_calls', num_model_requests: 1 } as const;
+      empty.addEvents([
+        // 2.5 GB held for the day at $0.10 per GB-day; storage belongs to no key.
+        { timestamp: TODAY - DAY, endpoint: 'vector_stores', project_id: 'proj_a', usage_bytes: 2_500_000_000 },
+        event({ endpoint: 'code_interpreter_sessions', model: undefined, num_sessions: 4 }),
+        event({ ...web, model: 'gpt-4.1-2025-04-14', context_level: 'medium', num_requests: 10 }),
+        event({ ...web, context_level: 'high', num_requests: 2 }),
+        event({ ...web, context_level: 'low', num_requests: 1 }),
+        event({ endpoint: 'file_search_calls', model: undefined, vector_store_id: 'vs_a', num_requests: 7 }),
+      ]);
+      const range = { start_time: TODAY - DAY, end_time: TODAY };
+      const answer = await get(empty, COSTS, { ...range, group_by: ['line_item', 'api_key_id'] });
+      const lines = Object.fromEntries(
+        answer.body.data[0]!.results.map((r) => [r.line_item, [(r.amount as { value: ExactNumber }).value.literal, r.quantity, r.quantity_unit, r.api_key_id]]),
+      );
+      expect(lines).toEqual({
+        'vector store storage': ['0.250000', 2_500_000_000, 'byte_days', null],
+        'code interpreter sessions': ['0.120000', 4, 'sessions', 'key_a'],
+        'gpt-4.1-2025-04-14, web search, medium context': ['0.350000', 10, 'calls', 'key_a'],
+        'gpt-4o-mini-2024-07-18, web search, high context': ['0.060000', 2, 'calls', 'key_a'],
+        'gpt-4o-mini-2024-07-18, web search, low context': ['0.025000', 1, 'calls', 'key_a'],
+        'file search calls': ['0.017500', 7, 'calls', 'key_a'],
+      });
+      expect(empty.truthCost({ start: TODAY - DAY, end: TODAY })).toBe('0.822500');
+      const byKey = await get(empty, COSTS, { ...range, api_key_ids: 'key_a' });
+      expect((byKey.body.data[0]!.results[0]!.amount as { value: ExactNumber }).value.literal).toBe('0.572500');
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it('the synthetic organization is billed for every kind of tool usage', async () => {
+    const answer = await get(simulator, COSTS, { start_time: TODAY - 7 * DAY, end_time: TODAY, group_by: ['line_item'] });
+    const items = new Set(answer.body.data.flatMap((bucket) => bucket.results.map((r) => r.line_item as string)));
+    expect(items).toContain('vector store storage');
+    expect(items).toContain('code interpreter sessions');
+    expect(items).toContain('file search calls');
+    expect([...items].some((item) => / web search, (low|medium|high) context$/.test(item))).toBe(true);
   });
 });

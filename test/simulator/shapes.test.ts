@@ -5,12 +5,24 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { COMPLETIONS_COUNTERS, COMPLETIONS_DIMENSIONS, DAY, get, NOW, TODAY } from './helpers.js';
 
-const ENDPOINT_FIELDS: Record<string, { counters: string[]; dimensions: string[] }> = {
+const ENDPOINT_FIELDS: Record<string, { object?: string; counters: string[]; dimensions: string[] }> = {
   embeddings: { counters: ['input_tokens', 'num_model_requests'], dimensions: ['project_id', 'user_id', 'api_key_id', 'model'] },
   moderations: { counters: ['input_tokens', 'num_model_requests'], dimensions: ['project_id', 'user_id', 'api_key_id', 'model'] },
   images: { counters: ['images', 'num_model_requests'], dimensions: ['source', 'size', 'project_id', 'user_id', 'api_key_id', 'model'] },
   audio_speeches: { counters: ['characters', 'num_model_requests'], dimensions: ['project_id', 'user_id', 'api_key_id', 'model'] },
   audio_transcriptions: { counters: ['seconds', 'num_model_requests'], dimensions: ['project_id', 'user_id', 'api_key_id', 'model'] },
+  vector_stores: { counters: ['usage_bytes'], dimensions: ['project_id'] },
+  code_interpreter_sessions: { counters: ['num_sessions'], dimensions: ['project_id'] },
+  web_search_calls: {
+    object: 'organization.usage.web_searches.result',
+    counters: ['num_model_requests', 'num_requests'],
+    dimensions: ['project_id', 'user_id', 'api_key_id', 'model', 'context_level'],
+  },
+  file_search_calls: {
+    object: 'organization.usage.file_searches.result',
+    counters: ['num_requests'],
+    dimensions: ['project_id', 'user_id', 'api_key_id', 'vector_store_id'],
+  },
 };
 
 describe('response shapes', () => {
@@ -97,7 +109,7 @@ describe('response shapes', () => {
     expect(results.length).toBeGreaterThan(0);
     for (const result of results) {
       expect(Object.keys(result).sort()).toEqual(['object', ...fields.counters, ...fields.dimensions].sort());
-      expect(result.object).toBe(`organization.usage.${endpoint}.result`);
+      expect(result.object).toBe(fields.object ?? `organization.usage.${endpoint}.result`);
       for (const counter of fields.counters) expect(Number.isInteger(result[counter])).toBe(true);
       for (const dimension of fields.dimensions) expect(typeof result[dimension]).toBe('string');
     }
@@ -141,7 +153,7 @@ describe('response shapes', () => {
   });
 
   it('answers an unknown path with a 404 in the OpenAI error shape', async () => {
-    const answer = await get<{ error: Record<string, unknown> }>(simulator, '/organization/usage/vector_stores', { start_time: TODAY });
+    const answer = await get<{ error: Record<string, unknown> }>(simulator, '/organization/usage/fine_tuning', { start_time: TODAY });
     expect(answer.status).toBe(404);
     expect(answer.body.error).toMatchObject({ type: 'invalid_request_error', param: null, code: null });
     expect(simulator.requestLog[0]).toMatchObject({ endpoint: '', status: 404 });

@@ -24,6 +24,10 @@ const ALL_DIMENSIONS: Record<string, readonly string[]> = {
   images: ['project_id', 'user_id', 'api_key_id', 'model', 'source', 'size'],
   audio_speeches: ['project_id', 'user_id', 'api_key_id', 'model'],
   audio_transcriptions: ['project_id', 'user_id', 'api_key_id', 'model'],
+  vector_stores: ['project_id'],
+  code_interpreter_sessions: ['project_id'],
+  web_search_calls: ['project_id', 'user_id', 'api_key_id', 'model', 'context_level'],
+  file_search_calls: ['project_id', 'user_id', 'api_key_id', 'vector_store_id'],
 };
 
 async function bodies(simulator: Simulator): Promise<string[]> {
@@ -89,7 +93,8 @@ describe('the simulated organization', () => {
     const base = { timestamp: TODAY - DAY, project_id: 'proj_a', api_key_id: 'key_a', user_id: 'user-a', model: 'o3-mini' };
     expect(() => simulator.addEvents([{ ...base, endpoint: 'completions', input_tokens: 1.5 }])).toThrow(/input_tokens/);
     expect(() => simulator.addEvents([{ ...base, endpoint: 'completions', output_tokens: -1 }])).toThrow(/output_tokens/);
-    expect(() => simulator.addEvents([{ ...base, endpoint: 'vector_stores' as never }])).toThrow(/vector_stores/);
+    expect(() => simulator.addEvents([{ ...base, endpoint: 'fine_tuning' as never }])).toThrow(/fine_tuning/);
+    expect(() => simulator.addEvents([{ ...base, endpoint: 'web_search_calls', context_level: 'huge', num_requests: 1 }])).toThrow(/context_level/);
     expect(() => simulator.restateDay('2025-03-10', -3)).toThrow(/percent/);
     expect(simulator.truth({ endpoint: 'completions', start: TODAY - DAY, end: TODAY }).input_tokens).toBe(0);
   });
