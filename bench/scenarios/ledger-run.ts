@@ -28,7 +28,9 @@ const MAX_RESULTS_PER_PAGE = 1_000_000;
 
 // The provider's own limits (OpenAI organization usage API), not the tool's constants:
 // a usage request returns at most 31 daily buckets, a costs request at most 180.
-const USAGE_ENDPOINTS = 6;
+// Ten usage endpoints: completions, embeddings, moderations, images, audio speeches and
+// transcriptions, vector stores, code interpreter sessions, web and file search calls.
+const USAGE_ENDPOINTS = 10;
 const USAGE_DAYS_PER_REQUEST = 31;
 const COSTS_DAYS_PER_REQUEST = 180;
 

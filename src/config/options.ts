@@ -39,7 +39,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'allow-unscoped', kind: 'boolean', default: 'false', commands: ['reconcile'], description: 'reconcile: read runs without a scope against the whole organization; only right when nothing else used the API at the same time.' },
   { name: 'reconcile-margin', kind: 'integer', default: '60', commands: ['reconcile'], description: 'reconcile: seconds added before and after the runs\' time range when querying per-minute usage.' },
   { name: 'providers', kind: 'list', default: 'openai', choices: ['openai'], commands: ['sync', 'backfill'], description: 'Comma-separated providers to fetch.' },
-  { name: 'endpoints', kind: 'list', commands: ['sync', 'backfill'], description: 'Comma-separated endpoints to fetch (default: all the provider supports: completions, embeddings, moderations, images, audio_speeches, audio_transcriptions, costs).' },
+  { name: 'endpoints', kind: 'list', commands: ['sync', 'backfill'], description: 'Comma-separated endpoints to fetch (default: all the provider supports: completions, embeddings, moderations, images, audio_speeches, audio_transcriptions, vector_stores, code_interpreter_sessions, web_search_calls, file_search_calls, costs).' },
   { name: 'group-by', kind: 'list', commands: ['sync', 'backfill'], description: 'Comma-separated dimensions to group by, applied to each endpoint that supports them (default: every dimension each endpoint supports).' },
   { name: 'days', kind: 'integer', default: '7', commands: ['sync', 'backfill'], description: 'Number of UTC days ending today to fetch (1 to 400).' },
   { name: 'settle-days', kind: 'integer', default: '2', commands: ['sync', 'backfill'], description: 'The newest days that are still provisional (0 to 31).' },

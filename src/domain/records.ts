@@ -20,6 +20,8 @@ export const KEY_FIELDS = [
   'line_item',
   'source',
   'size',
+  'context_level',
+  'vector_store_id',
 ] as const;
 export type KeyField = (typeof KEY_FIELDS)[number];
 
@@ -42,6 +44,10 @@ export interface RecordKey {
   source: string | null;
   /** Images only: the image size. */
   size: string | null;
+  /** Web search calls only: the search context size (low, medium, high). */
+  context_level: string | null;
+  /** File search calls only: the vector store searched. */
+  vector_store_id: string | null;
 }
 
 /**

@@ -35,7 +35,8 @@ describe('backfill', () => {
     const counts = requestsByEndpoint(simulator);
     for (const endpoint of USAGE_ENDPOINTS) expect(counts[endpoint], endpoint).toBe(3);
     expect(counts.costs).toBe(1);
-    expect(simulator.requestLog).toHaveLength(19);
+    // 10 usage endpoints × 3 pages, and one costs page (180 days fit one).
+    expect(simulator.requestLog).toHaveLength(31);
     expect(result.run.windows).toHaveLength(90);
     expect(result.run.windows.every((w) => w.status === 'new')).toBe(true);
     const tree = await readTree(path.join(repo.work, 'audit'));

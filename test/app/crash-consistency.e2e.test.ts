@@ -20,7 +20,9 @@ function withoutDiffs(tree: Map<string, string>): Map<string, string> {
   return new Map([...tree].filter(([file]) => !file.startsWith('diffs/')));
 }
 
-describe('a backfill killed at any point', () => {
+// Each case runs the CLI twice as real processes over a month of every endpoint; under a
+// full parallel suite one case can take longer than the default 30 s.
+describe('a backfill killed at any point', { timeout: 90_000 }, () => {
   let simulator: Simulator;
   let scratch: string;
   let renames = 0;

@@ -67,8 +67,8 @@ describe('sync against the simulator', () => {
     expect(manifest.windows.openai[addDays(TODAY, -1)].state).toBe('provisional');
     expect(manifest.windows.openai[addDays(TODAY, -2)].state).toBe('settled');
 
-    // 6 usage endpoints and costs, one page each for a week.
-    expect(simulator.requestLog).toHaveLength(7);
+    // 10 usage endpoints and costs, one page each for a week.
+    expect(simulator.requestLog).toHaveLength(11);
     expect(result.commitSha).toMatch(/^[0-9a-f]{40}$/);
     expect(await gitIn(repo.bare, ['rev-parse', 'main'])).toBe(result.commitSha);
     expect((await logOf(repo.work, 'HEAD'))[0]).toBe(`usage-ledger sync: openai ${addDays(TODAY, -6)}..${TODAY}`);

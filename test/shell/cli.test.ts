@@ -37,7 +37,7 @@ describe('usage-ledger CLI', () => {
     const result = await cli(['sync', '--openai-base-url', simulator.url, '--now', NOW], repo.work);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/openai 2026-11-22 +provisional new/);
-    expect(result.stdout).toMatch(/7 window\(s\), \d+ file\(s\) written, 7 request\(s\), commit [0-9a-f]{12}/);
+    expect(result.stdout).toMatch(/7 window\(s\), \d+ file\(s\) written, 11 request\(s\), commit [0-9a-f]{12}/);
     expect(result.stdout + result.stderr).not.toContain('sk-admin-cli-secret');
   });
 

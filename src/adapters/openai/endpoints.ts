@@ -9,6 +9,10 @@ export const OPENAI_USAGE_ENDPOINTS = [
   'images',
   'audio_speeches',
   'audio_transcriptions',
+  'vector_stores',
+  'code_interpreter_sessions',
+  'web_search_calls',
+  'file_search_calls',
 ] as const;
 
 /** Every endpoint, in the order requests are made and raw pages are listed. */
@@ -27,6 +31,10 @@ export const OPENAI_GROUP_BY: Readonly<Record<OpenAiEndpoint, readonly string[]>
   images: [...MODEL_DIMENSIONS, 'size', 'source'],
   audio_speeches: MODEL_DIMENSIONS,
   audio_transcriptions: MODEL_DIMENSIONS,
+  vector_stores: ['project_id'],
+  code_interpreter_sessions: ['project_id'],
+  web_search_calls: [...MODEL_DIMENSIONS, 'context_level'],
+  file_search_calls: ['project_id', 'user_id', 'api_key_id', 'vector_store_id'],
   costs: ['project_id', 'line_item', 'api_key_id'],
 };
 
@@ -73,6 +81,10 @@ export const OPENAI_ENDPOINT_SPECS: Readonly<Record<OpenAiEndpoint, OpenAiEndpoi
   images: usage('images', ['images', 'num_model_requests']),
   audio_speeches: usage('audio_speeches', ['characters', 'num_model_requests']),
   audio_transcriptions: usage('audio_transcriptions', ['seconds', 'num_model_requests']),
+  vector_stores: usage('vector_stores', ['usage_bytes']),
+  code_interpreter_sessions: usage('code_interpreter_sessions', ['num_sessions']),
+  web_search_calls: usage('web_search_calls', ['num_requests', 'num_model_requests']),
+  file_search_calls: usage('file_search_calls', ['num_requests']),
   // Costs carry money, not integer counters: normalize writes amount, currency, quantity.
   costs: { name: 'costs', path: '/organization/costs', counters: [], maxDaysPerRequest: MAX_COSTS_DAYS_PER_REQUEST },
 };

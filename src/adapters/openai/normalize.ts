@@ -15,6 +15,10 @@ const DIMENSIONS: Readonly<Record<OpenAiEndpoint, readonly KeyField[]>> = {
   images: ['project_id', 'api_key_id', 'user_id', 'model', 'source', 'size'],
   audio_speeches: ['project_id', 'api_key_id', 'user_id', 'model'],
   audio_transcriptions: ['project_id', 'api_key_id', 'user_id', 'model'],
+  vector_stores: ['project_id'],
+  code_interpreter_sessions: ['project_id'],
+  web_search_calls: ['project_id', 'api_key_id', 'user_id', 'model', 'context_level'],
+  file_search_calls: ['project_id', 'api_key_id', 'user_id', 'vector_store_id'],
   costs: ['project_id', 'api_key_id', 'line_item'],
 };
 

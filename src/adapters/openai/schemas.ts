@@ -79,6 +79,36 @@ const audioTranscriptionsResult = z.object({
   num_model_requests: count,
 });
 
+const vectorStoresResult = z.object({
+  object: z.literal('organization.usage.vector_stores.result'),
+  project_id: dimension,
+  usage_bytes: count,
+});
+
+const codeInterpreterSessionsResult = z.object({
+  object: z.literal('organization.usage.code_interpreter_sessions.result'),
+  project_id: dimension,
+  num_sessions: count,
+});
+
+// The search endpoints name their results after the tool, not the endpoint.
+const webSearchCallsResult = z.object({
+  object: z.literal('organization.usage.web_searches.result'),
+  ...modelDimensions,
+  context_level: dimension,
+  num_requests: count,
+  num_model_requests: count,
+});
+
+const fileSearchCallsResult = z.object({
+  object: z.literal('organization.usage.file_searches.result'),
+  project_id: dimension,
+  user_id: dimension,
+  api_key_id: dimension,
+  vector_store_id: dimension,
+  num_requests: count,
+});
+
 // The published schema marks `amount` optional; a cost result without one cannot be
 // recorded without inventing a zero, so it is treated as a shape we do not know.
 const costsResult = z.object({
@@ -98,6 +128,10 @@ export const OPENAI_RESULT_SCHEMAS = {
   images: imagesResult,
   audio_speeches: audioSpeechesResult,
   audio_transcriptions: audioTranscriptionsResult,
+  vector_stores: vectorStoresResult,
+  code_interpreter_sessions: codeInterpreterSessionsResult,
+  web_search_calls: webSearchCallsResult,
+  file_search_calls: fileSearchCallsResult,
   costs: costsResult,
 } as const satisfies Record<OpenAiEndpoint, z.ZodType>;
 

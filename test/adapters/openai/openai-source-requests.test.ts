@@ -37,14 +37,18 @@ describe('openai source: requests', () => {
       const name = endpointOf(request.path);
       perEndpoint.set(name, [...(perEndpoint.get(name) ?? []), request.query.get('limit') ?? '']);
     }
-    expect(fake.requests).toHaveLength(13);
+    expect(fake.requests).toHaveLength(21);
     expect(perEndpoint.get('costs')).toEqual(['62']);
-    for (const name of ['completions', 'embeddings', 'moderations', 'images', 'audio_speeches', 'audio_transcriptions']) {
+    for (const name of OPENAI_ENDPOINTS.filter((endpoint) => endpoint !== 'costs')) {
       expect(perEndpoint.get(name)).toEqual(['31', '31']);
     }
     // Every usage endpoint is grouped by everything it supports by default.
     const images = fake.requests.find((request) => request.path.endsWith('/images'))!;
     expect(images.query.getAll('group_by')).toEqual(['project_id', 'user_id', 'api_key_id', 'model', 'size', 'source']);
+    const webSearch = fake.requests.find((request) => request.path.endsWith('/web_search_calls'))!;
+    expect(webSearch.query.getAll('group_by')).toEqual(['project_id', 'user_id', 'api_key_id', 'model', 'context_level']);
+    const fileSearch = fake.requests.find((request) => request.path.endsWith('/file_search_calls'))!;
+    expect(fileSearch.query.getAll('group_by')).toEqual(['project_id', 'user_id', 'api_key_id', 'vector_store_id']);
   });
 
   it('cuts costs at 180 days and never spans a gap between requested days', async () => {
