@@ -4,16 +4,17 @@
 //   steady allocation; a small one keeps every command's memory down for a little CPU.
 // - V8 lets the old generation grow by a factor that depends on its maximum before it
 //   collects again. Reconcile keeps little alive, so a lower maximum costs it nothing and
-//   saves memory; a backfill allocates far more between collections and would pay in CPU
-//   for memory it does not need, so only reconcile gets the lower maximum.
+//   saves memory; a year's backfill of every endpoint needs the lower maximum to stay
+//   within its memory target, and pays for it in some CPU. Sync keeps V8's own.
 // The maximum is a real limit too, so USAGE_LEDGER_HEAP_MB sets it for any command: more
 // for a workload that needs it (a reconcile of several hundred thousand runs in one go).
 
 import { UsageError } from '../errors.js';
 
 export const HEAP_ENV = 'USAGE_LEDGER_HEAP_MB';
-/** The old generation's maximum for reconcile; other commands keep V8's own. */
-export const RECONCILE_HEAP_MB = 1024;
+/** The old generation's maximum for reconcile and backfill; other commands keep V8's own. */
+export const LOWER_HEAP_MB = 1024;
+const LOWER_HEAP_COMMANDS: readonly (string | undefined)[] = ['reconcile', 'backfill'];
 export const YOUNG_GENERATION_MB = 16;
 const MIN_HEAP_MB = 256;
 
@@ -36,8 +37,8 @@ export function engineHeapLimits(command: string | undefined, env: Readonly<Reco
       throw new UsageError(`expected a whole number of megabytes, at least ${MIN_HEAP_MB}, got ${JSON.stringify(given)}`, HEAP_ENV);
     }
     limits.maxOldGenerationSizeMb = Number(given);
-  } else if (command === 'reconcile') {
-    limits.maxOldGenerationSizeMb = RECONCILE_HEAP_MB;
+  } else if (LOWER_HEAP_COMMANDS.includes(command)) {
+    limits.maxOldGenerationSizeMb = LOWER_HEAP_MB;
   }
   return limits;
 }
