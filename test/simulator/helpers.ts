@@ -100,3 +100,29 @@ export const COMPLETIONS_COUNTERS = [
 ] as const;
 
 export const COMPLETIONS_DIMENSIONS = ['project_id', 'user_id', 'api_key_id', 'model', 'batch', 'service_tier'] as const;
+
+/** Each usage endpoint but completions: its counters and dimensions in the published schema's order. */
+export const ENDPOINT_FIELDS: Record<string, { object?: string; counters: string[]; dimensions: string[] }> = {
+  embeddings: { counters: ['input_tokens', 'num_model_requests'], dimensions: ['project_id', 'user_id', 'api_key_id', 'model'] },
+  moderations: { counters: ['input_tokens', 'num_model_requests'], dimensions: ['project_id', 'user_id', 'api_key_id', 'model'] },
+  images: { counters: ['images', 'num_model_requests'], dimensions: ['source', 'size', 'project_id', 'user_id', 'api_key_id', 'model'] },
+  audio_speeches: { counters: ['characters', 'num_model_requests'], dimensions: ['project_id', 'user_id', 'api_key_id', 'model'] },
+  audio_transcriptions: { counters: ['seconds', 'num_model_requests'], dimensions: ['project_id', 'user_id', 'api_key_id', 'model'] },
+  vector_stores: { counters: ['usage_bytes'], dimensions: ['project_id'] },
+  code_interpreter_sessions: { counters: ['num_sessions'], dimensions: ['project_id'] },
+  web_search_calls: {
+    object: 'organization.usage.web_searches.result',
+    counters: ['num_model_requests', 'num_requests'],
+    dimensions: ['project_id', 'user_id', 'api_key_id', 'model', 'context_level'],
+  },
+  file_search_calls: {
+    object: 'organization.usage.file_searches.result',
+    counters: ['num_requests'],
+    dimensions: ['project_id', 'user_id', 'api_key_id', 'vector_store_id'],
+  },
+};
+
+/** The result object an endpoint answers with; the search endpoints name theirs after the tool. */
+export function resultObjectOf(endpoint: string): string {
+  return ENDPOINT_FIELDS[endpoint]?.object ?? `organization.usage.${endpoint}.result`;
+}

@@ -3,27 +3,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { COMPLETIONS_COUNTERS, COMPLETIONS_DIMENSIONS, DAY, get, NOW, TODAY } from './helpers.js';
-
-const ENDPOINT_FIELDS: Record<string, { object?: string; counters: string[]; dimensions: string[] }> = {
-  embeddings: { counters: ['input_tokens', 'num_model_requests'], dimensions: ['project_id', 'user_id', 'api_key_id', 'model'] },
-  moderations: { counters: ['input_tokens', 'num_model_requests'], dimensions: ['project_id', 'user_id', 'api_key_id', 'model'] },
-  images: { counters: ['images', 'num_model_requests'], dimensions: ['source', 'size', 'project_id', 'user_id', 'api_key_id', 'model'] },
-  audio_speeches: { counters: ['characters', 'num_model_requests'], dimensions: ['project_id', 'user_id', 'api_key_id', 'model'] },
-  audio_transcriptions: { counters: ['seconds', 'num_model_requests'], dimensions: ['project_id', 'user_id', 'api_key_id', 'model'] },
-  vector_stores: { counters: ['usage_bytes'], dimensions: ['project_id'] },
-  code_interpreter_sessions: { counters: ['num_sessions'], dimensions: ['project_id'] },
-  web_search_calls: {
-    object: 'organization.usage.web_searches.result',
-    counters: ['num_model_requests', 'num_requests'],
-    dimensions: ['project_id', 'user_id', 'api_key_id', 'model', 'context_level'],
-  },
-  file_search_calls: {
-    object: 'organization.usage.file_searches.result',
-    counters: ['num_requests'],
-    dimensions: ['project_id', 'user_id', 'api_key_id', 'vector_store_id'],
-  },
-};
+import { COMPLETIONS_COUNTERS, COMPLETIONS_DIMENSIONS, DAY, ENDPOINT_FIELDS, get, NOW, resultObjectOf, TODAY } from './helpers.js';
 
 describe('response shapes', () => {
   let simulator: Simulator;
@@ -109,7 +89,7 @@ describe('response shapes', () => {
     expect(results.length).toBeGreaterThan(0);
     for (const result of results) {
       expect(Object.keys(result).sort()).toEqual(['object', ...fields.counters, ...fields.dimensions].sort());
-      expect(result.object).toBe(fields.object ?? `organization.usage.${endpoint}.result`);
+      expect(result.object).toBe(resultObjectOf(endpoint));
       for (const counter of fields.counters) expect(Number.isInteger(result[counter])).toBe(true);
       for (const dimension of fields.dimensions) expect(typeof result[dimension]).toBe('string');
     }

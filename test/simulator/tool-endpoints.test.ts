@@ -4,32 +4,11 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type SimEvent, type Simulator } from '../../src/simulator/index.js';
-import { DAY, get, getAll, NOW, sumResults, TODAY, type Bucket } from './helpers.js';
+import { DAY, ENDPOINT_FIELDS, get, getAll, NOW, resultObjectOf, sumResults, TODAY, type Bucket } from './helpers.js';
 
-interface ToolEndpoint {
-  object: string;
-  counters: string[];
-  dimensions: string[];
-}
-
-const TOOLS: Record<string, ToolEndpoint> = {
-  vector_stores: { object: 'organization.usage.vector_stores.result', counters: ['usage_bytes'], dimensions: ['project_id'] },
-  code_interpreter_sessions: {
-    object: 'organization.usage.code_interpreter_sessions.result',
-    counters: ['num_sessions'],
-    dimensions: ['project_id'],
-  },
-  web_search_calls: {
-    object: 'organization.usage.web_searches.result',
-    counters: ['num_model_requests', 'num_requests'],
-    dimensions: ['project_id', 'user_id', 'api_key_id', 'model', 'context_level'],
-  },
-  file_search_calls: {
-    object: 'organization.usage.file_searches.result',
-    counters: ['num_requests'],
-    dimensions: ['project_id', 'user_id', 'api_key_id', 'vector_store_id'],
-  },
-};
+const TOOLS = Object.fromEntries(
+  ['vector_stores', 'code_interpreter_sessions', 'web_search_calls', 'file_search_calls'].map((endpoint) => [endpoint, { ...ENDPOINT_FIELDS[endpoint]!, object: resultObjectOf(endpoint) }]),
+);
 
 const path = (endpoint: string): string => `/organization/usage/${endpoint}`;
 const resultsOf = (buckets: readonly Bucket[]) => buckets.flatMap((bucket) => bucket.results);
