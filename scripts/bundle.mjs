@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeThirdPartyLicenses } from './third-party-licenses.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
@@ -21,3 +22,4 @@ for (const [entry, out] of [
     stdio: 'inherit',
   });
 }
+writeThirdPartyLicenses(root, path.join(root, 'dist', 'engine', 'licenses.txt'));
