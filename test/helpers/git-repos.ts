@@ -3,11 +3,12 @@
 // user's global config, and nothing leaves the machine.
 
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 import { findCredentialShapes } from '../support/secret-scan.js';
 
 const run = promisify(execFile);
@@ -137,4 +138,29 @@ export async function isolateGlobalGitConfig(): Promise<{ path: string; decoy: t
 function restoreEnv(name: string, value: string | undefined): void {
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
+}
+
+/**
+ * isolateGlobalGitConfig for the whole test file, as its beforeAll and afterAll hooks.
+ * The returned object holds the decoy config's path once the file's tests run.
+ */
+export function isolateGitConfigForFile(): { path: string } {
+  const isolated = { path: '' };
+  let restore: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const isolation = await isolateGlobalGitConfig();
+    isolated.path = isolation.path;
+    restore = () => isolation.restore();
+  });
+  afterAll(() => restore?.());
+  return isolated;
+}
+
+/** The identity the publishing code is given in these tests. */
+export const BOT = { name: 'Usage Ledger Bot', email: 'usage-ledger-bot@example.invalid' };
+
+/** Writes `content` at `path` under `dir`, making the directories it needs. */
+export async function writeFileIn(dir: string, path: string, content: string): Promise<void> {
+  await mkdir(dirname(join(dir, path)), { recursive: true });
+  await writeFile(join(dir, path), content);
 }

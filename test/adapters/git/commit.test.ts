@@ -1,28 +1,17 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitPaths } from '../../../src/adapters/git/commit.js';
 import { createGit } from '../../../src/adapters/git/git.js';
-import { createRepoWithRemote, gitIn, isolateGlobalGitConfig, logOf, tryGitIn, type RepoWithRemote } from '../../helpers/git-repos.js';
+import { BOT, createRepoWithRemote, gitIn, isolateGitConfigForFile, logOf, type RepoWithRemote, tryGitIn, writeFileIn } from '../../helpers/git-repos.js';
 
-const BOT = { name: 'Usage Ledger Bot', email: 'usage-ledger-bot@example.invalid' };
-
-let isolation: Awaited<ReturnType<typeof isolateGlobalGitConfig>>;
-beforeAll(async () => {
-  isolation = await isolateGlobalGitConfig();
-});
-afterAll(() => isolation.restore());
+const isolation = isolateGitConfigForFile();
 
 let repo: RepoWithRemote;
 beforeEach(async () => {
   repo = await createRepoWithRemote();
 });
 afterEach(() => repo.cleanup());
-
-async function put(dir: string, path: string, content: string): Promise<void> {
-  await mkdir(dirname(join(dir, path)), { recursive: true });
-  await writeFile(join(dir, path), content);
-}
 
 /** Files changed by a commit, as `<status>\t<path>` lines. */
 async function changesIn(dir: string, ref: string): Promise<string[]> {
@@ -38,18 +27,18 @@ const commitLocally = (paths: string[], message = 'ledger: snapshot') =>
 
 describe('commitPaths', () => {
   it('commits exactly the given paths and leaves the user’s other changes as they were', async () => {
-    await put(repo.work, 'notes.txt', 'v1\n');
+    await writeFileIn(repo.work, 'notes.txt', 'v1\n');
     await gitIn(repo.work, ['add', 'notes.txt']);
     await gitIn(repo.work, ['commit', '--quiet', '-m', 'add notes']);
     // The user's own work in progress: a staged change, an unstaged one, an untracked file.
-    await put(repo.work, 'notes.txt', 'v2 staged\n');
+    await writeFileIn(repo.work, 'notes.txt', 'v2 staged\n');
     await gitIn(repo.work, ['add', 'notes.txt']);
-    await put(repo.work, 'README.md', 'edited, not staged\n');
-    await put(repo.work, 'scratch.txt', 'untracked\n');
+    await writeFileIn(repo.work, 'README.md', 'edited, not staged\n');
+    await writeFileIn(repo.work, 'scratch.txt', 'untracked\n');
     // What the run wrote.
-    await put(repo.work, 'audit/2024/01/a.json', '{"a":1}\n');
-    await put(repo.work, 'audit/b.json', '{"b":2}\n');
-    await put(repo.work, 'audit/not-ours.json', 'written by someone else\n');
+    await writeFileIn(repo.work, 'audit/2024/01/a.json', '{"a":1}\n');
+    await writeFileIn(repo.work, 'audit/b.json', '{"b":2}\n');
+    await writeFileIn(repo.work, 'audit/not-ours.json', 'written by someone else\n');
 
     const result = await commitLocally(['audit/2024/01/a.json', 'audit/b.json'], 'ledger: snapshot 2024-01-01');
 
@@ -62,10 +51,10 @@ describe('commitPaths', () => {
   });
 
   it('commits a directory’s changes, taking glob characters in names literally', async () => {
-    await put(repo.work, 'audit/a*.json', 'star\n');
-    await put(repo.work, 'audit/ab.json', 'not matched by a literal a*.json\n');
-    await put(repo.work, 'reports/x.json', '{}\n');
-    await put(repo.work, 'reports/sub/y.json', '{}\n');
+    await writeFileIn(repo.work, 'audit/a*.json', 'star\n');
+    await writeFileIn(repo.work, 'audit/ab.json', 'not matched by a literal a*.json\n');
+    await writeFileIn(repo.work, 'reports/x.json', '{}\n');
+    await writeFileIn(repo.work, 'reports/sub/y.json', '{}\n');
 
     await commitLocally(['audit/a*.json', 'reports']);
 
@@ -74,15 +63,15 @@ describe('commitPaths', () => {
   });
 
   it('makes no commit when nothing changed in the given paths', async () => {
-    await put(repo.work, 'audit/a.json', '{"a":1}\n');
+    await writeFileIn(repo.work, 'audit/a.json', '{"a":1}\n');
     expect((await commitLocally(['audit/a.json'])).committed).toBe(true);
     const head = await gitIn(repo.work, ['rev-parse', 'HEAD']);
-    await put(repo.work, 'README.md', 'unrelated change\n');
+    await writeFileIn(repo.work, 'README.md', 'unrelated change\n');
     // A change staged and then undone in the work tree: status reports it, yet the run
     // wrote exactly what is committed already.
-    await put(repo.work, 'audit/a.json', '{"a":2}\n');
+    await writeFileIn(repo.work, 'audit/a.json', '{"a":2}\n');
     await gitIn(repo.work, ['add', 'audit/a.json']);
-    await put(repo.work, 'audit/a.json', '{"a":1}\n');
+    await writeFileIn(repo.work, 'audit/a.json', '{"a":1}\n');
     expect(await status(repo.work)).toEqual([' M README.md', 'MM audit/a.json']);
 
     const result = await commitLocally(['audit/a.json', 'audit/never-existed.json']);
@@ -93,14 +82,14 @@ describe('commitPaths', () => {
   });
 
   it('commits deleted paths as deletions, whether or not the deletion was staged', async () => {
-    await put(repo.work, 'audit/old.json', 'old\n');
-    await put(repo.work, 'audit/staged-gone.json', 'old\n');
-    await put(repo.work, 'audit/keep.json', 'keep\n');
+    await writeFileIn(repo.work, 'audit/old.json', 'old\n');
+    await writeFileIn(repo.work, 'audit/staged-gone.json', 'old\n');
+    await writeFileIn(repo.work, 'audit/keep.json', 'keep\n');
     await gitIn(repo.work, ['add', 'audit']);
     await gitIn(repo.work, ['commit', '--quiet', '-m', 'earlier snapshot']);
     await rm(join(repo.work, 'audit/old.json'));
     await gitIn(repo.work, ['rm', '--quiet', 'audit/staged-gone.json']);
-    await put(repo.work, 'audit/new.json', 'new\n');
+    await writeFileIn(repo.work, 'audit/new.json', 'new\n');
 
     const result = await commitLocally(['audit/old.json', 'audit/staged-gone.json', 'audit/new.json']);
 
@@ -111,8 +100,8 @@ describe('commitPaths', () => {
   });
 
   it('accepts absolute paths and paths relative to the root when git runs in a subdirectory', async () => {
-    await put(repo.work, 'audit/x.json', 'x\n');
-    await put(repo.work, 'audit/y.json', 'y\n');
+    await writeFileIn(repo.work, 'audit/x.json', 'x\n');
+    await writeFileIn(repo.work, 'audit/y.json', 'y\n');
     const git = createGit(join(repo.work, 'audit'));
 
     await commitPaths(git, { paths: [join(repo.work, 'audit/x.json'), 'audit/y.json'], message: 'm', identity: BOT, push: false });
@@ -130,10 +119,10 @@ describe('commitPaths', () => {
   });
 
   it('does not commit ignored files, and says so', async () => {
-    await put(repo.work, '.gitignore', 'audit/\n');
+    await writeFileIn(repo.work, '.gitignore', 'audit/\n');
     await gitIn(repo.work, ['add', '.gitignore']);
     await gitIn(repo.work, ['commit', '--quiet', '-m', 'ignore audit']);
-    await put(repo.work, 'audit/a.json', '{}\n');
+    await writeFileIn(repo.work, 'audit/a.json', '{}\n');
     const warnings: string[] = [];
     const logger = { info: () => {}, debug: () => {}, warning: (m: string) => warnings.push(m), group: <T>(_: string, body: () => Promise<T>) => body() };
 
@@ -147,7 +136,7 @@ describe('commitPaths', () => {
   it('attributes the commit to the given identity, touching no git config', async () => {
     const globalBefore = await readFile(isolation.path, 'utf8');
     const localBefore = await readFile(join(repo.work, '.git', 'config'), 'utf8');
-    await put(repo.work, 'audit/a.json', '{}\n');
+    await writeFileIn(repo.work, 'audit/a.json', '{}\n');
     // An inherited identity in the environment must not win over the one passed in either.
     process.env.GIT_AUTHOR_NAME = 'Inherited Author';
     process.env.GIT_COMMITTER_EMAIL = 'inherited@example.invalid';
@@ -166,7 +155,7 @@ describe('commitPaths', () => {
   });
 
   it('rejects an empty identity or message before touching the repository, and commits nothing for no paths', async () => {
-    await put(repo.work, 'audit/a.json', '{}\n');
+    await writeFileIn(repo.work, 'audit/a.json', '{}\n');
     const git = createGit(repo.work);
     const base = { paths: ['audit/a.json'], message: 'm', identity: BOT, push: false };
     await expect(commitPaths(git, { ...base, identity: { name: ' ', email: BOT.email } })).rejects.toThrow(/identity/);

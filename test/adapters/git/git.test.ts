@@ -1,14 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGit, GitError, redactCredentials } from '../../../src/adapters/git/git.js';
-import { createRepoWithRemote, gitIn, isolateGlobalGitConfig, type RepoWithRemote } from '../../helpers/git-repos.js';
+import { createRepoWithRemote, gitIn, isolateGitConfigForFile, type RepoWithRemote } from '../../helpers/git-repos.js';
 
-let isolation: Awaited<ReturnType<typeof isolateGlobalGitConfig>>;
-beforeAll(async () => {
-  isolation = await isolateGlobalGitConfig();
-});
-afterAll(() => isolation.restore());
+isolateGitConfigForFile();
 
 let repo: RepoWithRemote;
 beforeEach(async () => {

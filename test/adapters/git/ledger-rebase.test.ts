@@ -4,24 +4,18 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../src/lib/json/json.js';
 import { buildLedgerReadme } from '../../../src/domain/ledger-readme.js';
 import type { ManifestContent } from '../../../src/domain/manifest-merge.js';
 import { commitPaths, type CommitPathsOptions } from '../../../src/adapters/git/commit.js';
 import { CheckoutBlockedError, LedgerConflictError } from '../../../src/adapters/git/ledger-rebase.js';
 import { createGit } from '../../../src/adapters/git/git.js';
-import { createRepoWithRemote, gitIn, isolateGlobalGitConfig, logOf, type RepoWithRemote } from '../../helpers/git-repos.js';
+import { BOT, createRepoWithRemote, gitIn, isolateGitConfigForFile, logOf, type RepoWithRemote, writeFileIn } from '../../helpers/git-repos.js';
 
-const BOT = { name: 'Usage Ledger Bot', email: 'usage-ledger-bot@example.invalid' };
-
-let isolation: Awaited<ReturnType<typeof isolateGlobalGitConfig>>;
-beforeAll(async () => {
-  isolation = await isolateGlobalGitConfig();
-});
-afterAll(() => isolation.restore());
+isolateGitConfigForFile();
 
 let repo: RepoWithRemote;
 let other: string;
@@ -30,11 +24,6 @@ beforeEach(async () => {
   other = await repo.cloneAnother();
 });
 afterEach(() => repo.cleanup());
-
-async function put(dir: string, path: string, content: string): Promise<void> {
-  await mkdir(dirname(join(dir, path)), { recursive: true });
-  await writeFile(join(dir, path), content);
-}
 
 async function readManifest(dir: string): Promise<ManifestContent> {
   const file = join(dir, 'audit/manifest.json');
@@ -47,9 +36,9 @@ async function readManifest(dir: string): Promise<ManifestContent> {
  */
 async function writeDay(dir: string, date: string, options: { tokens: number; fetchedAt: string; request?: string }): Promise<void> {
   const snapshot = canonicalJson({ provider: 'openai', date, tokens: options.tokens });
-  await put(dir, `audit/snapshots/openai/${date.slice(0, 7)}/${date}.json`, snapshot);
-  await put(dir, `audit/raw/openai/${date}/completions.json`, canonicalJson({ date, request: options.request ?? date, tokens: options.tokens }));
-  await put(dir, `audit/diffs/${options.fetchedAt.slice(0, 10)}/${options.fetchedAt.slice(11, 19).replaceAll(':', '')}Z-sync-${date.replaceAll('-', '')}.json`, canonicalJson({ date }));
+  await writeFileIn(dir, `audit/snapshots/openai/${date.slice(0, 7)}/${date}.json`, snapshot);
+  await writeFileIn(dir, `audit/raw/openai/${date}/completions.json`, canonicalJson({ date, request: options.request ?? date, tokens: options.tokens }));
+  await writeFileIn(dir, `audit/diffs/${options.fetchedAt.slice(0, 10)}/${options.fetchedAt.slice(11, 19).replaceAll(':', '')}Z-sync-${date.replaceAll('-', '')}.json`, canonicalJson({ date }));
   const manifest = await readManifest(dir);
   manifest.origin = 'simulator';
   (manifest.windows.openai ??= {})[date] = {
@@ -61,8 +50,8 @@ async function writeDay(dir: string, date: string, options: { tokens: number; fe
     revisions: 0,
     tokens: options.tokens,
   };
-  await put(dir, 'audit/manifest.json', canonicalJson(manifest));
-  await put(dir, 'audit/README.md', buildLedgerReadme(manifest.windows, manifest.origin));
+  await writeFileIn(dir, 'audit/manifest.json', canonicalJson(manifest));
+  await writeFileIn(dir, 'audit/README.md', buildLedgerReadme(manifest.windows, manifest.origin));
 }
 
 const publishFrom = (dir: string, overrides: Partial<CommitPathsOptions> = {}) =>
@@ -108,7 +97,7 @@ describe('a refused ledger push, replayed onto the remote', () => {
   });
 
   it('replays the same way, deletions included, when run from a subdirectory of the checkout', async () => {
-    await put(other, 'audit/obsolete.json', '{}\n');
+    await writeFileIn(other, 'audit/obsolete.json', '{}\n');
     await publishFrom(other);
     await gitIn(repo.work, ['pull', '--quiet', '--ff-only']);
     await writeDay(other, '2026-11-20', { tokens: 100, fetchedAt: '2026-11-20T06:30:00.000Z' });
@@ -168,10 +157,10 @@ describe('a refused ledger push, replayed onto the remote', () => {
   it('keeps the user’s staged, unstaged and untracked work outside the ledger', async () => {
     await writeDay(other, '2026-11-20', { tokens: 100, fetchedAt: '2026-11-20T06:30:00.000Z' });
     await publishFrom(other);
-    await put(repo.work, 'README.md', 'staged by the user\n');
+    await writeFileIn(repo.work, 'README.md', 'staged by the user\n');
     await gitIn(repo.work, ['add', 'README.md']);
-    await put(repo.work, 'README.md', 'and then edited again\n');
-    await put(repo.work, 'notes/scratch.txt', 'untracked\n');
+    await writeFileIn(repo.work, 'README.md', 'and then edited again\n');
+    await writeFileIn(repo.work, 'notes/scratch.txt', 'untracked\n');
     await writeDay(repo.work, '2026-11-21', { tokens: 200, fetchedAt: '2026-11-21T06:30:00.000Z' });
 
     const result = await publishFrom(repo.work);
@@ -186,9 +175,9 @@ describe('a refused ledger push, replayed onto the remote', () => {
 
   it('refuses to overwrite an untracked file where the remote added one, moving nothing', async () => {
     await writeDay(other, '2026-11-20', { tokens: 100, fetchedAt: '2026-11-20T06:30:00.000Z' });
-    await put(other, 'audit/notes.md', 'theirs\n');
+    await writeFileIn(other, 'audit/notes.md', 'theirs\n');
     await publishFrom(other);
-    await put(repo.work, 'audit/notes.md', 'mine, not yet added\n');
+    await writeFileIn(repo.work, 'audit/notes.md', 'mine, not yet added\n');
     await writeDay(repo.work, '2026-11-21', { tokens: 200, fetchedAt: '2026-11-21T06:30:00.000Z' });
     const runFiles = ['audit/snapshots', 'audit/raw', 'audit/diffs', 'audit/manifest.json', 'audit/README.md'];
 
@@ -201,26 +190,26 @@ describe('a refused ledger push, replayed onto the remote', () => {
   });
 
   it('replays a reconcile’s run records as data, and fails when the remote changed the same record differently', async () => {
-    await put(other, 'runs/agent/run-1/metrics.json', '{"tokens_in":0}\n');
+    await writeFileIn(other, 'runs/agent/run-1/metrics.json', '{"tokens_in":0}\n');
     await gitIn(other, ['add', 'runs']);
     await gitIn(other, ['commit', '--quiet', '-m', 'add a run']);
     await gitIn(other, ['push', '--quiet', 'origin', 'main']);
     await gitIn(repo.work, ['pull', '--quiet', '--ff-only']);
 
-    await put(other, 'runs/agent/run-1/metrics.json', '{"tokens_in":10}\n');
-    await put(other, 'runs/agent/run-2/metrics.json', '{"tokens_in":5}\n');
+    await writeFileIn(other, 'runs/agent/run-1/metrics.json', '{"tokens_in":10}\n');
+    await writeFileIn(other, 'runs/agent/run-2/metrics.json', '{"tokens_in":5}\n');
     await publishFrom(other, { paths: ['runs'] });
-    await put(repo.work, 'runs/agent/run-3/metrics.json', '{"tokens_in":7}\n');
-    await put(repo.work, 'audit/diffs/2026-11-21/070000Z-reconcile-0000aaaa.json', '{}\n');
+    await writeFileIn(repo.work, 'runs/agent/run-3/metrics.json', '{"tokens_in":7}\n');
+    await writeFileIn(repo.work, 'audit/diffs/2026-11-21/070000Z-reconcile-0000aaaa.json', '{}\n');
 
     const replayed = await publishFrom(repo.work, { paths: ['runs', 'audit'] });
 
     expect(replayed).toMatchObject({ pushed: true, pushAttempts: 2 });
     expect((await gitIn(repo.bare, ['ls-tree', '-r', '--name-only', 'main', 'runs'])).split('\n')).toHaveLength(3);
 
-    await put(other, 'runs/agent/run-1/metrics.json', '{"tokens_in":11}\n');
+    await writeFileIn(other, 'runs/agent/run-1/metrics.json', '{"tokens_in":11}\n');
     await publishFrom(other, { paths: ['runs'] });
-    await put(repo.work, 'runs/agent/run-1/metrics.json', '{"tokens_in":12}\n');
+    await writeFileIn(repo.work, 'runs/agent/run-1/metrics.json', '{"tokens_in":12}\n');
     const error = await publishFrom(repo.work, { paths: ['runs'] }).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(LedgerConflictError);
@@ -229,9 +218,9 @@ describe('a refused ledger push, replayed onto the remote', () => {
 
   it('rebases as before when a local commit is the user’s own work outside the ledger', async () => {
     await writeDay(other, '2026-11-20', { tokens: 100, fetchedAt: '2026-11-20T06:30:00.000Z' });
-    await put(other, 'docs.txt', 'theirs\n');
+    await writeFileIn(other, 'docs.txt', 'theirs\n');
     await publishFrom(other, { paths: ['docs.txt'] });
-    await put(repo.work, 'notes.txt', 'the user’s own commit\n');
+    await writeFileIn(repo.work, 'notes.txt', 'the user’s own commit\n');
     await gitIn(repo.work, ['add', 'notes.txt']);
     await gitIn(repo.work, ['commit', '--quiet', '-m', 'user: notes']);
     await writeDay(repo.work, '2026-11-21', { tokens: 200, fetchedAt: '2026-11-21T06:30:00.000Z' });

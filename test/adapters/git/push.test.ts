@@ -1,20 +1,14 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitPaths, type CommitPathsOptions } from '../../../src/adapters/git/commit.js';
 import { PushFailedError } from '../../../src/adapters/git/git-push.js';
 import { RebaseConflictError } from '../../../src/adapters/git/git-rebase.js';
 import { createGit } from '../../../src/adapters/git/git.js';
-import { createRepoWithRemote, gitIn, isolateGlobalGitConfig, logOf, type RepoWithRemote } from '../../helpers/git-repos.js';
+import { BOT, createRepoWithRemote, gitIn, isolateGitConfigForFile, logOf, type RepoWithRemote, writeFileIn } from '../../helpers/git-repos.js';
 
-const BOT = { name: 'Usage Ledger Bot', email: 'usage-ledger-bot@example.invalid' };
-
-let isolation: Awaited<ReturnType<typeof isolateGlobalGitConfig>>;
-beforeAll(async () => {
-  isolation = await isolateGlobalGitConfig();
-});
-afterAll(() => isolation.restore());
+isolateGitConfigForFile();
 
 let repo: RepoWithRemote;
 beforeEach(async () => {
@@ -22,18 +16,13 @@ beforeEach(async () => {
 });
 afterEach(() => repo.cleanup());
 
-async function put(dir: string, path: string, content: string): Promise<void> {
-  await mkdir(dirname(join(dir, path)), { recursive: true });
-  await writeFile(join(dir, path), content);
-}
-
 const publish = (overrides: Partial<CommitPathsOptions> = {}) =>
   commitPaths(createGit(repo.work), { paths: ['audit'], message: 'ledger: snapshot', identity: BOT, push: true, ...overrides });
 
 /** Another publisher gets its commit onto the remote first. */
 async function remoteMovesFirst(path: string, content: string): Promise<string> {
   const other = await repo.cloneAnother();
-  await put(other, path, content);
+  await writeFileIn(other, path, content);
   await gitIn(other, ['add', path]);
   await gitIn(other, ['commit', '--quiet', '-m', 'ledger: other publisher']);
   await gitIn(other, ['push', '--quiet', 'origin', 'main']);
@@ -55,7 +44,7 @@ async function rejectEveryPush(): Promise<string> {
 
 describe('commitPaths pushing', () => {
   it('pushes the commit to the upstream branch', async () => {
-    await put(repo.work, 'audit/a.json', '{}\n');
+    await writeFileIn(repo.work, 'audit/a.json', '{}\n');
 
     const result = await publish();
 
@@ -66,7 +55,7 @@ describe('commitPaths pushing', () => {
 
   it('does not push when not asked to', async () => {
     const before = await sha(repo.bare, 'refs/heads/main');
-    await put(repo.work, 'audit/a.json', '{}\n');
+    await writeFileIn(repo.work, 'audit/a.json', '{}\n');
 
     const result = await publish({ push: false });
 
@@ -77,11 +66,11 @@ describe('commitPaths pushing', () => {
   it('when the remote moved: fetches, rebases and pushes again, keeping the user’s changes', async () => {
     const theirs = await remoteMovesFirst('audit/other.json', 'theirs\n');
     // The user's uncommitted work must survive the rebase exactly, staged stays staged.
-    await put(repo.work, 'README.md', 'staged by the user\n');
+    await writeFileIn(repo.work, 'README.md', 'staged by the user\n');
     await gitIn(repo.work, ['add', 'README.md']);
-    await put(repo.work, 'README.md', 'and then edited again\n');
-    await put(repo.work, 'scratch.txt', 'untracked\n');
-    await put(repo.work, 'audit/mine.json', 'mine\n');
+    await writeFileIn(repo.work, 'README.md', 'and then edited again\n');
+    await writeFileIn(repo.work, 'scratch.txt', 'untracked\n');
+    await writeFileIn(repo.work, 'audit/mine.json', 'mine\n');
 
     const result = await publish({ paths: ['audit/mine.json'] });
 
@@ -101,7 +90,7 @@ describe('commitPaths pushing', () => {
 
   it('gives up with PushFailedError after maxPushAttempts when the remote refuses every push', async () => {
     const counter = await rejectEveryPush();
-    await put(repo.work, 'audit/a.json', '{}\n');
+    await writeFileIn(repo.work, 'audit/a.json', '{}\n');
 
     const error = await publish().catch((caught: unknown) => caught);
 
@@ -116,17 +105,17 @@ describe('commitPaths pushing', () => {
 
   it('honours maxPushAttempts', async () => {
     const counter = await rejectEveryPush();
-    await put(repo.work, 'audit/a.json', '{}\n');
+    await writeFileIn(repo.work, 'audit/a.json', '{}\n');
 
     await expect(publish({ maxPushAttempts: 1 })).rejects.toThrow(/failed after 1 attempt:/);
     expect((await readFile(counter, 'utf8')).split('\n').filter(Boolean)).toHaveLength(1);
-    await put(repo.work, 'audit/b.json', '{}\n');
+    await writeFileIn(repo.work, 'audit/b.json', '{}\n');
     await expect(publish({ maxPushAttempts: 0 })).rejects.toThrow(/maxPushAttempts must be a positive integer/);
   });
 
   it('gives up when the remote cannot be reached, without revealing credentials', async () => {
     await gitIn(repo.work, ['remote', 'set-url', 'origin', 'https://ledger-bot:s3cr3t-token@127.0.0.1:1/ledger.git']);
-    await put(repo.work, 'audit/a.json', '{}\n');
+    await writeFileIn(repo.work, 'audit/a.json', '{}\n');
     const warnings: string[] = [];
     const logger = { info: () => {}, debug: (m: string) => warnings.push(m), warning: (m: string) => warnings.push(m), group: <T>(_: string, body: () => Promise<T>) => body() };
 
@@ -140,10 +129,10 @@ describe('commitPaths pushing', () => {
   });
 
   it('aborts a conflicting rebase, leaving the local commit and a clean repository', async () => {
-    await put(repo.work, 'audit/a.json', 'base\n');
+    await writeFileIn(repo.work, 'audit/a.json', 'base\n');
     await publish();
     const theirs = await remoteMovesFirst('audit/a.json', 'theirs\n');
-    await put(repo.work, 'audit/a.json', 'mine\n');
+    await writeFileIn(repo.work, 'audit/a.json', 'mine\n');
 
     const error = await publish({ message: 'ledger: conflicting snapshot' }).catch((caught: unknown) => caught);
 
@@ -161,12 +150,12 @@ describe('commitPaths pushing', () => {
   });
 
   it('restores the user’s staged changes after an aborted rebase', async () => {
-    await put(repo.work, 'audit/a.json', 'base\n');
+    await writeFileIn(repo.work, 'audit/a.json', 'base\n');
     await publish();
     await remoteMovesFirst('audit/a.json', 'theirs\n');
-    await put(repo.work, 'README.md', 'staged by the user\n');
+    await writeFileIn(repo.work, 'README.md', 'staged by the user\n');
     await gitIn(repo.work, ['add', 'README.md']);
-    await put(repo.work, 'audit/a.json', 'mine\n');
+    await writeFileIn(repo.work, 'audit/a.json', 'mine\n');
 
     await expect(publish()).rejects.toBeInstanceOf(RebaseConflictError);
 
@@ -176,7 +165,7 @@ describe('commitPaths pushing', () => {
 
   it('commits but does not push when the branch has no upstream', async () => {
     await gitIn(repo.work, ['switch', '--quiet', '-c', 'local-only']);
-    await put(repo.work, 'audit/a.json', '{}\n');
+    await writeFileIn(repo.work, 'audit/a.json', '{}\n');
 
     const result = await publish();
 
@@ -188,7 +177,7 @@ describe('commitPaths pushing', () => {
 
   it('commits but does not push on a detached HEAD', async () => {
     await gitIn(repo.work, ['switch', '--quiet', '--detach', 'HEAD']);
-    await put(repo.work, 'audit/a.json', '{}\n');
+    await writeFileIn(repo.work, 'audit/a.json', '{}\n');
 
     const result = await publish();
 
